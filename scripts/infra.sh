@@ -1,0 +1,523 @@
+#!/usr/bin/env bash
+# scripts/infra.sh - private development/test infrastructure, on loopback only.
+#
+# Usage: scripts/infra.sh up|down|status|env|psql|rabbitmqctl
+#
+#   up      Installs what is missing (apt: rabbitmq-server, python3-aiosmtpd, and postgresql-15 /
+#           curl if absent), then starts and waits for (see docs/conventions.md):
+#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:55432  user jtai / jtai-dev, db jtai
+#             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:55672, management 127.0.0.1:55673
+#                            (.local/rabbitmq; Erlang distribution 55674 and a private epmd on 55369)
+#             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:55025, Maildir .local/smtp/mailbox
+#           PIDs are recorded under .local/pids/. A server that already answers, healthy, on its port
+#           (a second `up`, or another checkout's server) is reused, not restarted.
+#   down    Stops what this checkout started (recorded PIDs, its own data directory). Servers that were
+#           merely reused are left alone. Tolerant of things already stopped.
+#   status  Shows each server and who owns it.
+#   env     Prints `export` lines for the variables of docs/conventions.md:
+#             eval "$(scripts/infra.sh env)"
+#   psql [ARGS]          psql into the private cluster (database jtai).
+#   rabbitmqctl [ARGS]   rabbitmqctl against the private node (its cookie, its epmd).
+#
+# Real servers instead of private ones: if ConnectionStrings__Postgres or ConnectionStrings__RabbitMq
+# (or Smtp__Host) is already set in the environment to something other than the default above, `up`
+# does not provision that server and `env` passes the given values through (together with
+# JTAI_RABBITMQ_MANAGEMENT, Smtp__Port and JTAI_SMTP_MAILBOX when those are set).
+#
+# Ports can be moved, e.g. to run a second checkout side by side: JTAI_PG_PORT, JTAI_AMQP_PORT,
+# JTAI_RABBITMQ_MGMT_PORT, JTAI_RABBITMQ_DIST_PORT, JTAI_EPMD_PORT, JTAI_SMTP_PORT.
+#
+# All state lives in the git-ignored .local/ of the checkout. One exception: when the `postgres` OS
+# user cannot reach .local (a checkout under a private home directory), the cluster lives in
+# /var/tmp/jtai-postgres-<hash of the checkout path> instead (`status` shows where).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+LOCAL="$ROOT/.local"
+PIDS="$LOCAL/pids"
+
+PG_PORT="${JTAI_PG_PORT:-55432}"
+AMQP_PORT="${JTAI_AMQP_PORT:-55672}"
+MGMT_PORT="${JTAI_RABBITMQ_MGMT_PORT:-55673}"
+DIST_PORT="${JTAI_RABBITMQ_DIST_PORT:-55674}"
+EPMD_PORT="${JTAI_EPMD_PORT:-55369}"
+SMTP_PORT="${JTAI_SMTP_PORT:-55025}"
+
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_USER=jtai
+PG_PASSWORD=jtai-dev
+PG_DATABASE=jtai
+RABBIT_NODE=jtai-test@localhost
+RABBIT_DIR="$LOCAL/rabbitmq"
+RABBIT_SBIN=/usr/lib/rabbitmq/bin
+SMTP_DIR="$LOCAL/smtp"
+MAILBOX="$SMTP_DIR/mailbox"
+
+DEFAULT_PG_CS="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=$PG_DATABASE"
+DEFAULT_RABBIT_CS="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+DEFAULT_MGMT="http://guest:guest@127.0.0.1:$MGMT_PORT"
+DEFAULT_SMTP_HOST=127.0.0.1
+
+log() { printf '[infra] %s\n' "$*" >&2; }
+die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# --- who provisions what -------------------------------------------------------------------------
+
+pg_external() { [[ -n "${ConnectionStrings__Postgres:-}" && "${ConnectionStrings__Postgres}" != "$DEFAULT_PG_CS" ]]; }
+rabbit_external() { [[ -n "${ConnectionStrings__RabbitMq:-}" && "${ConnectionStrings__RabbitMq}" != "$DEFAULT_RABBIT_CS" ]]; }
+smtp_external() {
+  [[ -n "${Smtp__Host:-}" && "${Smtp__Host}" != "$DEFAULT_SMTP_HOST" ]] ||
+    [[ -n "${Smtp__Port:-}" && "${Smtp__Port}" != "$SMTP_PORT" ]]
+}
+
+# --- small helpers -------------------------------------------------------------------------------
+
+# shellcheck disable=SC2016 # $1 expands in the child shell
+port_open() { timeout 2 bash -c ': >"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null; }
+
+# True if the process exists, is not a zombie, and its command line contains $2.
+pid_matches() {
+  pid_alive "$1" || return 1
+  tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2"
+}
+
+# True if the process exists and is not a zombie (its command line may not be exec'd yet).
+pid_alive() {
+  local state
+  [[ "$1" =~ ^[0-9]+$ && -r "/proc/$1/stat" ]] || return 1
+  state="$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null || true)"
+  [[ -n "$state" && "$state" != Z ]]
+}
+
+read_pid() { if [[ -f "$1" ]]; then tr -dc '0-9' <"$1"; fi; }
+
+# Sends TERM to the process (and its group when it leads one), waits, then KILLs.
+stop_pid() {
+  local pid="$1" pattern="$2" name="$3" wait_s="${4:-30}" i
+  pid_matches "$pid" "$pattern" || return 0
+  log "stopping $name (pid $pid)"
+  if [[ "$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')" == "$pid" ]]; then
+    kill -TERM -- "-$pid" 2>/dev/null || true
+  else
+    kill -TERM "$pid" 2>/dev/null || true
+  fi
+  for ((i = 0; i < wait_s * 5; i++)); do
+    pid_matches "$pid" "$pattern" || return 0
+    sleep 0.2
+  done
+  log "$name did not stop in ${wait_s}s: killing it"
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+
+sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
+
+is_root() { [[ "$(id -u)" == 0 ]]; }
+
+as_root() {
+  if is_root; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
+  else die "need root (or sudo) to run: $*"
+  fi
+}
+
+dpkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+lock() {
+  mkdir -p "$LOCAL"
+  exec 9>"$LOCAL/infra.lock"
+  flock -w 900 9 || die "another scripts/infra.sh holds $LOCAL/infra.lock"
+}
+
+# --- packages ------------------------------------------------------------------------------------
+
+ensure_packages() {
+  local missing=()
+  if ! pg_external && [[ ! -x "$PG_BIN/initdb" ]]; then missing+=(postgresql-15); fi
+  if ! rabbit_external && ! dpkg_installed rabbitmq-server; then missing+=(rabbitmq-server); fi
+  if ! smtp_external && ! dpkg_installed python3-aiosmtpd; then missing+=(python3-aiosmtpd); fi
+  if ! command -v curl >/dev/null 2>&1; then missing+=(curl); fi
+  ((${#missing[@]} == 0)) && return 0
+  log "installing ${missing[*]} (apt)"
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q)
+  as_root "${apt[@]}" update >"$LOCAL/apt.log" 2>&1 9>&- || { tail -n 20 "$LOCAL/apt.log" >&2; die "apt-get update failed"; }
+  as_root "${apt[@]}" install -y "${missing[@]}" >>"$LOCAL/apt.log" 2>&1 9>&- ||
+    { tail -n 20 "$LOCAL/apt.log" >&2; die "apt-get install ${missing[*]} failed"; }
+}
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+
+PG_DIR=""      # directory holding data/ and postgres.log
+PG_OS_USER=""  # OS user that runs the cluster
+
+as_pg() {
+  if [[ "$PG_OS_USER" == "$(id -un)" ]]; then (cd / && "$@")
+  else (cd / && runuser -u "$PG_OS_USER" -- "$@")
+  fi
+}
+
+resolve_pg_dir() {
+  [[ -n "$PG_DIR" ]] && return 0
+  if is_root; then
+    PG_OS_USER=postgres
+    id -u postgres >/dev/null 2>&1 || die "OS user 'postgres' is missing (is postgresql-15 installed?)"
+  else
+    PG_OS_USER="$(id -un)"
+  fi
+  PG_DIR="$LOCAL/postgres"
+  mkdir -p "$PG_DIR"
+  is_root && chown "$PG_OS_USER:" "$PG_DIR"
+  if ! as_pg test -w "$PG_DIR" 2>/dev/null; then
+    PG_DIR="/var/tmp/jtai-postgres-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+    mkdir -p "$PG_DIR"
+    chown "$PG_OS_USER:" "$PG_DIR"
+    chmod 700 "$PG_DIR"
+    if [[ ! -f "$LOCAL/postgres/LOCATION" ]]; then
+      printf '%s\n' "$PG_DIR" >"$LOCAL/postgres/LOCATION"
+      log "'$PG_OS_USER' cannot reach $LOCAL: the cluster lives in $PG_DIR"
+    fi
+  fi
+}
+
+# Read-only variant for down/status: never creates anything.
+find_pg_dir() {
+  if [[ -f "$LOCAL/postgres/LOCATION" ]]; then PG_DIR="$(cat "$LOCAL/postgres/LOCATION")"; else PG_DIR="$LOCAL/postgres"; fi
+  if is_root; then PG_OS_USER=postgres; else PG_OS_USER="$(id -un)"; fi
+}
+
+pg_sql() {
+  PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "${2:-postgres}" -tAc "$1"
+}
+
+pg_ours_running() {
+  [[ -f "$PG_DIR/data/postmaster.pid" ]] || return 1
+  pid_matches "$(head -n 1 "$PG_DIR/data/postmaster.pid" 2>/dev/null)" postgres
+}
+
+pg_ensure_database() {
+  if [[ "$(pg_sql "select 1 from pg_database where datname = '$PG_DATABASE'")" != 1 ]]; then
+    pg_sql "create database \"$PG_DATABASE\"" >/dev/null
+    log "created database $PG_DATABASE"
+  fi
+}
+
+pg_up() {
+  if pg_external; then log "postgres: using ConnectionStrings__Postgres from the environment"; return 0; fi
+  resolve_pg_dir
+  local data="$PG_DIR/data"
+  if pg_ours_running; then
+    log "postgres: already running from $data"
+  elif port_open "$PG_PORT"; then
+    if pg_sql 'select 1' >/dev/null 2>&1; then
+      log "postgres: reusing the server already answering on 127.0.0.1:$PG_PORT (not started here)"
+      pg_ensure_database
+      return 0
+    fi
+    die "port $PG_PORT is taken by something that does not accept $PG_USER/$PG_PASSWORD"
+  else
+    if [[ ! -f "$data/PG_VERSION" ]]; then
+      log "postgres: initdb $data"
+      rm -rf "$data"
+      local pwfile
+      pwfile="$(mktemp)"
+      printf '%s\n' "$PG_PASSWORD" >"$pwfile"
+      is_root && chown "$PG_OS_USER" "$pwfile"
+      if ! as_pg "$PG_BIN/initdb" -D "$data" -U "$PG_USER" --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+        --auth-host=scram-sha-256 --auth-local=trust >"$LOCAL/postgres-initdb.log" 2>&1; then
+        rm -f "$pwfile"
+        cat "$LOCAL/postgres-initdb.log" >&2
+        die "initdb failed"
+      fi
+      rm -f "$pwfile"
+      printf "\ninclude_if_exists = 'jtai.conf'\n" | as_pg tee -a "$data/postgresql.conf" >/dev/null
+    fi
+    # Rewritten at every start so changes here apply to an existing cluster.
+    as_pg tee "$data/jtai.conf" >/dev/null <<EOF
+# Written by scripts/infra.sh at every start.
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = ''
+max_connections = 300
+shared_buffers = 256MB
+password_encryption = 'scram-sha-256'
+EOF
+    log "postgres: starting on 127.0.0.1:$PG_PORT"
+    if ! as_pg "$PG_BIN/pg_ctl" start -D "$data" -l "$PG_DIR/postgres.log" -w -t 120 -s 9>&-; then
+      tail -n 30 "$PG_DIR/postgres.log" >&2 || true
+      die "postgres did not start (log: $PG_DIR/postgres.log)"
+    fi
+  fi
+  head -n 1 "$data/postmaster.pid" >"$PIDS/postgres.pid"
+  local i
+  for ((i = 0; i < 120; i++)); do
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && pg_sql 'select 1' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  pg_sql 'select 1' >/dev/null || die "postgres does not accept connections on 127.0.0.1:$PG_PORT"
+  pg_ensure_database
+}
+
+pg_down() {
+  find_pg_dir
+  local data="$PG_DIR/data"
+  if [[ -f "$data/PG_VERSION" ]] && pg_ours_running; then
+    log "stopping postgres ($data)"
+    as_pg "$PG_BIN/pg_ctl" stop -D "$data" -m fast -w -t 60 -s ||
+      stop_pid "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" postgres postgres 30
+  fi
+  rm -f "$PIDS/postgres.pid"
+}
+
+# --- RabbitMQ ------------------------------------------------------------------------------------
+
+# Runs a command with the environment of the private node (run it in a subshell).
+rabbit_env() {
+  export HOME="$RABBIT_DIR/home"
+  export RABBITMQ_NODENAME="$RABBIT_NODE"
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT="$AMQP_PORT"
+  export RABBITMQ_DIST_PORT="$DIST_PORT"
+  export RABBITMQ_MNESIA_BASE="$RABBIT_DIR/mnesia"
+  export RABBITMQ_LOG_BASE="$RABBIT_DIR/log"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$RABBIT_DIR/enabled_plugins"
+  export RABBITMQ_CONFIG_FILE="$RABBIT_DIR/rabbitmq.conf"
+  export RABBITMQ_ADVANCED_CONFIG_FILE="$RABBIT_DIR/advanced.config"
+  export RABBITMQ_CONF_ENV_FILE="$RABBIT_DIR/rabbitmq-env.conf"
+  export RABBITMQ_PID_FILE="$RABBIT_DIR/beam.pid"
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export ERL_EPMD_PORT="$EPMD_PORT"
+  export ERL_EPMD_ADDRESS=127.0.0.1
+}
+
+rabbitmqctl_() { (rabbit_env && cd "$RABBIT_DIR" && exec timeout 90 "$RABBIT_SBIN/rabbitmqctl" -n "$RABBIT_NODE" "$@" 9>&-); }
+
+mgmt_ok() { curl -sf -o /dev/null --max-time 3 "http://guest:guest@127.0.0.1:$MGMT_PORT/api/overview"; }
+
+epmd_ok() { ERL_EPMD_PORT="$EPMD_PORT" epmd -port "$EPMD_PORT" -names >/dev/null 2>&1; }
+
+beam_pid() { read_pid "$RABBIT_DIR/beam.pid"; }
+
+rabbit_ours_running() {
+  pid_matches "$(read_pid "$PIDS/rabbitmq.pid")" rabbitmq-server || pid_matches "$(beam_pid)" "$RABBIT_DIR"
+}
+
+rabbit_write_config() {
+  mkdir -p "$RABBIT_DIR/home" "$RABBIT_DIR/mnesia" "$RABBIT_DIR/log"
+  if [[ ! -s "$RABBIT_DIR/home/.erlang.cookie" ]]; then
+    (umask 077 && od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$RABBIT_DIR/home/.erlang.cookie")
+  fi
+  chmod 400 "$RABBIT_DIR/home/.erlang.cookie"
+  printf '[rabbitmq_management].\n' >"$RABBIT_DIR/enabled_plugins"
+  : >"$RABBIT_DIR/rabbitmq-env.conf"
+  cat >"$RABBIT_DIR/rabbitmq.conf" <<EOF
+# Written by scripts/infra.sh at every start.
+listeners.tcp.default = 127.0.0.1:$AMQP_PORT
+management.tcp.port = $MGMT_PORT
+management.tcp.ip = 127.0.0.1
+loopback_users.guest = true
+EOF
+}
+
+epmd_up() {
+  local pid i
+  pid="$(read_pid "$PIDS/epmd.pid")"
+  if pid_matches "$pid" epmd && epmd_ok; then return 0; fi
+  if epmd_ok; then log "epmd: reusing the one on port $EPMD_PORT (not started here)"; return 0; fi
+  port_open "$EPMD_PORT" && die "port $EPMD_PORT (private epmd) is taken by something else"
+  (export ERL_EPMD_ADDRESS=127.0.0.1 && exec setsid epmd -address 127.0.0.1 -port "$EPMD_PORT" \
+    </dev/null >>"$RABBIT_DIR/log/epmd.log" 2>&1 9>&-) &
+  echo "$!" >"$PIDS/epmd.pid"
+  for ((i = 0; i < 50; i++)); do epmd_ok && return 0; sleep 0.2; done
+  die "epmd did not start on 127.0.0.1:$EPMD_PORT"
+}
+
+rabbit_up() {
+  if rabbit_external; then log "rabbitmq: using ConnectionStrings__RabbitMq from the environment"; return 0; fi
+  mkdir -p "$RABBIT_DIR/log"
+  if ! rabbit_ours_running; then
+    if port_open "$AMQP_PORT" || port_open "$MGMT_PORT"; then
+      if port_open "$AMQP_PORT" && mgmt_ok; then
+        log "rabbitmq: reusing the broker already answering on 127.0.0.1:$AMQP_PORT/$MGMT_PORT (not started here)"
+        return 0
+      fi
+      die "port $AMQP_PORT or $MGMT_PORT is taken by something that is not a healthy RabbitMQ"
+    fi
+    port_open "$DIST_PORT" && die "port $DIST_PORT (Erlang distribution) is taken"
+    rabbit_write_config
+    epmd_up
+    log "rabbitmq: starting node $RABBIT_NODE (AMQP 127.0.0.1:$AMQP_PORT, management 127.0.0.1:$MGMT_PORT)"
+    rm -f "$RABBIT_DIR/beam.pid"
+    (rabbit_env && cd "$RABBIT_DIR" && exec setsid "$RABBIT_SBIN/rabbitmq-server" \
+      </dev/null >>"$RABBIT_DIR/log/stdout.log" 2>&1 9>&-) &
+    echo "$!" >"$PIDS/rabbitmq.pid"
+  else
+    log "rabbitmq: already running from $RABBIT_DIR"
+  fi
+  local i wrapper
+  wrapper="$(read_pid "$PIDS/rabbitmq.pid")"
+  for ((i = 0; i < 240; i++)); do
+    if port_open "$AMQP_PORT" && mgmt_ok; then
+      [[ -n "$(beam_pid)" ]] && cp "$RABBIT_DIR/beam.pid" "$PIDS/rabbitmq-beam.pid"
+      return 0
+    fi
+    if ! pid_alive "$wrapper" && ! pid_matches "$(beam_pid)" "$RABBIT_DIR"; then
+      tail -n 30 "$RABBIT_DIR/log/stdout.log" >&2 || true
+      die "rabbitmq exited during startup (logs: $RABBIT_DIR/log)"
+    fi
+    sleep 0.5
+  done
+  tail -n 30 "$RABBIT_DIR/log/stdout.log" >&2 || true
+  die "rabbitmq not ready after 120 s (logs: $RABBIT_DIR/log)"
+}
+
+rabbit_down() {
+  local wrapper beam
+  wrapper="$(read_pid "$PIDS/rabbitmq.pid")"
+  beam="$(beam_pid)"
+  if pid_matches "$beam" "$RABBIT_DIR" || pid_matches "$wrapper" rabbitmq-server; then
+    log "stopping rabbitmq ($RABBIT_NODE)"
+    if pid_matches "$beam" "$RABBIT_DIR"; then
+      rabbitmqctl_ -q stop "$RABBIT_DIR/beam.pid" >>"$RABBIT_DIR/log/stdout.log" 2>&1 || true
+    fi
+    stop_pid "$beam" "$RABBIT_DIR" "rabbitmq (beam)" 30
+    stop_pid "$wrapper" rabbitmq-server "rabbitmq (wrapper)" 10
+  fi
+  rm -f "$PIDS/rabbitmq.pid" "$PIDS/rabbitmq-beam.pid" "$RABBIT_DIR/beam.pid"
+  # Only the epmd this checkout started, by its PID.
+  stop_pid "$(read_pid "$PIDS/epmd.pid")" epmd epmd 10
+  rm -f "$PIDS/epmd.pid"
+}
+
+# --- SMTP sink -----------------------------------------------------------------------------------
+
+# shellcheck disable=SC2016 # $1 and $line expand in the child shell
+smtp_ok() {
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && IFS= read -r line <&3 &&
+    printf "QUIT\r\n" >&3 && [[ "$line" == 220* ]]' _ "$1" 2>/dev/null
+}
+
+smtp_up() {
+  if smtp_external; then log "smtp: using Smtp__Host/Smtp__Port from the environment"; return 0; fi
+  local pid i
+  pid="$(read_pid "$PIDS/smtp.pid")"
+  if pid_matches "$pid" aiosmtpd && smtp_ok "$SMTP_PORT"; then log "smtp: already running"; return 0; fi
+  if port_open "$SMTP_PORT"; then
+    if smtp_ok "$SMTP_PORT"; then
+      log "smtp: reusing the SMTP server already answering on 127.0.0.1:$SMTP_PORT (not started here)"
+      return 0
+    fi
+    die "port $SMTP_PORT is taken by something that does not speak SMTP"
+  fi
+  mkdir -p "$SMTP_DIR"
+  rm -rf "$MAILBOX" # aiosmtpd's Mailbox handler requires a directory that does not exist yet
+  log "smtp: starting aiosmtpd on 127.0.0.1:$SMTP_PORT (Maildir $MAILBOX)"
+  (cd "$SMTP_DIR" && exec setsid env -u PYTHONPATH -u PYTHONHOME /usr/bin/python3 /usr/bin/aiosmtpd -n \
+    -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAILBOX" \
+    </dev/null >>"$SMTP_DIR/smtp.log" 2>&1 9>&-) &
+  pid="$!"
+  echo "$pid" >"$PIDS/smtp.pid"
+  for ((i = 0; i < 100; i++)); do
+    smtp_ok "$SMTP_PORT" && return 0
+    if ! pid_alive "$pid"; then
+      tail -n 20 "$SMTP_DIR/smtp.log" >&2 || true
+      die "aiosmtpd exited during startup (log: $SMTP_DIR/smtp.log)"
+    fi
+    sleep 0.2
+  done
+  die "aiosmtpd not ready on 127.0.0.1:$SMTP_PORT after 20 s"
+}
+
+smtp_down() {
+  stop_pid "$(read_pid "$PIDS/smtp.pid")" aiosmtpd smtp 10
+  rm -f "$PIDS/smtp.pid"
+}
+
+# --- subcommands ---------------------------------------------------------------------------------
+
+cmd_up() {
+  lock
+  mkdir -p "$PIDS"
+  local t0=$SECONDS
+  ensure_packages
+  pg_up
+  rabbit_up
+  smtp_up
+  log "ready in $((SECONDS - t0)) s (scripts/infra.sh status; stop with scripts/infra.sh down)"
+}
+
+cmd_down() {
+  lock
+  mkdir -p "$PIDS"
+  smtp_down
+  rabbit_down
+  pg_down
+  log "down"
+}
+
+cmd_env() {
+  local mgmt="$DEFAULT_MGMT" smtp_host="$DEFAULT_SMTP_HOST" smtp_port="$SMTP_PORT" mailbox="$MAILBOX"
+  rabbit_external && mgmt="${JTAI_RABBITMQ_MANAGEMENT:-$DEFAULT_MGMT}"
+  if smtp_external; then
+    smtp_host="${Smtp__Host:-$DEFAULT_SMTP_HOST}"
+    smtp_port="${Smtp__Port:-$SMTP_PORT}"
+    mailbox="${JTAI_SMTP_MAILBOX:-}"
+  fi
+  local cs_pg="$DEFAULT_PG_CS" cs_rabbit="$DEFAULT_RABBIT_CS"
+  pg_external && cs_pg="$ConnectionStrings__Postgres"
+  rabbit_external && cs_rabbit="$ConnectionStrings__RabbitMq"
+  printf 'export ConnectionStrings__Postgres=%s\n' "$(sq "$cs_pg")"
+  printf 'export ConnectionStrings__RabbitMq=%s\n' "$(sq "$cs_rabbit")"
+  printf 'export JTAI_RABBITMQ_MANAGEMENT=%s\n' "$(sq "$mgmt")"
+  printf 'export Smtp__Host=%s\n' "$(sq "$smtp_host")"
+  printf 'export Smtp__Port=%s\n' "$(sq "$smtp_port")"
+  printf 'export JTAI_SMTP_MAILBOX=%s\n' "$(sq "$mailbox")"
+}
+
+status_line() { printf '%-9s %-5s %-34s %s\n' "$@"; }
+
+cmd_status() {
+  local owner
+  find_pg_dir
+  if pg_external; then status_line postgres ext "from ConnectionStrings__Postgres" ""
+  elif pg_ours_running; then
+    status_line postgres up "127.0.0.1:$PG_PORT" "pid $(head -n 1 "$PG_DIR/data/postmaster.pid"), this checkout, $PG_DIR/data"
+  elif port_open "$PG_PORT"; then status_line postgres up "127.0.0.1:$PG_PORT" "not started by this checkout"
+  else status_line postgres down "127.0.0.1:$PG_PORT" ""
+  fi
+  if rabbit_external; then status_line rabbitmq ext "from ConnectionStrings__RabbitMq" ""
+  else
+    owner="not started by this checkout"
+    rabbit_ours_running && owner="pid $(beam_pid), node $RABBIT_NODE, this checkout"
+    if port_open "$AMQP_PORT" && mgmt_ok; then status_line rabbitmq up "127.0.0.1:$AMQP_PORT (mgmt :$MGMT_PORT)" "$owner"
+    elif rabbit_ours_running; then status_line rabbitmq start "127.0.0.1:$AMQP_PORT (mgmt :$MGMT_PORT)" "$owner"
+    else status_line rabbitmq down "127.0.0.1:$AMQP_PORT (mgmt :$MGMT_PORT)" ""
+    fi
+    if pid_matches "$(read_pid "$PIDS/epmd.pid")" epmd; then
+      status_line epmd up "127.0.0.1:$EPMD_PORT" "pid $(read_pid "$PIDS/epmd.pid"), this checkout"
+    elif epmd_ok; then status_line epmd up "127.0.0.1:$EPMD_PORT" "not started by this checkout"
+    else status_line epmd down "127.0.0.1:$EPMD_PORT" ""
+    fi
+  fi
+  if smtp_external; then status_line smtp ext "from Smtp__Host/Smtp__Port" ""
+  else
+    owner="not started by this checkout"
+    pid_matches "$(read_pid "$PIDS/smtp.pid")" aiosmtpd && owner="pid $(read_pid "$PIDS/smtp.pid"), this checkout, $MAILBOX"
+    if smtp_ok "$SMTP_PORT"; then status_line smtp up "127.0.0.1:$SMTP_PORT" "$owner"
+    else status_line smtp down "127.0.0.1:$SMTP_PORT" ""
+    fi
+  fi
+}
+
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  env) cmd_env ;;
+  status) cmd_status ;;
+  psql) shift; PGPASSWORD="$PG_PASSWORD" exec "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DATABASE" "$@" ;;
+  rabbitmqctl) shift; rabbitmqctl_ "$@" ;;
+  -h | --help | help) usage ;;
+  *) usage >&2; exit 2 ;;
+esac

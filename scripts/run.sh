@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# scripts/run.sh - runs the whole system locally.
+#
+# Usage: scripts/run.sh [--no-infra]
+#
+#   Starts the private infrastructure (scripts/infra.sh up; --no-infra uses the servers given by the
+#   environment variables of docs/conventions.md instead), builds the solution once (Release), starts
+#   every service below that exists on http://127.0.0.1:PORT (logs in .local/logs/<name>.log), waits
+#   until each answers /health/ready, prints their URLs and waits. Ctrl-C (or SIGTERM) stops the
+#   services and then the infrastructure this script started. If a service exits on its own, the
+#   others are stopped too.
+set -euo pipefail
+
+# The services: name | project | port. The only list of them.
+SERVICES=(
+  "SpocDirectory|services/SpocDirectory/Jtai.Strategy.SpocDirectory.csproj|5101"
+  "Meetings|services/Meetings/Jtai.Strategy.Meetings.csproj|5102"
+  "Notifications|services/Notifications/Jtai.Strategy.Notifications.csproj|5103"
+  "Metrics|services/Metrics/Jtai.Strategy.Metrics.csproj|5104"
+  "ActionPlan|services/ActionPlan/Jtai.Strategy.ActionPlan.csproj|5105"
+)
+READY_TIMEOUT=120
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+INFRA="$ROOT/scripts/infra.sh"
+LOGS="$ROOT/.local/logs"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[run] %s\n' "$*" >&2; }
+die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
+
+use_infra=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-infra) use_infra=0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument: $arg (see --help)" ;;
+  esac
+done
+
+names=() pids=() ports=()
+infra_started=0
+cleaning=0
+
+# shellcheck disable=SC2016 # $1 expands in the child shell
+port_open() { timeout 2 bash -c ': >"/dev/tcp/127.0.0.1/$1"' _ "$1" 2>/dev/null; }
+
+cleanup() {
+  if ((cleaning)); then return 0; fi
+  cleaning=1
+  trap '' INT TERM
+  local i pid waited
+  for i in "${!pids[@]}"; do
+    pid="${pids[$i]}"
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping ${names[$i]} (pid $pid)"
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    fi
+  done
+  for i in "${!pids[@]}"; do
+    pid="${pids[$i]}"
+    for ((waited = 0; waited < 100; waited++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      log "${names[$i]} did not stop in 20 s: killing it"
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
+  if ((infra_started)); then "$INFRA" down || log "warning: scripts/infra.sh down failed"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+solution=""
+for candidate in Jtai.Strategy.sln Jtai.Strategy.slnx; do
+  if [[ -f "$candidate" ]]; then solution="$candidate"; break; fi
+done
+[[ -n "$solution" ]] || die "no Jtai.Strategy.sln(x) in $ROOT"
+
+# Fail before building if a port is taken (another scripts/run.sh?).
+for entry in "${SERVICES[@]}"; do
+  IFS='|' read -r name project port <<<"$entry"
+  if [[ -f "$project" ]] && port_open "$port"; then die "port $port ($name) is already in use"; fi
+done
+
+if ((use_infra)); then
+  infra_started=1
+  "$INFRA" up
+fi
+eval "$("$INFRA" env)"
+
+log "dotnet build $solution -c Release"
+dotnet build "$solution" -c Release -nologo -v minimal </dev/null
+
+mkdir -p "$LOGS"
+for entry in "${SERVICES[@]}"; do
+  IFS='|' read -r name project port <<<"$entry"
+  if [[ ! -f "$project" ]]; then log "$name: $project does not exist, skipped"; continue; fi
+  log "starting $name on http://127.0.0.1:$port (log: .local/logs/$name.log)"
+  (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" exec setsid \
+    dotnet run --no-build -c Release --no-launch-profile --project "$project" -- --urls "http://127.0.0.1:$port" \
+    </dev/null >"$LOGS/$name.log" 2>&1) &
+  names+=("$name") pids+=("$!") ports+=("$port")
+done
+((${#pids[@]} > 0)) || die "none of the services exists yet"
+
+for i in "${!pids[@]}"; do
+  name="${names[$i]}" port="${ports[$i]}" pid="${pids[$i]}"
+  deadline=$((SECONDS + READY_TIMEOUT))
+  until curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 40 "$LOGS/$name.log" >&2 || true
+      die "$name exited before it was ready (log: .local/logs/$name.log)"
+    fi
+    if ((SECONDS >= deadline)); then
+      tail -n 40 "$LOGS/$name.log" >&2 || true
+      die "$name not ready after $READY_TIMEOUT s (log: .local/logs/$name.log)"
+    fi
+    sleep 1
+  done
+  log "$name ready"
+done
+
+echo
+printf '%-14s %-24s %-38s %s\n' SERVICE URL READINESS OPENAPI
+for i in "${!pids[@]}"; do
+  url="http://127.0.0.1:${ports[$i]}"
+  printf '%-14s %-24s %-38s %s\n' "${names[$i]}" "$url" "$url/health/ready" "$url/openapi/v1.json"
+done
+echo
+echo "Logs in .local/logs/. Press Ctrl-C to stop."
+
+while true; do
+  exited_pid=""
+  wait -n -p exited_pid "${pids[@]}" && status=0 || status=$?
+  [[ -n "$exited_pid" ]] || continue
+  for i in "${!pids[@]}"; do
+    if [[ "${pids[$i]}" == "$exited_pid" ]]; then
+      tail -n 40 "$LOGS/${names[$i]}.log" >&2 || true
+      die "${names[$i]} exited (status $status); stopping the others"
+    fi
+  done
+done

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# scripts/test.sh - runs every test of the solution against the private infrastructure.
+#
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Meetings]
+#
+#   1. scripts/infra.sh up, and `infra.sh down` at the end whatever happens
+#      (set JTAI_KEEP_INFRA=1 to leave the servers running for the next run);
+#   2. exports the variables of docs/conventions.md (eval "$(scripts/infra.sh env)");
+#   3. dotnet test <solution> -c Release, one TRX file per test assembly in .local/test-results
+#      (emptied first);
+#   4. sums the <Counters> of every TRX file and prints, as the very last line,
+#        N passed, N failed            (followed by ", N skipped" when tests were skipped)
+#      and exits non-zero when dotnet test failed, a test failed, or no test executed.
+#
+# A test host that hangs is killed after JTAI_TEST_HANG_TIMEOUT (default 20m; 0 disables).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+INFRA="$ROOT/scripts/infra.sh"
+RESULTS="$ROOT/.local/test-results"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[test] %s\n' "$*" >&2; }
+
+teardown_done=0
+teardown() {
+  if ((teardown_done)); then return 0; fi
+  teardown_done=1
+  if [[ "${JTAI_KEEP_INFRA:-0}" == 1 ]]; then
+    log "JTAI_KEEP_INFRA=1: infrastructure left running (scripts/infra.sh down stops it)"
+  else
+    "$INFRA" down || log "warning: scripts/infra.sh down failed"
+  fi
+}
+trap teardown EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+solution=""
+for candidate in Jtai.Strategy.sln Jtai.Strategy.slnx; do
+  if [[ -f "$candidate" ]]; then solution="$candidate"; break; fi
+done
+[[ -n "$solution" ]] || { log "no Jtai.Strategy.sln(x) in $ROOT"; echo "0 passed, 0 failed"; exit 1; }
+
+"$INFRA" up
+eval "$("$INFRA" env)"
+
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+
+args=(test "$solution" -c Release
+  --logger trx --logger "console;verbosity=normal"
+  --results-directory "$RESULTS")
+hang="${JTAI_TEST_HANG_TIMEOUT:-20m}"
+if [[ -n "$hang" && "$hang" != 0 ]]; then
+  args+=(--blame-hang-timeout "$hang" --blame-hang-dump-type none)
+fi
+args+=("$@")
+
+log "dotnet ${args[*]}"
+dotnet_rc=0
+dotnet "${args[@]}" </dev/null || dotnet_rc=$?
+
+teardown
+
+# --- summary over every TRX file -----------------------------------------------------------------
+# <Counters total="3" executed="2" passed="1" failed="1" error="0" timeout="0" aborted="0" ...
+#           notExecuted="0" .../>  (xunit: a skipped test is in total, not in executed)
+counter() { # attribute counters-element
+  local v
+  v="$(sed -n "s/.*[[:space:]]$1=\"\([0-9]*\)\".*/\1/p" <<<"$2")"
+  printf '%s' "${v:-0}"
+}
+
+passed=0 failed=0 skipped=0 executed=0 files=0
+shopt -s nullglob globstar
+for trx in "$RESULTS"/**/*.trx; do
+  counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1 || true)"
+  if [[ -z "$counters" ]]; then
+    log "warning: no <Counters> in $trx"
+    continue
+  fi
+  files=$((files + 1))
+  p="$(counter passed "$counters")"
+  f=$(($(counter failed "$counters") + $(counter error "$counters") + $(counter timeout "$counters") + $(counter aborted "$counters")))
+  e="$(counter executed "$counters")"
+  ((e > 0)) || e=$((p + f))
+  # xunit's skipped tests are not "executed"; some adapters count them as notExecuted instead.
+  s=$(($(counter total "$counters") - e))
+  ((s >= 0)) || s=0
+  n="$(counter notExecuted "$counters")"
+  ((n <= s)) || s=$n
+  passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s)) executed=$((executed + e))
+done
+
+rc=0
+if ((dotnet_rc != 0)); then log "dotnet test exited with $dotnet_rc"; rc=1; fi
+if ((failed > 0)); then log "$failed test(s) failed"; rc=1; fi
+if ((executed == 0)); then log "no test executed ($files TRX file(s) in $RESULTS)"; rc=1; fi
+log "results: $RESULTS"
+
+summary="$passed passed, $failed failed"
+((skipped > 0)) && summary+=", $skipped skipped"
+echo "$summary"
+exit "$rc"
