@@ -1,0 +1,34 @@
+using MassTransit;
+
+namespace Jtai.Strategy.Contracts.SpocDirectory;
+
+[MessageUrn("jtai-strategy:spoc-directory:agency-registered:v1")]
+[EntityName("jtai-strategy.spoc-directory.agency-registered")]
+public sealed record AgencyRegistered(AgencySnapshot Agency, DateTimeOffset OccurredAt);
+
+[MessageUrn("jtai-strategy:spoc-directory:agency-updated:v1")]
+[EntityName("jtai-strategy.spoc-directory.agency-updated")]
+public sealed record AgencyUpdated(AgencySnapshot Agency, DateTimeOffset OccurredAt);
+
+/// <summary>The agency no longer receives invitations; its history stays.</summary>
+[MessageUrn("jtai-strategy:spoc-directory:agency-deactivated:v1")]
+[EntityName("jtai-strategy.spoc-directory.agency-deactivated")]
+public sealed record AgencyDeactivated(AgencySnapshot Agency, DateTimeOffset OccurredAt);
+
+[MessageUrn("jtai-strategy:spoc-directory:spoc-assigned:v1")]
+[EntityName("jtai-strategy.spoc-directory.spoc-assigned")]
+public sealed record SpocAssigned(SpocSnapshot Spoc, DateTimeOffset OccurredAt);
+
+/// <summary>Name, contact channels, area or rank changed.</summary>
+[MessageUrn("jtai-strategy:spoc-directory:spoc-details-changed:v1")]
+[EntityName("jtai-strategy.spoc-directory.spoc-details-changed")]
+public sealed record SpocDetailsChanged(SpocSnapshot Spoc, DateTimeOffset OccurredAt);
+
+[MessageUrn("jtai-strategy:spoc-directory:spoc-cover-changed:v1")]
+[EntityName("jtai-strategy.spoc-directory.spoc-cover-changed")]
+public sealed record SpocCoverChanged(SpocSnapshot Spoc, DateTimeOffset OccurredAt);
+
+/// <summary>The assignment ended; the SPOC receives nothing from now on.</summary>
+[MessageUrn("jtai-strategy:spoc-directory:spoc-retired:v1")]
+[EntityName("jtai-strategy.spoc-directory.spoc-retired")]
+public sealed record SpocRetired(SpocSnapshot Spoc, string Reason, DateTimeOffset OccurredAt);

@@ -1,0 +1,121 @@
+using Jtai.Strategy.BuildingBlocks.Resilience;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RabbitMQ.Client;
+
+namespace Jtai.Strategy.BuildingBlocks.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ with the project's conventions: durable quorum queues named in
+    /// kebab-case with the service's prefix, publisher confirms, bounded exponential retry, and
+    /// messages that still fail moved to the endpoint's <c>_error</c> queue with the exception.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, string endpointPrefix, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        // Read when first resolved, not now, so test hosts and deployments can override configuration late.
+        builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
+            ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));
+        builder.Services.AddHostedService<BrokerStartupGate>();
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(endpointPrefix, includeNamespace: false));
+            configure?.Invoke(x);
+
+            // Quorum queues are replicated once the broker is clustered; every endpoint is declared alike,
+            // or RabbitMQ refuses a redeclaration with "inequivalent arg 'x-queue-type'".
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+            });
+
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var broker = context.GetRequiredService<BrokerAddress>();
+                cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
+                {
+                    h.Username(broker.Username);
+                    h.Password(broker.Password);
+                    h.PublisherConfirmation = true;
+                });
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
+                    // A message that cannot be understood will not be understood on retry.
+                    r.Ignore<FormatException>();
+                    r.Ignore<ArgumentException>();
+                });
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+}
+
+/// <summary>RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string.</summary>
+public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string Username, string Password)
+{
+    public static BrokerAddress Parse(string connectionString)
+    {
+        var uri = new Uri(connectionString);
+        if (uri.Scheme is not ("amqp" or "amqps"))
+        {
+            throw new FormatException($"ConnectionStrings:RabbitMq must be an amqp:// URI, not '{uri.Scheme}'.");
+        }
+
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        return new BrokerAddress(
+            uri.Host,
+            (ushort)(uri.IsDefaultPort ? 5672 : uri.Port),
+            virtualHost.Length == 0 ? "/" : virtualHost,
+            Uri.UnescapeDataString(userInfo[0] is { Length: > 0 } user ? user : "guest"),
+            userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "guest");
+    }
+
+    public Uri ToUri() => new($"amqp://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(Password)}@{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}");
+}
+
+/// <summary>
+/// Waits, with a Polly pipeline, until the broker accepts a connection before the bus starts, so a
+/// service started before RabbitMQ logs clear retries instead of failing. Gives up after the
+/// pipeline's bound; MassTransit then keeps reconnecting and readiness stays red.
+/// </summary>
+public sealed partial class BrokerStartupGate(BrokerAddress broker, ILogger<BrokerStartupGate> logger) : IHostedLifecycleService
+{
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartupResilience.Broker(logger).ExecuteAsync(async ct =>
+            {
+                var factory = new ConnectionFactory { Uri = broker.ToUri(), ClientProvidedName = "startup-probe" };
+                await using var connection = await factory.CreateConnectionAsync(ct);
+            }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogGaveUp(logger, ex);
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "RabbitMQ still unreachable after retries; the bus will keep reconnecting")]
+    private static partial void LogGaveUp(ILogger logger, Exception exception);
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.BuildingBlocks.Telemetry;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Jtai.Strategy.BuildingBlocks.Outbox;
+
+/// <summary>Called after a batch was published and confirmed, before it is marked dispatched.</summary>
+public interface IOutboxRelayObserver
+{
+    Task PublishedAsync(IReadOnlyList<Guid> messageIds, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Publishes outbox rows. Each batch is claimed with <c>FOR UPDATE SKIP LOCKED</c> inside one
+/// transaction, published with publisher confirms, then marked dispatched in that same transaction.
+/// A crash anywhere before the commit leaves the rows undispatched and unlocked: they are published
+/// again under the same MessageId, and consumers' inboxes drop the duplicate. Nothing is lost.
+/// Several instances may relay the same schema at once; SKIP LOCKED keeps them off each other's rows.
+/// </summary>
+public sealed partial class OutboxRelay<TDbContext>(
+    IServiceScopeFactory scopeFactory,
+    IBus bus,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    IEnumerable<IOutboxRelayObserver> observers,
+    ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
+    where TDbContext : ServiceDbContext
+{
+    private static readonly Counter<long> Published = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.published", description: "Outbox messages published and confirmed by the broker");
+    private static readonly Counter<long> Failed = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.publish_failures", description: "Outbox publishes that failed and were rescheduled");
+    private static readonly Histogram<double> Lag = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.outbox.lag", "ms", "Time from commit of an outbox row to its confirmed publish");
+
+    private readonly OutboxOptions settings = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var nextCleanup = DateTimeOffset.UtcNow;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                int relayed;
+                do
+                {
+                    relayed = await RelayBatchAsync(stoppingToken);
+                }
+                while (relayed == settings.BatchSize && !stoppingToken.IsCancellationRequested);
+
+                if (DateTimeOffset.UtcNow >= nextCleanup)
+                {
+                    await CleanupAsync(stoppingToken);
+                    nextCleanup = DateTimeOffset.UtcNow.AddHours(1);
+                }
+
+                failures = 0;
+                await signal.WaitAsync(settings.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // Database or broker unreachable: rows stay in the table; try again with backoff.
+                failures++;
+                LogRelayFailed(logger, ex, typeof(TDbContext).Name);
+                var delay = TimeSpan.FromMilliseconds(Math.Min(settings.MaxRetryDelay.TotalMilliseconds, 250 * Math.Pow(2, Math.Min(failures, 10))));
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims, publishes and marks one batch. Returns how many rows it claimed.</summary>
+    public async Task<int> RelayBatchAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        var rows = await db.OutboxMessages
+            .FromSqlRaw(db.Sql.ClaimOutboxBatch, settings.BatchSize)
+            .AsNoTracking()
+            .ToListAsync(cancellationToken);
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var results = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
+
+        var published = rows.Where((_, i) => results[i] is null).Select(r => r.MessageId).ToList();
+        foreach (var observer in observers)
+        {
+            await observer.PublishedAsync(published, cancellationToken);
+        }
+
+        if (published.Count > 0)
+        {
+            await db.Database.ExecuteSqlRawAsync(db.Sql.MarkDispatched, [published.ToArray()], cancellationToken);
+        }
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (results[i] is { } error)
+            {
+                var delay = TimeSpan.FromMilliseconds(Math.Min(settings.MaxRetryDelay.TotalMilliseconds, settings.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(rows[i].Attempts, 20))));
+                await db.Database.ExecuteSqlRawAsync(db.Sql.RescheduleOutbox, [delay, error, rows[i].SequenceNumber], cancellationToken);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+
+        var now = DateTimeOffset.UtcNow;
+        var tags = new KeyValuePair<string, object?>("schema", db.Schema);
+        Published.Add(published.Count, tags);
+        Failed.Add(rows.Count - published.Count, tags);
+        foreach (var row in rows.Where((_, i) => results[i] is null))
+        {
+            Lag.Record((now - row.CreatedAt).TotalMilliseconds, tags);
+        }
+
+        return rows.Count;
+    }
+
+    /// <summary>Publishes one row; returns null on a confirmed publish, else the reason it failed.</summary>
+    private async Task<string?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
+    {
+        var messageType = MessageTypeRegistry.ForContracts.TypeOf(row.MessageType);
+        if (messageType is null)
+        {
+            // Written by a newer build; keep it (never drop an accepted message) until a build that knows it relays it.
+            LogUnknownType(logger, row.MessageType, row.MessageId);
+            return $"Unknown message type {row.MessageType}";
+        }
+
+        ActivityContext.TryParse(row.TraceParent, row.TraceState, out var parent);
+        using var activity = JtaiTelemetry.ActivitySource.StartActivity("outbox relay", ActivityKind.Internal, parent);
+        activity?.SetTag("messaging.message.id", row.MessageId);
+        activity?.SetTag("messaging.message.type", row.MessageType);
+        try
+        {
+            var message = JsonSerializer.Deserialize(row.Body, messageType, OutboxExtensions.SerializerOptions)!;
+            await bus.Publish(message, messageType, context => context.MessageId = row.MessageId, cancellationToken);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            LogPublishFailed(logger, ex, row.MessageId, row.MessageType);
+            return ex.GetType().Name + ": " + ex.Message;
+        }
+    }
+
+    private async Task CleanupAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        await db.Database.ExecuteSqlRawAsync(db.Sql.DeleteDispatched, [settings.DispatchedRetention], cancellationToken);
+        await db.Database.ExecuteSqlRawAsync(db.Sql.DeleteOldInbox, [settings.InboxRetention], cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay for {Context} failed; retrying")]
+    private static partial void LogRelayFailed(ILogger logger, Exception exception, string context);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox message {MessageId} ({MessageType}) failed; it will be retried")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} has type {MessageType} that this build does not know; kept for a newer build")]
+    private static partial void LogUnknownType(ILogger logger, string messageType, Guid messageId);
+}

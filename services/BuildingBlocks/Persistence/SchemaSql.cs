@@ -1,0 +1,43 @@
+namespace Jtai.Strategy.BuildingBlocks.Persistence;
+
+/// <summary>
+/// The building blocks' SQL for one schema. The schema is a validated lower-case identifier fixed
+/// in code (never user input); every value goes in as a parameter ({0}, {1}, ...).
+/// </summary>
+public sealed class SchemaSql
+{
+    public SchemaSql(string schema)
+    {
+        SchemaMigrator.ValidateIdentifier(schema);
+        Schema = schema;
+        ClaimOutboxBatch = $"SELECT * FROM {schema}.outbox_message WHERE dispatched_at IS NULL AND next_attempt_at <= now() ORDER BY sequence_number LIMIT {{0}} FOR UPDATE SKIP LOCKED";
+        MarkDispatched = $"UPDATE {schema}.outbox_message SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE message_id = ANY({{0}})";
+        RescheduleOutbox = $"UPDATE {schema}.outbox_message SET attempts = attempts + 1, next_attempt_at = now() + {{0}}, last_error = {{1}} WHERE sequence_number = {{2}}";
+        DeleteDispatched = $"DELETE FROM {schema}.outbox_message WHERE dispatched_at < now() - {{0}}";
+        DeleteOldInbox = $"DELETE FROM {schema}.inbox_state WHERE processed_at < now() - {{0}}";
+        InsertInbox = $"INSERT INTO {schema}.inbox_state (message_id, consumer, processed_at) VALUES ({{0}}, {{1}}, now()) ON CONFLICT DO NOTHING";
+        CreateSeedsTable = $"CREATE TABLE IF NOT EXISTS {schema}.schema_seeds (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
+        SeedApplied = $"SELECT count(*)::int AS \"Value\" FROM {schema}.schema_seeds WHERE id = {{0}}";
+        InsertSeed = $"INSERT INTO {schema}.schema_seeds (id) VALUES ({{0}})";
+    }
+
+    public string Schema { get; }
+
+    public string ClaimOutboxBatch { get; }
+
+    public string MarkDispatched { get; }
+
+    public string RescheduleOutbox { get; }
+
+    public string DeleteDispatched { get; }
+
+    public string DeleteOldInbox { get; }
+
+    public string InsertInbox { get; }
+
+    public string CreateSeedsTable { get; }
+
+    public string SeedApplied { get; }
+
+    public string InsertSeed { get; }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.BuildingBlocks.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace Jtai.Strategy.BuildingBlocks;
+
+/// <summary>What every service host shares (after eShop's ServiceDefaults).</summary>
+public static class ServiceDefaults
+{
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.AddTelemetry();
+        builder.AddJtaiAuthentication();
+        builder.Services.AddJtaiProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        return builder;
+    }
+
+    /// <summary>Error handling, authentication, route tagging, health (live/ready) and the OpenAPI document.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouteTagging();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Live: the process answers. Ready: the database and the broker are reachable (MassTransit
+        // tags its bus check "ready").
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Runs the service, or with the argument <c>migrate</c> applies its migrations and exits.</summary>
+    public static async Task RunServiceAsync(this WebApplication app, string[] args)
+    {
+        if (args.Contains("migrate", StringComparer.Ordinal))
+        {
+            foreach (var runner in app.Services.GetServices<IMigrationRunner>())
+            {
+                await runner.RunAsync(CancellationToken.None);
+            }
+
+            return;
+        }
+
+        await app.RunAsync();
+    }
+
+    private static Task WriteHealth(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.Select(e => new { name = e.Key, status = e.Value.Status.ToString(), description = e.Value.Description }),
+        }));
+    }
+}

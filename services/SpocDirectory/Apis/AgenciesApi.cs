@@ -1,0 +1,115 @@
+using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Outbox;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.SpocDirectory.Domain;
+using Jtai.Strategy.SpocDirectory.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.SpocDirectory.Apis;
+
+public static class AgenciesApi
+{
+    public static IEndpointRouteBuilder MapAgenciesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/agencies").WithTags("Agencies");
+        api.MapGet("/", ListAgencies).RequireAuthorization(JtaiPolicies.AnyRole);
+        api.MapGet("/{code}", GetAgency).RequireAuthorization(JtaiPolicies.AnyRole);
+        api.MapPost("/", RegisterAgency).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPut("/{code}", UpdateAgency).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPost("/{code}/deactivate", DeactivateAgency).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPost("/{code}/reactivate", ReactivateAgency).RequireAuthorization(JtaiPolicies.Administrator);
+        return app;
+    }
+
+    /// <summary>Every agency for staff; a SPOC sees its own agency only.</summary>
+    public static async Task<Ok<List<AgencySnapshot>>> ListAgencies(ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    {
+        var agencies = await db.Agencies.AsNoTracking().OrderBy(a => a.Code).ToListAsync(cancellationToken);
+        return TypedResults.Ok(agencies.Where(a => user.MayReadAgency(a.Code)).Select(a => a.ToSnapshot()).ToList());
+    }
+
+    public static async Task<Results<Ok<AgencySnapshot>, NotFound, ForbidHttpResult>> GetAgency(string code, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    {
+        if (!user.MayReadAgency(code))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
+        return agency is null ? TypedResults.NotFound() : TypedResults.Ok(agency.ToSnapshot());
+    }
+
+    public static async Task<Results<Created<AgencySnapshot>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterAgency(
+        RegisterAgencyRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryValidation.Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (await db.Agencies.AnyAsync(a => a.Code == request.Code, cancellationToken))
+        {
+            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Agency already registered", Detail = $"An agency with code {request.Code} already exists.", Status = 409 });
+        }
+
+        var now = clock.GetUtcNow();
+        var agency = new Agency { Code = request.Code!, Name = request.Name!.Trim(), Kind = request.Kind!.Value, UpdatedAt = now };
+        db.Agencies.Add(agency);
+        db.AddOutboxMessage(new AgencyRegistered(agency.ToSnapshot(), now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/agencies/{agency.Code}", agency.ToSnapshot());
+    }
+
+    public static async Task<Results<Ok<AgencySnapshot>, NotFound, ValidationProblem>> UpdateAgency(
+        string code, UpdateAgencyRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryValidation.Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
+        if (agency is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        agency.Name = request.Name!.Trim();
+        agency.Kind = request.Kind!.Value;
+        agency.Touch(now);
+        db.AddOutboxMessage(new AgencyUpdated(agency.ToSnapshot(), now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(agency.ToSnapshot());
+    }
+
+    public static Task<Results<Ok<AgencySnapshot>, NotFound>> DeactivateAgency(string code, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetActive(code, false, db, clock, cancellationToken);
+
+    public static Task<Results<Ok<AgencySnapshot>, NotFound>> ReactivateAgency(string code, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetActive(code, true, db, clock, cancellationToken);
+
+    private static async Task<Results<Ok<AgencySnapshot>, NotFound>> SetActive(string code, bool active, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
+        if (agency is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        if (agency.Active != active)
+        {
+            var now = clock.GetUtcNow();
+            agency.Active = active;
+            agency.Touch(now);
+            db.AddOutboxMessage(active ? (object) new AgencyUpdated(agency.ToSnapshot(), now) : new AgencyDeactivated(agency.ToSnapshot(), now));
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return TypedResults.Ok(agency.ToSnapshot());
+    }
+}

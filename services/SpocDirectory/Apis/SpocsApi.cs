@@ -1,0 +1,254 @@
+using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Outbox;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.SpocDirectory.Domain;
+using Jtai.Strategy.SpocDirectory.Infrastructure;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.SpocDirectory.Apis;
+
+public static class SpocsApi
+{
+    public static IEndpointRouteBuilder MapSpocsApi(this IEndpointRouteBuilder app)
+    {
+        var byAgency = app.MapGroup("/api/agencies/{code}").WithTags("SPOCs");
+        byAgency.MapGet("/spocs", ListSpocs).RequireAuthorization(JtaiPolicies.AnyRole);
+        byAgency.MapPost("/spocs", AssignSpoc).RequireAuthorization(JtaiPolicies.Administrator);
+        byAgency.MapGet("/recipient", ResolveRecipient).RequireAuthorization(JtaiPolicies.AnyRole);
+
+        var spocs = app.MapGroup("/api/spocs").WithTags("SPOCs");
+        spocs.MapGet("/{id:guid}", GetSpoc).RequireAuthorization(JtaiPolicies.AnyRole);
+        spocs.MapPut("/{id:guid}", UpdateSpoc).RequireAuthorization(JtaiPolicies.Administrator);
+        spocs.MapPost("/{id:guid}/retire", RetireSpoc).RequireAuthorization(JtaiPolicies.Administrator);
+        spocs.MapPost("/{id:guid}/covers", AddCover).RequireAuthorization(JtaiPolicies.Administrator);
+        spocs.MapDelete("/{id:guid}/covers/{coverId:guid}", RemoveCover).RequireAuthorization(JtaiPolicies.Administrator);
+        return app;
+    }
+
+    public static async Task<Results<Ok<List<SpocSnapshot>>, NotFound, ForbidHttpResult>> ListSpocs(
+        string code, bool? includeRetired, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    {
+        if (!user.MayReadAgency(code))
+        {
+            return TypedResults.Forbid();
+        }
+
+        if (!await db.Agencies.AnyAsync(a => a.Code == code, cancellationToken))
+        {
+            return TypedResults.NotFound();
+        }
+
+        var spocs = await db.Spocs.AsNoTracking().Include(s => s.Covers)
+            .Where(s => s.AgencyCode == code && (s.Active || includeRetired == true))
+            .OrderBy(s => s.Area).ThenBy(s => s.Rank)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(spocs.Select(s => s.ToSnapshot()).ToList());
+    }
+
+    public static async Task<Results<Ok<SpocSnapshot>, NotFound, ForbidHttpResult>> GetSpoc(Guid id, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    {
+        var spoc = await db.Spocs.AsNoTracking().Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
+        if (spoc is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        return user.MayReadAgency(spoc.AgencyCode) ? TypedResults.Ok(spoc.ToSnapshot()) : TypedResults.Forbid();
+    }
+
+    public static async Task<Results<Created<SpocSnapshot>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AssignSpoc(
+        string code, SpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryValidation.Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
+        if (agency is null)
+        {
+            return TypedResults.NotFound(Problem(404, "Unknown agency", $"No agency has code {code}."));
+        }
+
+        var area = DirectoryValidation.NormaliseArea(request.Area);
+        if (await RankTakenAsync(db, code, area, request.Rank!.Value, null, cancellationToken) is { } holder)
+        {
+            return TypedResults.Conflict(RankConflict(code, area, request.Rank.Value, holder));
+        }
+
+        var now = clock.GetUtcNow();
+        var spoc = new Spoc
+        {
+            Id = NewId.NextGuid(),
+            AgencyCode = code,
+            Area = area,
+            FullName = request.FullName!.Trim(),
+            Rank = request.Rank.Value,
+            SecureEmail = request.SecureEmail!.Trim(),
+            Phone = string.IsNullOrWhiteSpace(request.Phone) ? null : request.Phone.Trim(),
+            UpdatedAt = now,
+        };
+        db.Spocs.Add(spoc);
+        db.AddOutboxMessage(new SpocAssigned(spoc.ToSnapshot(), now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/spocs/{spoc.Id}", spoc.ToSnapshot());
+    }
+
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound, Conflict<ProblemDetails>>> UpdateSpoc(
+        Guid id, SpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryValidation.Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
+        if (spoc is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var area = DirectoryValidation.NormaliseArea(request.Area);
+        if (await RankTakenAsync(db, spoc.AgencyCode, area, request.Rank!.Value, spoc.Id, cancellationToken) is { } holder)
+        {
+            return TypedResults.Conflict(RankConflict(spoc.AgencyCode, area, request.Rank.Value, holder));
+        }
+
+        var now = clock.GetUtcNow();
+        spoc.FullName = request.FullName!.Trim();
+        spoc.SecureEmail = request.SecureEmail!.Trim();
+        spoc.Phone = string.IsNullOrWhiteSpace(request.Phone) ? null : request.Phone.Trim();
+        spoc.Area = area;
+        spoc.Rank = request.Rank.Value;
+        spoc.Touch(now);
+        db.AddOutboxMessage(new SpocDetailsChanged(spoc.ToSnapshot(), now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(spoc.ToSnapshot());
+    }
+
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound>> RetireSpoc(
+        Guid id, RetireSpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new BuildingBlocks.Http.ValidationErrors().Required("reason", request.Reason, 200);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
+        if (spoc is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        spoc.Active = false;
+        spoc.RetiredReason = request.Reason!.Trim();
+        spoc.Touch(now);
+        db.AddOutboxMessage(new SpocRetired(spoc.ToSnapshot(), spoc.RetiredReason, now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(spoc.ToSnapshot());
+    }
+
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound>> AddCover(
+        Guid id, AddCoverRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = DirectoryValidation.Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
+        if (spoc is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        var cover = new SpocCover { Id = NewId.NextGuid(), SpocId = spoc.Id, StartsAt = request.StartsAt!.Value.ToUniversalTime(), EndsAt = request.EndsAt!.Value.ToUniversalTime(), Reason = request.Reason!.Trim() };
+        db.Add(cover);
+        spoc.Covers.Add(cover);
+        spoc.Touch(now);
+        db.AddOutboxMessage(new SpocCoverChanged(spoc.ToSnapshot(), now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(spoc.ToSnapshot());
+    }
+
+    public static async Task<Results<Ok<SpocSnapshot>, NotFound>> RemoveCover(Guid id, Guid coverId, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
+        var cover = spoc?.Covers.SingleOrDefault(c => c.Id == coverId);
+        if (spoc is null || cover is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var now = clock.GetUtcNow();
+        spoc.Covers.Remove(cover);
+        db.Remove(cover);
+        spoc.Touch(now);
+        db.AddOutboxMessage(new SpocCoverChanged(spoc.ToSnapshot(), now));
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(spoc.ToSnapshot());
+    }
+
+    /// <summary>Who receives an invitation for the agency (and area) at a time, and why.</summary>
+    public static async Task<Results<Ok<RecipientResponse>, NotFound<ProblemDetails>, ForbidHttpResult, Conflict<ProblemDetails>>> ResolveRecipient(
+        string code, string? area, DateTimeOffset? at, ClaimsPrincipal user, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (!user.MayReadAgency(code))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
+        if (agency is null)
+        {
+            return TypedResults.NotFound(Problem(404, "Unknown agency", $"No agency has code {code}."));
+        }
+
+        var when = (at ?? clock.GetUtcNow()).ToUniversalTime();
+        if (!agency.Active)
+        {
+            return TypedResults.Conflict(Problem(409, "Agency inactive", $"{agency.Name} is deactivated and receives no invitations."));
+        }
+
+        var spocs = (await db.Spocs.AsNoTracking().Include(s => s.Covers).Where(s => s.AgencyCode == code && s.Active).ToListAsync(cancellationToken))
+            .Select(s => s.ToSnapshot()).ToList();
+        var routed = RecipientRouting.Resolve(spocs, area, when);
+        if (routed is null)
+        {
+            var chain = RecipientRouting.Chain(spocs, area);
+            return TypedResults.Conflict(Problem(409, "No available SPOC",
+                chain.Count == 0
+                    ? $"{agency.Name} has no active SPOC{(area is null ? string.Empty : $" for area {area} or agency-wide")}."
+                    : $"Every SPOC of {agency.Name} is on cover at {when:u}."));
+        }
+
+        var escalation = RecipientRouting.Chain(spocs, area).SkipWhile(s => s.SpocId != routed.Spoc.SpocId).Skip(1).ToList();
+        var explanation = routed.Reason == RecipientReason.Primary
+            ? $"{routed.Spoc.FullName} is the first available SPOC (rank {routed.Spoc.Rank})."
+            : $"{string.Join(", ", routed.Unavailable.Select(s => s.FullName))} on cover at {when:u}; deputy {routed.Spoc.FullName} (rank {routed.Spoc.Rank}) receives.";
+        return TypedResults.Ok(new RecipientResponse(code, area, when, routed.Spoc, routed.Reason, explanation, escalation));
+    }
+
+    private static Task<Spoc?> RankTakenAsync(DirectoryDbContext db, string agencyCode, string? area, int rank, Guid? except, CancellationToken cancellationToken)
+    {
+        var lowered = area?.ToLowerInvariant();
+        return db.Spocs.AsNoTracking().FirstOrDefaultAsync(
+            s => s.AgencyCode == agencyCode && s.Active && s.Rank == rank && (s.Area == null ? lowered == null : s.Area.ToLower() == lowered) && s.Id != except,
+            cancellationToken);
+    }
+
+    private static ProblemDetails RankConflict(string agencyCode, string? area, int rank, Spoc holder) =>
+        Problem(409, "Rank already held", $"{holder.FullName} already holds rank {rank} for {agencyCode}{(area is null ? string.Empty : $" in {area}")}; change or retire them first.");
+
+    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+}

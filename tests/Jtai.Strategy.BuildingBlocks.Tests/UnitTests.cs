@@ -1,0 +1,54 @@
+using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.BuildingBlocks.Text;
+
+namespace Jtai.Strategy.BuildingBlocks.Tests;
+
+public sealed class UnitTests
+{
+    [Theory]
+    [InlineData("SequenceNumber", "sequence_number")]
+    [InlineData("MessageId", "message_id")]
+    [InlineData("AgencyCode", "agency_code")]
+    [InlineData("PK_Outbox", "pk_outbox")]
+    [InlineData("HTTPStatus", "http_status")]
+    [InlineData("Section47Date", "section47_date")]
+    [InlineData("id", "id")]
+    public void Names_map_to_snake_case(string name, string expected) => Assert.Equal(expected, ServiceDbContext.ToSnakeCase(name));
+
+    [Fact]
+    public void Broker_address_reads_credentials_port_and_virtual_host()
+    {
+        var address = BrokerAddress.Parse("amqp://user%40x:p%3Ass@broker.local:5673/test-vhost");
+
+        Assert.Equal(new BrokerAddress("broker.local", 5673, "test-vhost", "user@x", "p:ss"), address);
+        Assert.Equal(address, BrokerAddress.Parse(address.ToUri().ToString()));
+        Assert.Equal("/", BrokerAddress.Parse("amqp://h/").VirtualHost);
+        Assert.Throws<FormatException>(() => BrokerAddress.Parse("http://h/"));
+    }
+
+    [Fact]
+    public void Csv_reads_quoted_fields_with_commas_quotes_and_line_breaks()
+    {
+        var records = Csv.Parse(new StringReader("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n,,\n"));
+
+        Assert.Equal(3, records.Count);
+        Assert.Equal(["x, y", "say \"hi\"", "two\nlines"], records[1]);
+        Assert.Equal(["", "", ""], records[2]);
+        Assert.Throws<FormatException>(() => Csv.Parse(new StringReader("\"open")));
+    }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    public void Csv_escapes_what_needs_quoting(string value, string expected) => Assert.Equal(expected, Csv.Escape(value));
+
+    [Fact]
+    public void Schema_names_must_be_plain_identifiers()
+    {
+        Assert.Throws<ArgumentException>(() => new SchemaSql("bad; DROP TABLE x"));
+        Assert.Throws<ArgumentException>(() => new SchemaSql("Upper"));
+        Assert.Equal("fine_1", new SchemaSql("fine_1").Schema);
+    }
+}

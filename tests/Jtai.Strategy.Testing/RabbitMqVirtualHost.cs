@@ -1,0 +1,82 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Jtai.Strategy.BuildingBlocks.Messaging;
+
+namespace Jtai.Strategy.Testing;
+
+/// <summary>
+/// A private virtual host on the real RabbitMQ broker, so tests running in parallel never see each
+/// other's exchanges and queues. Deleted (with everything in it) afterwards.
+/// </summary>
+public sealed class RabbitMqVirtualHost : IAsyncDisposable
+{
+    private readonly HttpClient management;
+
+    private RabbitMqVirtualHost(string name, HttpClient management)
+    {
+        Name = name;
+        this.management = management;
+        var broker = BrokerAddress.Parse(TestServers.RabbitMq);
+        ConnectionString = (broker with { VirtualHost = name }).ToUri().ToString();
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<RabbitMqVirtualHost> CreateAsync()
+    {
+        var name = "test-" + Guid.NewGuid().ToString("N")[..16];
+        var client = CreateManagementClient();
+        (await client.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
+        var user = BrokerAddress.Parse(TestServers.RabbitMq).Username;
+        (await client.PutAsJsonAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
+        return new RabbitMqVirtualHost(name, client);
+    }
+
+    /// <summary>Messages ready in a queue of this virtual host (0 when the queue does not exist).</summary>
+    public async Task<int> ReadyCountAsync(string queue)
+    {
+        var response = await management.GetAsync($"api/queues/{Name}/{queue}");
+        if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return 0;
+        }
+
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.TryGetProperty("messages_ready", out var ready) ? ready.GetInt32() : 0;
+    }
+
+    /// <summary>Peeks at up to <paramref name="count"/> messages of a queue (requeued), with their headers.</summary>
+    public async Task<IReadOnlyList<JsonElement>> PeekAsync(string queue, int count = 10)
+    {
+        var response = await management.PostAsJsonAsync($"api/queues/{Name}/{queue}/get", new { count, ackmode = "ack_requeue_true", encoding = "auto" });
+        response.EnsureSuccessStatusCode();
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> QueueNamesAsync()
+    {
+        using var document = JsonDocument.Parse(await management.GetStringAsync($"api/queues/{Name}"));
+        return document.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await management.DeleteAsync($"api/vhosts/{Name}");
+        management.Dispose();
+    }
+
+    private static HttpClient CreateManagementClient()
+    {
+        var uri = TestServers.RabbitMqManagement;
+        var client = new HttpClient { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(30) };
+        var userInfo = Uri.UnescapeDataString(uri.UserInfo is { Length: > 0 } info ? info : "guest:guest");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo)));
+        return client;
+    }
+}
