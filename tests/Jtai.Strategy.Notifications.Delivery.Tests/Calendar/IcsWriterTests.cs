@@ -1,0 +1,140 @@
+using System.Text;
+using Jtai.Strategy.Notifications.Delivery.Calendar;
+using Jtai.Strategy.Notifications.Delivery.Rendering;
+using Jtai.Strategy.Notifications.Delivery.Tests.Support;
+
+namespace Jtai.Strategy.Notifications.Delivery.Tests.Calendar;
+
+public sealed class IcsWriterTests
+{
+    private readonly IcsWriter _writer = new();
+
+    [Fact]
+    public void Writes_a_vcalendar_with_one_vevent_and_crlf_line_endings()
+    {
+        var ics = _writer.Write(TestData.Event());
+
+        Assert.StartsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:", ics);
+        Assert.EndsWith("END:VEVENT\r\nEND:VCALENDAR\r\n", ics);
+        Assert.DoesNotContain("\n", ics.Replace("\r\n", string.Empty, StringComparison.Ordinal));
+        Assert.DoesNotContain("\r", ics.Replace("\r\n", string.Empty, StringComparison.Ordinal));
+
+        var lines = Unfolded(ics);
+        Assert.Contains("CALSCALE:GREGORIAN", lines);
+        Assert.Contains("METHOD:REQUEST", lines);
+        Assert.Single(lines, l => l == "BEGIN:VEVENT");
+        Assert.Contains("UID:SM-2026-000123@jtai-strategy", lines);
+        Assert.Contains("SEQUENCE:0", lines);
+        Assert.Contains("STATUS:CONFIRMED", lines);
+        Assert.Contains("ORGANIZER;CN=Northshire MASH:mailto:mash-strategy@northshire.example", lines);
+        Assert.Contains(
+            "ATTENDEE;CN=Dana Officer;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dana.officer@police.example",
+            lines);
+        Assert.Contains("LOCATION:Dial-in 0300 123 4567\\, conference code 918273\\, PIN 4321", lines);
+    }
+
+    [Fact]
+    public void Times_are_utc_with_z_suffix()
+    {
+        var lines = Unfolded(_writer.Write(TestData.Event()));
+
+        Assert.Contains("DTSTART:20260624T090000Z", lines);
+        Assert.Contains("DTEND:20260624T103000Z", lines);
+        Assert.Contains("DTSTAMP:20260301T093000Z", lines);
+    }
+
+    [Fact]
+    public void Every_physical_line_is_at_most_75_octets_and_text_round_trips()
+    {
+        var description = "Ärger – naïve café 😀; a, b \\ c\nsecond line " + string.Concat(Enumerable.Repeat("long text – ", 30));
+        var ics = _writer.Write(TestData.Event(description));
+
+        IcsFormatTests.AssertPhysicalLines(ics.TrimEnd('\r', '\n'), singleContentLine: false);
+        var descriptionLine = Unfolded(ics).Single(l => l.StartsWith("DESCRIPTION:", StringComparison.Ordinal));
+        Assert.Equal("DESCRIPTION:" + IcsFormat.EscapeText(description), descriptionLine);
+        Assert.Equal(description, UnescapeText(descriptionLine["DESCRIPTION:".Length..]));
+    }
+
+    [Fact]
+    public void Common_names_with_separators_are_quoted()
+    {
+        var ev = TestData.Event() with
+        {
+            Organizer = new CalendarOrganizer("mash@northshire.example", "MASH; Northshire, strategy"),
+            Attendees = [new CalendarAttendee("a@b.example", "Officer, Dana")],
+        };
+        var lines = Unfolded(_writer.Write(ev));
+
+        Assert.Contains("ORGANIZER;CN=\"MASH; Northshire, strategy\":mailto:mash@northshire.example", lines);
+        Assert.Contains(lines, l => l.StartsWith("ATTENDEE;CN=\"Officer, Dana\";", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Cancellation_has_method_cancel_status_cancelled_same_uid_and_higher_sequence()
+    {
+        var renderer = new InvitationEmailRenderer(timeProvider: new FixedTimeProvider(TestData.Now));
+        var invitation = renderer.RenderInvitation(TestData.Invitation(sequence: 0));
+        var reschedule = renderer.RenderReschedule(TestData.Invitation(sequence: 1));
+        var cancellation = renderer.RenderCancellation(TestData.Cancellation(sequence: 2));
+
+        var invite = Unfolded(invitation.Calendar!.Content);
+        var update = Unfolded(reschedule.Calendar!.Content);
+        var cancel = Unfolded(cancellation.Calendar!.Content);
+
+        Assert.Contains("METHOD:REQUEST", invite);
+        Assert.Contains("METHOD:REQUEST", update);
+        Assert.Contains("METHOD:CANCEL", cancel);
+        Assert.Contains("STATUS:CONFIRMED", invite);
+        Assert.Contains("STATUS:CANCELLED", cancel);
+
+        var uid = invite.Single(l => l.StartsWith("UID:", StringComparison.Ordinal));
+        Assert.Equal(uid, update.Single(l => l.StartsWith("UID:", StringComparison.Ordinal)));
+        Assert.Equal(uid, cancel.Single(l => l.StartsWith("UID:", StringComparison.Ordinal)));
+
+        Assert.Contains("SEQUENCE:0", invite);
+        Assert.Contains("SEQUENCE:1", update);
+        Assert.Contains("SEQUENCE:2", cancel);
+        Assert.Equal(CalendarMethod.Cancel, cancellation.Calendar.Method);
+        Assert.Equal("CANCEL", cancellation.Calendar.MethodName);
+    }
+
+    [Fact]
+    public void Rejects_cancel_without_cancelled_status_and_inverted_times()
+    {
+        Assert.Throws<ArgumentException>(() => _writer.Write(TestData.Event() with { Method = CalendarMethod.Cancel }));
+        Assert.Throws<ArgumentException>(() => _writer.Write(TestData.Event() with { Status = CalendarEventStatus.Cancelled }));
+        var ev = TestData.Event();
+        Assert.Throws<ArgumentException>(() => _writer.Write(ev with { End = ev.Start }));
+        Assert.Throws<ArgumentException>(() => _writer.Write(ev with { Attendees = [] }));
+        Assert.Throws<ArgumentException>(() => _writer.Write(ev with { Attendees = [new CalendarAttendee("a b@c.example")] }));
+    }
+
+    [Fact]
+    public void Output_is_valid_utf8_without_bom()
+    {
+        var bytes = Encoding.UTF8.GetBytes(_writer.Write(TestData.Event("Zoë")));
+        Assert.Equal((byte)'B', bytes[0]);
+    }
+
+    internal static List<string> Unfolded(string ics) =>
+        IcsFormat.Unfold(ics).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    private static string UnescapeText(string value)
+    {
+        var sb = new StringBuilder();
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (value[i] == '\\' && i + 1 < value.Length)
+            {
+                var next = value[++i];
+                sb.Append(next is 'n' or 'N' ? '\n' : next);
+            }
+            else
+            {
+                sb.Append(value[i]);
+            }
+        }
+
+        return sb.ToString();
+    }
+}
