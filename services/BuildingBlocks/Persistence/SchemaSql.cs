@@ -19,7 +19,16 @@ public sealed class SchemaSql
         CreateSeedsTable = $"CREATE TABLE IF NOT EXISTS {schema}.schema_seeds (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
         SeedApplied = $"SELECT count(*)::int AS \"Value\" FROM {schema}.schema_seeds WHERE id = {{0}}";
         InsertSeed = $"INSERT INTO {schema}.schema_seeds (id) VALUES ({{0}})";
+        const string Pending = "fired_at IS NULL AND cancelled_at IS NULL AND due_at <= {1} AND (next_attempt_at IS NULL OR next_attempt_at <= {1})";
+        ClaimDueDeadlines = $"SELECT * FROM {schema}.deadline WHERE {Pending.Replace("{1}", "{0}", StringComparison.Ordinal)} ORDER BY due_at LIMIT {{1}} FOR UPDATE SKIP LOCKED";
+        ClaimDeadline = $"SELECT * FROM {schema}.deadline WHERE id = {{0}} AND {Pending} FOR UPDATE SKIP LOCKED";
     }
+
+    /// <summary>Due deadlines, oldest first: {0} now, {1} batch size.</summary>
+    public string ClaimDueDeadlines { get; }
+
+    /// <summary>One deadline if still due: {0} id, {1} now.</summary>
+    public string ClaimDeadline { get; }
 
     public string Schema { get; }
 

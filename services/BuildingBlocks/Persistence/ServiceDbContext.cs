@@ -1,4 +1,5 @@
 using System.Text;
+using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Inbox;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<InboxState> InboxStates => Set<InboxState>();
 
+    public DbSet<DeadlineRow> Deadlines => Set<DeadlineRow>();
+
     /// <summary>Outbox rows were saved in the current unit of work and the relay has not been woken yet.</summary>
     internal bool OutboxPending { get; set; }
 
@@ -43,6 +46,12 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         {
             e.ToTable("inbox_state");
             e.HasKey(s => new { s.MessageId, s.Consumer });
+        });
+        modelBuilder.Entity<DeadlineRow>(e =>
+        {
+            e.ToTable("deadline");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.CreatedAt).HasDefaultValueSql("now()");
         });
 
         ConfigureModel(modelBuilder);

@@ -1,3 +1,4 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Persistence;
@@ -20,7 +21,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<TestHost> StartAsync(PostgresDatabase database, RabbitMqVirtualHost broker, Action<IServiceCollection>? configure = null)
+    public static async Task<TestHost> StartAsync(PostgresDatabase database, RabbitMqVirtualHost broker, Action<IServiceCollection>? configure = null, TimeProvider? clock = null)
     {
         MessageTypeRegistry.ForContracts.Include(typeof(WidgetMade).Assembly);
         var builder = Host.CreateApplicationBuilder();
@@ -30,13 +31,17 @@ public sealed class TestHost : IAsyncDisposable
             ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Outbox:RetryDelay"] = "00:00:00.200",
+            ["Deadlines:PollInterval"] = "00:00:00.100",
+            ["Deadlines:RetryDelay"] = "00:00:00.200",
         });
+        builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.Migrations);
         builder.AddMessaging(EndpointPrefix, x =>
         {
             x.AddConsumer<WidgetMadeConsumer>();
             x.AddConsumer<PoisonConsumer>();
         });
+        builder.AddDeadlines<TestDbContext>(d => d.Handle<WidgetDeadlineHandler>());
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();

@@ -1,3 +1,4 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Inbox;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Persistence;
@@ -72,4 +73,30 @@ public sealed class WidgetMadeConsumer(TestDbContext db, ILogger<WidgetMadeConsu
 public sealed class PoisonConsumer : IConsumer<Poison>
 {
     public Task Consume(ConsumeContext<Poison> context) => throw new InvalidOperationException("Cannot handle: " + context.Message.Why);
+}
+
+/// <summary>
+/// Records the firing (message id = deadline id) and announces it through the outbox. A payload of
+/// "fail-twice" throws on its first two attempts (the batch, then the isolated retry), to show a
+/// failing deadline is recorded, backed off and retried without holding back the others.
+/// </summary>
+public sealed class WidgetDeadlineHandler : IDeadlineHandler<TestDbContext>
+{
+    public const string DeadlineKind = "widget-due";
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Failures = new();
+
+    public string Kind => DeadlineKind;
+
+    public Task HandleAsync(DeadlineRow deadline, TestDbContext db, CancellationToken cancellationToken)
+    {
+        if (deadline.Payload == "fail-twice" && Failures.AddOrUpdate(deadline.Id, 1, (_, n) => n + 1) <= 2)
+        {
+            throw new InvalidOperationException("Simulated handler failure");
+        }
+
+        db.Handled.Add(new WidgetHandled { MessageId = deadline.Id, WidgetId = deadline.SubjectId });
+        db.AddOutboxMessage(new WidgetMade(deadline.SubjectId, "deadline"));
+        return Task.CompletedTask;
+    }
 }
