@@ -93,4 +93,16 @@ public static class MetricKeys
     public const string IncidentToMeeting = "convening.incident-to-meeting";
 
     public const string DecisionsNotToConvene = "convening.decisions-not-to-convene";
+
+    /// <summary>Invitations delivered to at least one recipient of the agency / invitations issued.</summary>
+    public const string Delivered = "invitations.delivered";
+
+    /// <summary>Invitations whose answer came from a deputy SPOC / invitations issued.</summary>
+    public const string AnsweredByDeputy = "invitations.answered-by-deputy";
+
+    /// <summary>Meetings held (numerator = denominator = count).</summary>
+    public const string MeetingsHeld = "meetings.held";
+
+    /// <summary>Meetings held that started a section 47 enquiry / meetings held.</summary>
+    public const string SectionFortySevenStarted = "outcomes.section-47-started";
 }

@@ -1,0 +1,41 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
+using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.Metrics.Domain;
+using Jtai.Strategy.Metrics.Projection;
+using Jtai.Strategy.Metrics.Publishing;
+using Microsoft.Extensions.Options;
+
+namespace Jtai.Strategy.Metrics.Infrastructure;
+
+public static class MetricsServiceExtensions
+{
+    public const string EndpointPrefix = "metrics";
+
+    /// <summary>The metrics service: its schema, the projection consumer, queries, publishing and period closes.</summary>
+    public static WebApplicationBuilder AddMetricsService(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics").ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MetricsOptions>>().Value.ToProjectionRules());
+
+        builder.AddServiceDatabase<MetricsDbContext>(Migration.FromEmbeddedResources(typeof(MetricsDbContext).Assembly));
+        builder.Services.AddSingleton<MetricsProjection>();
+        builder.Services.AddSingleton<ProjectionRebuilder>();
+        builder.Services.AddSingleton<MetricsQueries>();
+        builder.Services.AddScoped<Publisher>();
+        builder.AddMessaging(EndpointPrefix, x => x.AddConsumer<ProjectionConsumer>(typeof(ProjectionConsumerDefinition)));
+        builder.AddDeadlines<MetricsDbContext>(d => d.Handle<PeriodCloseHandler>());
+        builder.Services.AddHostedService<PeriodCloseBootstrap>();
+        return builder;
+    }
+}
+
+internal sealed class MetricsOptionsValidator : IValidateOptions<MetricsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MetricsOptions options)
+    {
+        var errors = options.Validate().ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
