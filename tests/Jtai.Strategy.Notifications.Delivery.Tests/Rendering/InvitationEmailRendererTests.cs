@@ -152,6 +152,38 @@ public sealed class InvitationEmailRendererTests
         Assert.Equal(
             ["MeetingReference", "RecipientName", "SignInLink", "TeamName"],
             typeof(ActionsCirculatedDetails).GetProperties().Select(p => p.Name).Order());
+        Assert.Equal(
+            ["ConferenceCode", "DialInNumber", "End", "MeetingReference", "Pin", "RecipientName", "ReplyBy", "ResponseLink", "SignInLink", "Start", "TeamName"],
+            typeof(ReminderDetails).GetProperties().Select(p => p.Name).Order());
+    }
+
+    [Fact]
+    public void Reminder_repeats_time_dial_in_and_response_link_without_a_calendar_object()
+    {
+        var email = _renderer.RenderReminder(TestData.Reminder());
+
+        Assert.Equal("Strategy meeting SM-2026-000123 \u2013 reminder: please answer", email.Subject);
+        Assert.Contains("Dear Dana Officer,", email.TextBody);
+        Assert.Contains("When: Wednesday 24 June 2026, 10:00 to 11:30 (UK time)", email.TextBody);
+        Assert.Contains("Phone: 0300 123 4567", email.TextBody);
+        Assert.Contains("Conference code: 918273", email.TextBody);
+        Assert.Contains("PIN: 4321", email.TextBody);
+        Assert.Contains("Please answer by Monday 22 June 2026, 17:00 (UK time).", email.TextBody);
+        Assert.Contains("Response link: https://strategy.example.gov.uk/respond/7f3c9a?token=abc123", email.TextBody);
+        Assert.Contains("<a href=\"tel:03001234567\">0300 123 4567</a>", email.HtmlBody);
+        Assert.Null(email.Calendar);
+        Assert.Null(email.CalendarEvent);
+        foreach (var forbidden in TestData.ForbiddenCaseValues)
+        {
+            Assert.DoesNotContain(forbidden, email.TextBody + email.HtmlBody + email.ShortText, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public void Reminder_refuses_missing_links_and_multi_line_names()
+    {
+        Assert.Throws<ArgumentException>(() => _renderer.RenderReminder(TestData.Reminder() with { ResponseLink = new Uri("mailto:x@y.example") }));
+        Assert.Throws<ArgumentException>(() => _renderer.RenderReminder(TestData.Reminder() with { RecipientName = "Dana\nBcc: x@y" }));
     }
 
     [Fact]

@@ -36,6 +36,21 @@ internal static class TestData
         Sequence = sequence,
     };
 
+    public static ReminderDetails Reminder() => new()
+    {
+        MeetingReference = "SM-2026-000123",
+        Start = new DateTimeOffset(2026, 6, 24, 9, 0, 0, TimeSpan.Zero),
+        End = new DateTimeOffset(2026, 6, 24, 10, 30, 0, TimeSpan.Zero),
+        DialInNumber = "0300 123 4567",
+        ConferenceCode = "918273",
+        Pin = "4321",
+        ResponseLink = new Uri("https://strategy.example.gov.uk/respond/7f3c9a?token=abc123"),
+        SignInLink = new Uri("https://strategy.example.gov.uk/sign-in?meeting=SM-2026-000123"),
+        RecipientName = "Dana Officer",
+        TeamName = "Northshire Children's Services, MASH",
+        ReplyBy = new DateTimeOffset(2026, 6, 22, 16, 0, 0, TimeSpan.Zero),
+    };
+
     public static CancellationDetails Cancellation(int sequence = 2) => new()
     {
         MeetingReference = "SM-2026-000123",

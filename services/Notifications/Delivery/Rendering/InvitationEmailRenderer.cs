@@ -48,6 +48,76 @@ public sealed class InvitationEmailRenderer
         return RenderRequest(details, rescheduled: true);
     }
 
+    /// <summary>
+    /// The reminder ("… – reminder: please answer") to a recipient who has not answered yet. No calendar object: the
+    /// invitation already carried it, and repeating it could only confuse the calendar's revision (SEQUENCE).
+    /// </summary>
+    public RenderedEmail RenderReminder(ReminderDetails details)
+    {
+        ArgumentNullException.ThrowIfNull(details);
+        Require(details.MeetingReference, nameof(details.MeetingReference));
+        Require(details.DialInNumber, nameof(details.DialInNumber));
+        Require(details.ConferenceCode, nameof(details.ConferenceCode));
+        Require(details.Pin, nameof(details.Pin));
+        Require(details.RecipientName, nameof(details.RecipientName));
+        Require(details.TeamName, nameof(details.TeamName));
+        RequireLink(details.ResponseLink, nameof(details.ResponseLink));
+        RequireLink(details.SignInLink, nameof(details.SignInLink));
+        if (details.End <= details.Start)
+        {
+            throw new ArgumentException("The meeting must end after it starts.", nameof(details));
+        }
+
+        var reference = details.MeetingReference.Trim();
+        var subject = Subject(reference, "reminder: please answer");
+        var when = When(details.Start, details.End, _options);
+        var replyBy = At(details.ReplyBy, _options);
+        var dialIn = details.DialInNumber.Trim();
+        var code = details.ConferenceCode.Trim();
+        var pin = details.Pin.Trim();
+        var team = details.TeamName.Trim();
+
+        var text = new StringBuilder()
+            .Append("Dear ").Append(details.RecipientName.Trim()).Append(",\n\n")
+            .Append("We have not had your answer to the invitation to strategy meeting ").Append(reference).Append(".\n\n")
+            .Append("Meeting reference: ").Append(reference).Append('\n')
+            .Append("When: ").Append(when).Append("\n\n")
+            .Append("How to dial in\n")
+            .Append("Phone: ").Append(dialIn).Append('\n')
+            .Append("Conference code: ").Append(code).Append('\n')
+            .Append("PIN: ").Append(pin).Append("\n\n")
+            .Append("How to answer\n")
+            .Append("Please answer by ").Append(replyBy).Append(". If you cannot attend, you can send a written contribution or decline.\n")
+            .Append("Response link: ").Append(Link(details.ResponseLink)).Append("\n\n")
+            .Append(CaseDetailsText(details.SignInLink))
+            .Append(team).Append('\n')
+            .ToString();
+
+        var tel = TelUri(dialIn);
+        var html = new StringBuilder()
+            .Append("<p>Dear ").Append(Html(details.RecipientName.Trim())).Append(",</p>\n")
+            .Append("<p>We have not had your answer to the invitation to strategy meeting <strong>").Append(Html(reference)).Append("</strong>.</p>\n")
+            .Append("<ul>\n")
+            .Append("<li>Meeting reference: <strong>").Append(Html(reference)).Append("</strong></li>\n")
+            .Append("<li>When: <strong>").Append(Html(when)).Append("</strong></li>\n")
+            .Append("</ul>\n")
+            .Append("<h2 style=\"font-size: 18px;\">How to dial in</h2>\n")
+            .Append("<ul>\n")
+            .Append("<li>Phone: ").Append(tel is null ? Html(dialIn) : $"<a href=\"{Html(tel)}\">{Html(dialIn)}</a>").Append("</li>\n")
+            .Append("<li>Conference code: ").Append(Html(code)).Append("</li>\n")
+            .Append("<li>PIN: ").Append(Html(pin)).Append("</li>\n")
+            .Append("</ul>\n")
+            .Append("<h2 style=\"font-size: 18px;\">How to answer</h2>\n")
+            .Append("<p>Please answer by <strong>").Append(Html(replyBy)).Append("</strong>. If you cannot attend, you can send a written contribution or decline.</p>\n")
+            .Append("<p>").Append(HtmlLink(details.ResponseLink, "Answer the invitation")).Append("</p>\n")
+            .Append(CaseDetailsHtml(details.SignInLink))
+            .Append("<p>").Append(Html(team)).Append("</p>\n")
+            .ToString();
+
+        var shortText = $"{subject}: {ShortWhen(details.Start, _options)}. Answer by {ShortWhen(details.ReplyBy, _options)}: {Link(details.ResponseLink)}";
+        return new RenderedEmail(subject, text, HtmlDocument(subject, html), shortText);
+    }
+
     /// <summary>The cancellation ("… – cancelled"): METHOD:CANCEL, STATUS:CANCELLED, same UID, higher SEQUENCE.</summary>
     public RenderedEmail RenderCancellation(CancellationDetails details)
     {

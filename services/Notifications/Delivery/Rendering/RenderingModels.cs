@@ -87,6 +87,33 @@ public sealed record CancellationDetails
     public string? CalendarUid { get; init; }
 }
 
+/// <summary>Inputs for a reminder to a recipient who has not answered. Like the invitation, nothing about the child or family.</summary>
+public sealed record ReminderDetails
+{
+    public required string MeetingReference { get; init; }
+
+    public required DateTimeOffset Start { get; init; }
+
+    public required DateTimeOffset End { get; init; }
+
+    public required string DialInNumber { get; init; }
+
+    public required string ConferenceCode { get; init; }
+
+    public required string Pin { get; init; }
+
+    public required Uri ResponseLink { get; init; }
+
+    public required Uri SignInLink { get; init; }
+
+    public required string RecipientName { get; init; }
+
+    /// <summary>The team that organises the meeting (signs the e-mail).</summary>
+    public required string TeamName { get; init; }
+
+    public required DateTimeOffset ReplyBy { get; init; }
+}
+
 /// <summary>Inputs for the "agreed actions circulated" notice: the actions themselves are only available after signing in.</summary>
 public sealed record ActionsCirculatedDetails
 {
