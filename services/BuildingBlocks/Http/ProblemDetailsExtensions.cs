@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Jtai.Strategy.BuildingBlocks.Http;
 
@@ -16,6 +18,7 @@ public static class ProblemDetailsExtensions
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<ConflictExceptionHandler>();
         return services;
     }
 }
@@ -41,6 +44,35 @@ internal sealed class BadRequestExceptionHandler(IProblemDetailsService problemD
                 Title = "The request could not be read.",
                 Detail = bad.InnerException?.Message ?? bad.Message,
             },
+        });
+    }
+}
+
+/// <summary>
+/// Someone else changed the same record first (optimistic concurrency), or a uniqueness rule the
+/// endpoint did not pre-check was hit in a race: 409, so the caller reloads and tries again.
+/// </summary>
+internal sealed class ConflictExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var detail = exception switch
+        {
+            DbUpdateConcurrencyException => "The record was changed by someone else since you read it. Reload it and try again.",
+            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } => "The change conflicts with an existing record.",
+            _ => null,
+        };
+        if (detail is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = StatusCodes.Status409Conflict, Title = "Conflicting change", Detail = detail },
         });
     }
 }

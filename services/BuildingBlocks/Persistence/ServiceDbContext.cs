@@ -55,7 +55,26 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
         });
 
         ConfigureModel(modelBuilder);
+        ApplyCodeAssignedGuidKeys(modelBuilder);
         ApplySnakeCaseNames(modelBuilder);
+    }
+
+    /// <summary>
+    /// Ids are assigned in code (NewId), never by the database. Saying so lets EF treat a new child
+    /// added through a navigation as an insert rather than an update of a row that does not exist.
+    /// </summary>
+    private static void ApplyCodeAssignedGuidKeys(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.FindPrimaryKey()?.Properties ?? [])
+            {
+                if (property.ClrType == typeof(Guid))
+                {
+                    property.ValueGenerated = Microsoft.EntityFrameworkCore.Metadata.ValueGenerated.Never;
+                }
+            }
+        }
     }
 
     protected abstract void ConfigureModel(ModelBuilder modelBuilder);

@@ -41,7 +41,7 @@ public static class AgenciesApi
         return agency is null ? TypedResults.NotFound() : TypedResults.Ok(agency.ToSnapshot());
     }
 
-    public static async Task<Results<Created<AgencySnapshot>, ValidationProblem, Conflict<Microsoft.AspNetCore.Mvc.ProblemDetails>>> RegisterAgency(
+    public static async Task<Results<Created<AgencySnapshot>, ValidationProblem, ProblemHttpResult>> RegisterAgency(
         RegisterAgencyRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
@@ -52,7 +52,7 @@ public static class AgenciesApi
 
         if (await db.Agencies.AnyAsync(a => a.Code == request.Code, cancellationToken))
         {
-            return TypedResults.Conflict(new Microsoft.AspNetCore.Mvc.ProblemDetails { Title = "Agency already registered", Detail = $"An agency with code {request.Code} already exists.", Status = 409 });
+            return TypedResults.Problem(SpocsApi.Problem(409, "Agency already registered", $"An agency with code {request.Code} already exists."));
         }
 
         var now = clock.GetUtcNow();

@@ -60,7 +60,7 @@ public static class SpocsApi
         return user.MayReadAgency(spoc.AgencyCode) ? TypedResults.Ok(spoc.ToSnapshot()) : TypedResults.Forbid();
     }
 
-    public static async Task<Results<Created<SpocSnapshot>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> AssignSpoc(
+    public static async Task<Results<Created<SpocSnapshot>, ValidationProblem, ProblemHttpResult>> AssignSpoc(
         string code, SpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
@@ -72,13 +72,13 @@ public static class SpocsApi
         var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
         if (agency is null)
         {
-            return TypedResults.NotFound(Problem(404, "Unknown agency", $"No agency has code {code}."));
+            return TypedResults.Problem(Problem(404, "Unknown agency", $"No agency has code {code}."));
         }
 
         var area = DirectoryValidation.NormaliseArea(request.Area);
         if (await RankTakenAsync(db, code, area, request.Rank!.Value, null, cancellationToken) is { } holder)
         {
-            return TypedResults.Conflict(RankConflict(code, area, request.Rank.Value, holder));
+            return TypedResults.Problem(RankConflict(code, area, request.Rank.Value, holder));
         }
 
         var now = clock.GetUtcNow();
@@ -99,7 +99,7 @@ public static class SpocsApi
         return TypedResults.Created($"/api/spocs/{spoc.Id}", spoc.ToSnapshot());
     }
 
-    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound, Conflict<ProblemDetails>>> UpdateSpoc(
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound, ProblemHttpResult>> UpdateSpoc(
         Guid id, SpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
@@ -117,7 +117,7 @@ public static class SpocsApi
         var area = DirectoryValidation.NormaliseArea(request.Area);
         if (await RankTakenAsync(db, spoc.AgencyCode, area, request.Rank!.Value, spoc.Id, cancellationToken) is { } holder)
         {
-            return TypedResults.Conflict(RankConflict(spoc.AgencyCode, area, request.Rank.Value, holder));
+            return TypedResults.Problem(RankConflict(spoc.AgencyCode, area, request.Rank.Value, holder));
         }
 
         var now = clock.GetUtcNow();
@@ -173,7 +173,6 @@ public static class SpocsApi
 
         var now = clock.GetUtcNow();
         var cover = new SpocCover { Id = NewId.NextGuid(), SpocId = spoc.Id, StartsAt = request.StartsAt!.Value.ToUniversalTime(), EndsAt = request.EndsAt!.Value.ToUniversalTime(), Reason = request.Reason!.Trim() };
-        db.Add(cover);
         spoc.Covers.Add(cover);
         spoc.Touch(now);
         db.AddOutboxMessage(new SpocCoverChanged(spoc.ToSnapshot(), now));
@@ -200,7 +199,7 @@ public static class SpocsApi
     }
 
     /// <summary>Who receives an invitation for the agency (and area) at a time, and why.</summary>
-    public static async Task<Results<Ok<RecipientResponse>, NotFound<ProblemDetails>, ForbidHttpResult, Conflict<ProblemDetails>>> ResolveRecipient(
+    public static async Task<Results<Ok<RecipientResponse>, ProblemHttpResult, ForbidHttpResult>> ResolveRecipient(
         string code, string? area, DateTimeOffset? at, ClaimsPrincipal user, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (!user.MayReadAgency(code))
@@ -211,13 +210,13 @@ public static class SpocsApi
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
         if (agency is null)
         {
-            return TypedResults.NotFound(Problem(404, "Unknown agency", $"No agency has code {code}."));
+            return TypedResults.Problem(Problem(404, "Unknown agency", $"No agency has code {code}."));
         }
 
         var when = (at ?? clock.GetUtcNow()).ToUniversalTime();
         if (!agency.Active)
         {
-            return TypedResults.Conflict(Problem(409, "Agency inactive", $"{agency.Name} is deactivated and receives no invitations."));
+            return TypedResults.Problem(Problem(409, "Agency inactive", $"{agency.Name} is deactivated and receives no invitations."));
         }
 
         var spocs = (await db.Spocs.AsNoTracking().Include(s => s.Covers).Where(s => s.AgencyCode == code && s.Active).ToListAsync(cancellationToken))
@@ -226,7 +225,7 @@ public static class SpocsApi
         if (routed is null)
         {
             var chain = RecipientRouting.Chain(spocs, area);
-            return TypedResults.Conflict(Problem(409, "No available SPOC",
+            return TypedResults.Problem(Problem(409, "No available SPOC",
                 chain.Count == 0
                     ? $"{agency.Name} has no active SPOC{(area is null ? string.Empty : $" for area {area} or agency-wide")}."
                     : $"Every SPOC of {agency.Name} is on cover at {when:u}."));
@@ -250,5 +249,5 @@ public static class SpocsApi
     private static ProblemDetails RankConflict(string agencyCode, string? area, int rank, Spoc holder) =>
         Problem(409, "Rank already held", $"{holder.FullName} already holds rank {rank} for {agencyCode}{(area is null ? string.Empty : $" in {area}")}; change or retire them first.");
 
-    private static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+    internal static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
 }
