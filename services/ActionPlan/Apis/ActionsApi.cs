@@ -1,0 +1,152 @@
+using System.Security.Claims;
+using Jtai.Strategy.ActionPlan.Domain;
+using Jtai.Strategy.ActionPlan.Infrastructure;
+using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.ActionPlan.Apis;
+
+public static class ActionsApi
+{
+    public static IEndpointRouteBuilder MapActionsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/plans/{code}/actions").WithTags("Actions");
+        api.MapGet("/", ListActions).RequireAuthorization(ActionPlanSetup.PlanReaders);
+        api.MapGet("/{key}", GetAction).RequireAuthorization(ActionPlanSetup.PlanReaders);
+        api.MapPost("/{key}/status", ChangeStatus).RequireAuthorization(JtaiPolicies.Masdg);
+        return app;
+    }
+
+    /// <summary>The plan's actions in plan order, optionally filtered (theme, status, overdue, evidence below target, originally due by a date).</summary>
+    public static async Task<Results<Ok<List<ActionSummary>>, NotFound<ProblemDetails>>> ListActions(
+        string code, int? theme, ActionStatus? status, bool? overdue, bool? evidenceBelowTarget, DateOnly? dueBy,
+        ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
+    {
+        var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
+        if (plan is null)
+        {
+            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+        }
+
+        var query = db.Actions.AsNoTracking().Where(a => a.PlanId == plan.Id);
+        query = theme is { } t ? query.Where(a => a.ThemeNumber == t) : query;
+        query = status is { } s ? query.Where(a => a.Status == s) : query;
+        query = evidenceBelowTarget is { } e ? query.Where(a => a.EvidenceBelowTarget == e) : query;
+        query = dueBy is { } d ? query.Where(a => a.OriginalDueDate != null && a.OriginalDueDate <= d) : query;
+        var today = calendar.Today();
+        var actions = (await query.OrderBy(a => a.Ordinal).ToListAsync(cancellationToken))
+            .Where(a => overdue is null || a.IsOverdue(today) == overdue)
+            .Select(a => a.ToSummary(today))
+            .ToList();
+        return TypedResults.Ok(actions);
+    }
+
+    public static async Task<Results<Ok<ActionDetail>, NotFound<ProblemDetails>>> GetAction(
+        string code, string key, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
+    {
+        var action = await FindAsync(db, code, key, tracked: false, cancellationToken);
+        return action is null ? TypedResults.NotFound(ApiMapping.UnknownAction(code, key)) : TypedResults.Ok(await DetailAsync(db, action, calendar.Today(), cancellationToken));
+    }
+
+    /// <summary>
+    /// Records a status with why; who and when come from the token and the clock. Yellow is refused
+    /// unless the request carries the executive's approval of a revised timescale.
+    /// </summary>
+    public static async Task<Results<Ok<ActionDetail>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ChangeStatus(
+        string code, string key, ChangeStatusRequest request, ClaimsPrincipal user, ActionPlanDbContext db, TimeProvider clock, PlanCalendar calendar,
+        CancellationToken cancellationToken)
+    {
+        var today = calendar.Today();
+        var revision = request.TimescaleRevision;
+        var errors = new ValidationErrors()
+            .When(request.Status is null, "status", "status is required: NotStarted, Amber, Green or Yellow.")
+            .Required("reason", request.Reason, 2000)
+            .When(request.Status == ActionStatus.Yellow && revision is null, "timescaleRevision",
+                "Yellow means the timescale was revised with the executive's approval: give timescaleRevision with revisedDueDate, approvedBy (e.g. LSCB Executive Group) and approvedOn.")
+            .When(request.Status is not null and not ActionStatus.Yellow && revision is not null, "timescaleRevision",
+                "timescaleRevision goes with status Yellow only (a revised timescale is what Yellow records).");
+        if (request.Status == ActionStatus.Yellow && revision is not null)
+        {
+            errors.When(revision.RevisedDueDate is null, "timescaleRevision.revisedDueDate", "revisedDueDate is required.")
+                .Required("timescaleRevision.approvedBy", revision.ApprovedBy)
+                .When(revision.ApprovedOn is null, "timescaleRevision.approvedOn", "approvedOn is required: the date the executive approved the revision.")
+                .When(revision.ApprovedOn > today, "timescaleRevision.approvedOn", "approvedOn cannot be in the future.");
+        }
+
+        var action = await FindAsync(db, code, key, tracked: true, cancellationToken);
+        if (action is null)
+        {
+            return TypedResults.NotFound(ApiMapping.UnknownAction(code, key));
+        }
+
+        if (revision?.RevisedDueDate is { } revised && action.DueDate is { } current && revised <= current)
+        {
+            errors.Add("timescaleRevision.revisedDueDate", $"revisedDueDate must be later than the current timescale ({current:yyyy-MM-dd}).");
+        }
+
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (request.Status == action.Status && request.Status != ActionStatus.Yellow)
+        {
+            return TypedResults.Conflict(ApiMapping.Problem(409, "Status unchanged", $"Action {action.Key} is already {action.Status}."));
+        }
+
+        var actor = user.ToActor();
+        var now = clock.GetUtcNow();
+        var recorded = request.Status == ActionStatus.Yellow
+            ? action.ReviseTimescale(revision!.RevisedDueDate!.Value, new ExecutiveApproval(revision.ApprovedBy!.Trim(), revision.ApprovedOn!.Value, request.Reason!.Trim()), actor, now)
+            : null;
+        var change = action.ChangeStatus(request.Status!.Value, request.Reason!.Trim(), actor, now, recorded);
+        db.StatusChanges.Add(change);
+        if (recorded is not null)
+        {
+            db.TimescaleRevisions.Add(recorded);
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return TypedResults.Conflict(ApiMapping.Problem(409, "Changed meanwhile", $"Action {action.Key} was changed by someone else just now; reload it and try again."));
+        }
+
+        return TypedResults.Ok(await DetailAsync(db, action, today, cancellationToken));
+    }
+
+    internal static async Task<PlanAction?> FindAsync(ActionPlanDbContext db, string code, string key, bool tracked, CancellationToken cancellationToken)
+    {
+        var planId = await db.Plans.Where(p => p.Code == code).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
+        if (planId is null)
+        {
+            return null;
+        }
+
+        var query = db.Actions.Include(a => a.StatusHistory).Include(a => a.Revisions).AsSplitQuery();
+        return await (tracked ? query : query.AsNoTracking()).SingleOrDefaultAsync(a => a.PlanId == planId && a.Key == key, cancellationToken);
+    }
+
+    private static async Task<ActionDetail> DetailAsync(ActionPlanDbContext db, PlanAction action, DateOnly today, CancellationToken cancellationToken)
+    {
+        var links = await db.MetricLinks.AsNoTracking().Where(l => l.ActionId == action.Id).OrderBy(l => l.MetricKey).ThenBy(l => l.AgencyScope).ToListAsync(cancellationToken);
+        var evidence = await db.MetricEvidence.AsNoTracking().Where(e => e.ActionId == action.Id)
+            .OrderByDescending(e => e.PeriodEnd).ThenBy(e => e.MetricKey).ThenBy(e => e.AgencyCode).Take(200).ToListAsync(cancellationToken);
+        return new ActionDetail(
+            action.ToSummary(today), action.AreaForImprovement, action.OversightGroup, action.ExpectedImpact, action.EvidenceOfImpact, action.LatestEvidencePeriodEnd,
+            action.StatusHistory.OrderBy(c => c.Sequence)
+                .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.ChangedBySubject, c.ChangedByName, c.ChangedAt, c.TimescaleRevisionId)).ToList(),
+            action.Revisions.OrderBy(r => r.Sequence)
+                .Select(r => new TimescaleRevisionView(r.Id, r.PreviousDueDate, r.PreviousTimescaleText, r.RevisedDueDate, r.ApprovedBy, r.ApprovedOn, r.Reason, r.RecordedByName, r.RecordedAt))
+                .ToList(),
+            links.Select(l => l.ToView(action.Key)).ToList(),
+            evidence.Select(e => new EvidenceView(e.MetricKey, e.AgencyCode, e.PeriodKind, e.PeriodStart, e.PeriodEnd, e.Numerator, e.Denominator, e.Value, e.Comparison, e.Target,
+                e.Met, e.PublicationId, e.PublishedAt)).ToList());
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Claims;
+using Jtai.Strategy.ActionPlan.Domain;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Jtai.Strategy.ActionPlan.Apis;
+
+public sealed record ThemeSummary(int Number, string Name, int Actions, int Undated);
+
+public sealed record PlanSummary(string Code, string Title, DateTimeOffset ImportedAt, string ImportedBy, int Actions, IReadOnlyList<ThemeSummary> Themes);
+
+public sealed record ActionSummary(
+    string Key,
+    string Ref,
+    int ThemeNumber,
+    string Intent,
+    string Lead,
+    string? OriginalTimescaleText,
+    DateOnly? OriginalDueDate,
+    DateOnly? RevisedDueDate,
+    DateOnly? DueDate,
+    ActionStatus Status,
+    bool Overdue,
+    bool EvidenceBelowTarget,
+    DateTimeOffset? StatusChangedAt);
+
+public sealed record StatusChangeView(ActionStatus From, ActionStatus To, string Reason, string ChangedBy, string ChangedByName, DateTimeOffset ChangedAt, Guid? TimescaleRevisionId);
+
+public sealed record TimescaleRevisionView(Guid Id, DateOnly? PreviousDueDate, string? PreviousTimescaleText, DateOnly RevisedDueDate, string ApprovedBy, DateOnly ApprovedOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+
+public sealed record MetricLinkView(
+    Guid Id, string ActionKey, string MetricKey, TargetComparison Comparison, decimal Target, AgencyScope AgencyScope, string? AgencyCode, string PeriodKind,
+    int MinimumDenominator, string Description, string UpdatedBy, DateTimeOffset UpdatedAt);
+
+public sealed record EvidenceView(
+    string MetricKey, string? AgencyCode, string PeriodKind, DateOnly PeriodStart, DateOnly PeriodEnd, long Numerator, long Denominator, decimal? Value,
+    TargetComparison Comparison, decimal Target, bool? Met, Guid PublicationId, DateTimeOffset PublishedAt);
+
+public sealed record ActionDetail(
+    ActionSummary Action,
+    string AreaForImprovement,
+    string OversightGroup,
+    string ExpectedImpact,
+    string EvidenceOfImpact,
+    DateOnly? LatestEvidencePeriodEnd,
+    IReadOnlyList<StatusChangeView> StatusHistory,
+    IReadOnlyList<TimescaleRevisionView> TimescaleRevisions,
+    IReadOnlyList<MetricLinkView> MetricLinks,
+    IReadOnlyList<EvidenceView> Evidence);
+
+/// <summary>Yellow needs <see cref="TimescaleRevision"/>: the revised timescale and who in the executive approved it, when.</summary>
+public sealed record ChangeStatusRequest(ActionStatus? Status, string? Reason, TimescaleRevisionRequest? TimescaleRevision);
+
+public sealed record TimescaleRevisionRequest(DateOnly? RevisedDueDate, string? ApprovedBy, DateOnly? ApprovedOn);
+
+public sealed record MetricLinkRequest(
+    string? ActionKey, string? MetricKey, TargetComparison? Comparison, decimal? Target, AgencyScope? AgencyScope, string? AgencyCode, string? PeriodKind,
+    int? MinimumDenominator, string? Description);
+
+public sealed record RevisionsImported(string PlanCode, IReadOnlyList<string> RevisedActions);
+
+internal static class ApiMapping
+{
+    public static Actor ToActor(this ClaimsPrincipal user) => new(user.SubjectId(), user.Identity?.Name ?? user.SubjectId());
+
+    public static ActionSummary ToSummary(this PlanAction a, DateOnly today) => new(
+        a.Key, a.Ref, a.ThemeNumber, a.Intent, a.Lead, a.OriginalTimescaleText, a.OriginalDueDate, a.RevisedDueDate, a.DueDate, a.Status, a.IsOverdue(today),
+        a.EvidenceBelowTarget, a.StatusChangedAt);
+
+    public static MetricLinkView ToView(this MetricLink l, string actionKey) => new(
+        l.Id, actionKey, l.MetricKey, l.Comparison, l.Target, l.AgencyScope, l.AgencyCode, l.PeriodKind, l.MinimumDenominator, l.Description, l.UpdatedBy, l.UpdatedAt);
+
+    public static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+
+    public static ProblemDetails UnknownPlan(string code) => Problem(404, "Unknown plan", $"No plan has code '{code}'.");
+
+    public static ProblemDetails UnknownAction(string code, string key) => Problem(404, "Unknown action", $"Plan '{code}' has no action '{key}'.");
+}
