@@ -2,7 +2,11 @@ using MassTransit;
 
 namespace Jtai.Strategy.Contracts.Notifications;
 
-/// <summary>A notification reached the recipient's mail server (or other channel) and was accepted.</summary>
+/// <summary>
+/// A notification reached the recipient's mail server (or other channel) and was accepted.
+/// <see cref="InvitationId"/> is <see cref="Guid.Empty"/> for kind <c>actions-circulated</c> (not about one invitation);
+/// <see cref="AgencyCode"/> (added in v1, optional) says whose notice it was.
+/// </summary>
 [MessageUrn("jtai-strategy:notifications:invitation-delivered:v1")]
 [EntityName("jtai-strategy.notifications.invitation-delivered")]
 public sealed record InvitationDelivered(
@@ -11,11 +15,13 @@ public sealed record InvitationDelivered(
     Guid SourceMessageId,
     string Kind,
     string Channel,
-    DateTimeOffset DeliveredAt);
+    DateTimeOffset DeliveredAt,
+    string? AgencyCode = null);
 
 /// <summary>
 /// Delivery failed for good (rejected recipient, permanent 5xx). The meetings service passes the
-/// invitation to the next deputy.
+/// invitation to the next deputy. <see cref="InvitationId"/> is <see cref="Guid.Empty"/> for kind
+/// <c>actions-circulated</c>; <see cref="AgencyCode"/> (added in v1, optional) says whose notice failed.
 /// </summary>
 [MessageUrn("jtai-strategy:notifications:invitation-delivery-failed:v1")]
 [EntityName("jtai-strategy.notifications.invitation-delivery-failed")]
@@ -26,4 +32,5 @@ public sealed record InvitationDeliveryFailed(
     string Kind,
     string Channel,
     string Reason,
-    DateTimeOffset FailedAt);
+    DateTimeOffset FailedAt,
+    string? AgencyCode = null);

@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Jtai.Strategy.BuildingBlocks.Outbox;
+using Jtai.Strategy.BuildingBlocks.Telemetry;
+using Jtai.Strategy.Notifications.Delivery;
+using Jtai.Strategy.Notifications.Domain;
+using Jtai.Strategy.Notifications.Infrastructure;
+using Jtai.Strategy.Notifications.Intake;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+
+namespace Jtai.Strategy.Notifications.Dispatch;
+
+/// <summary>
+/// Sends what the consumers planned, exactly once per (source message, recipient) short of one window:
+/// <list type="number">
+/// <item>claim: the delivery becomes "sending" with a lease, in its own committed transaction, before any byte goes to the relay;</item>
+/// <item>send through the channel (Polly retry + circuit breaker), with the Message-ID derived from the source message;</item>
+/// <item>record: "sent" and <c>InvitationDelivered</c> in one transaction (or "failed" and <c>InvitationDeliveryFailed</c>,
+/// or "pending" again with a later attempt time).</item>
+/// </list>
+/// A "sent" or "failed" delivery is never claimed again. A "sending" delivery whose lease ran out belonged to a
+/// dispatcher that died mid-send; it is sent again with the same Message-ID (at-least-once for that window, see
+/// docs/notifications.md). Several instances may run: claims use <c>FOR UPDATE SKIP LOCKED</c> and the lease.
+/// </summary>
+public sealed partial class DeliveryDispatcher(
+    IServiceScopeFactory scopeFactory,
+    ChannelSelector channels,
+    RelayResilience resilience,
+    DeliverySignal signal,
+    TimeProvider clock,
+    IOptions<DeliveryOptions> options,
+    ILogger<DeliveryDispatcher> logger) : BackgroundService
+{
+    private static readonly Counter<long> Outcomes = JtaiTelemetry.Meter.CreateCounter<long>("jtai.notifications.deliveries", description: "Dispatch outcomes by kind, channel and outcome (sent, failed, retry)");
+    private static readonly Counter<long> Interrupted = JtaiTelemetry.Meter.CreateCounter<long>("jtai.notifications.interrupted_sends", description: "Deliveries taken over after a dispatcher died mid-send (each may be a duplicate e-mail)");
+    private static readonly Histogram<double> Latency = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.notifications.delivery_latency", "ms", "Time from consuming the message to the relay accepting the notice");
+
+    // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are skipped.
+    private const string ClaimDueSql =
+        "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE status IN ('pending', 'sending') AND next_attempt_at <= {0} " +
+        "ORDER BY next_attempt_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+
+    private const string LockOneSql = "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE id = {0} FOR UPDATE";
+
+    private readonly DeliveryOptions settings = Validated(options.Value);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await DispatchDueAsync(stoppingToken);
+                failures = 0;
+                if (claimed < settings.MaxConcurrentSends)
+                {
+                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                // The database is unreachable: deliveries stay in the table; try again with backoff.
+                failures++;
+                LogDispatchFailed(logger, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures, 7)))), stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Claims up to <see cref="DeliveryOptions.MaxConcurrentSends"/> due deliveries and sends them; returns how many.</summary>
+    public async Task<int> DispatchDueAsync(CancellationToken stoppingToken)
+    {
+        var claims = await ClaimAsync(stoppingToken);
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentSends, CancellationToken = stoppingToken },
+            async (claim, ct) => await SendAndRecordAsync(claim, ct));
+        return claims.Count;
+    }
+
+    /// <summary>Step 1: "sending" is committed before the send starts.</summary>
+    private async Task<List<Claim>> ClaimAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        var due = await db.Deliveries
+            .FromSqlRaw(ClaimDueSql, now, settings.MaxConcurrentSends)
+            .ToListAsync(cancellationToken);
+
+        var claims = new List<Claim>(due.Count);
+        foreach (var delivery in due)
+        {
+            var interrupted = delivery.Status == DeliveryStatus.Sending;
+            delivery.Claim(now, now + settings.SendingLease);
+            if (interrupted)
+            {
+                Interrupted.Add(1, new KeyValuePair<string, object?>("kind", delivery.Kind));
+                LogInterrupted(logger, delivery.Id, delivery.Kind, delivery.NotificationId);
+            }
+
+            claims.Add(new Claim(delivery.Id, delivery.Attempts, delivery.Kind, delivery.Channel, delivery.NotificationId, delivery.ExpiresAt, delivery.CreatedAt,
+                new NotificationRecipient(delivery.RecipientName, delivery.RecipientEmail), delivery.Content));
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return claims;
+    }
+
+    private async Task SendAndRecordAsync(Claim claim, CancellationToken stoppingToken)
+    {
+        using var activity = JtaiTelemetry.ActivitySource.StartActivity($"deliver {claim.Kind}");
+        activity?.SetTag("jtai.delivery.id", claim.DeliveryId);
+        activity?.SetTag("jtai.delivery.attempt", claim.Attempts);
+        activity?.SetTag("jtai.delivery.channel", claim.Channel);
+
+        DeliveryResult result;
+        var now = clock.GetUtcNow();
+        if (now >= claim.ExpiresAt)
+        {
+            result = DeliveryResult.Permanent(claim.Channel, $"Not delivered before {claim.ExpiresAt:u} (the meeting was over, or the relay was unreachable for too long).");
+        }
+        else if (claim.Content is null || channels.ByName(claim.Channel) is not { } channel)
+        {
+            // Configuration, not the message: an operator can register the channel; keep the delivery.
+            result = DeliveryResult.Transient(claim.Channel, $"Channel '{claim.Channel}' is not configured in this instance.");
+        }
+        else
+        {
+            var sent = await SendAsync(channel, claim, stoppingToken);
+            if (sent is null)
+            {
+                // Shutting down mid-send: whether the relay got it is unknown. The delivery stays "sending"; after
+                // its lease another dispatcher sends it again with the same Message-ID (the documented window).
+                return;
+            }
+
+            result = sent;
+        }
+
+        activity?.SetTag("jtai.delivery.outcome", result.Outcome.ToString());
+        await RecordAsync(claim, result, stoppingToken);
+    }
+
+    /// <summary>Step 2. Returns null when the service is stopping and the send was abandoned.</summary>
+    private async Task<DeliveryResult?> SendAsync(IDeliveryChannel channel, Claim claim, CancellationToken stoppingToken)
+    {
+        var notification = new OutgoingNotification(claim.NotificationId, claim.Recipient, StoredContent.Deserialize(claim.Content!));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(settings.SendTimeout);
+        try
+        {
+            return await resilience.For(channel.ChannelName).ExecuteAsync(
+                static async (state, ct) => await state.channel.SendAsync(state.notification, ct),
+                (channel, notification),
+                timeout.Token);
+        }
+        catch (BrokenCircuitException ex)
+        {
+            return DeliveryResult.Transient(channel.ChannelName, "Relay circuit open: " + ex.Message);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return DeliveryResult.Transient(channel.ChannelName, $"No answer from the relay within {settings.SendTimeout}.");
+        }
+        catch (Exception ex)
+        {
+            // A channel must not throw; if one does, it is a fault worth retrying rather than a verdict on the recipient.
+            LogChannelThrew(logger, ex, channel.ChannelName, claim.DeliveryId);
+            return DeliveryResult.Transient(channel.ChannelName, ex.GetType().Name + ": " + ex.Message);
+        }
+    }
+
+    /// <summary>Step 3: the outcome and its event in one transaction, unless another dispatcher has since taken the delivery over.</summary>
+    private async Task RecordAsync(Claim claim, DeliveryResult result, CancellationToken cancellationToken)
+    {
+        // The send happened; losing its outcome to a brief database hiccup would cause a resend. Retry the commit
+        // (with cancellation ignored: recording what was sent is worth finishing during shutdown).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RecordOnceAsync(claim, result, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex) when (attempt < 5 && ex is not DbUpdateConcurrencyException)
+            {
+                LogRecordRetry(logger, ex, claim.DeliveryId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt)), CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task RecordOnceAsync(Claim claim, DeliveryResult result, CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var delivery = await db.Deliveries
+            .FromSqlRaw(LockOneSql, claim.DeliveryId)
+            .SingleAsync(cancellationToken);
+        if (delivery.Status != DeliveryStatus.Sending || delivery.Attempts != claim.Attempts)
+        {
+            LogTakenOver(logger, claim.DeliveryId, delivery.Status.ToString());
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var tags = new TagList { { "kind", delivery.Kind }, { "channel", delivery.Channel } };
+        switch (result.Outcome)
+        {
+            case DeliveryOutcome.Delivered:
+                delivery.Sent(now, result.ProviderReference);
+                db.AddOutboxMessage(DeliveryEventFactory.Delivered(delivery, now));
+                tags.Add("outcome", "sent");
+                Latency.Record((now - claim.CreatedAt).TotalMilliseconds, new KeyValuePair<string, object?>("kind", delivery.Kind));
+                LogSent(logger, delivery.Id, delivery.Kind, delivery.Channel, delivery.Attempts);
+                break;
+            case DeliveryOutcome.PermanentFailure:
+                var reason = DeliveryEventFactory.Reason(result.Detail);
+                delivery.Fail(now, reason);
+                db.AddOutboxMessage(DeliveryEventFactory.Failed(delivery, reason, now));
+                tags.Add("outcome", "failed");
+                LogFailed(logger, delivery.Id, delivery.Kind, delivery.Channel, reason);
+                break;
+            default:
+                var backoff = TimeSpan.FromMilliseconds(Math.Min(
+                    settings.MaxRetryDelay.TotalMilliseconds,
+                    settings.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(delivery.Attempts - 1, 20))));
+                var retryAt = now + backoff < delivery.ExpiresAt ? now + backoff : delivery.ExpiresAt;
+                var error = DeliveryEventFactory.Reason(result.Detail);
+                delivery.RetryLater(retryAt, error);
+                tags.Add("outcome", "retry");
+                LogRetryLater(logger, delivery.Id, delivery.Kind, retryAt, error);
+                break;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        Outcomes.Add(1, tags);
+    }
+
+    private static DeliveryOptions Validated(DeliveryOptions value)
+    {
+        value.Validate();
+        return value;
+    }
+
+    /// <summary>What a dispatch needs, copied out of the claiming transaction.</summary>
+    private sealed record Claim(
+        Guid DeliveryId, int Attempts, string Kind, string Channel, string NotificationId, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt,
+        NotificationRecipient Recipient, string? Content);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery dispatcher failed; retrying")]
+    private static partial void LogDispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Kind}) was still 'sending' after its lease: its dispatcher died mid-send. Sending again with the same Message-ID ({NotificationId})")]
+    private static partial void LogInterrupted(ILogger logger, Guid deliveryId, string kind, string notificationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel {Channel} threw while delivering {DeliveryId}; treated as transient")]
+    private static partial void LogChannelThrew(ILogger logger, Exception exception, string channel, Guid deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome of delivery {DeliveryId} failed (attempt {Attempt}); retrying")]
+    private static partial void LogRecordRetry(ILogger logger, Exception exception, Guid deliveryId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was taken over by another dispatcher (now {Status}); outcome not recorded here")]
+    private static partial void LogTakenOver(ILogger logger, Guid deliveryId, string status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Kind}) sent by {Channel} on dispatch {Attempt}")]
+    private static partial void LogSent(ILogger logger, Guid deliveryId, string kind, string channel, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Kind}) failed for good on {Channel}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, Guid deliveryId, string kind, string channel, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} ({Kind}) not delivered ({Error}); next attempt at {RetryAt}")]
+    private static partial void LogRetryLater(ILogger logger, Guid deliveryId, string kind, DateTimeOffset retryAt, string error);
+}

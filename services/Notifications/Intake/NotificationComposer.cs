@@ -1,0 +1,170 @@
+using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Notifications.Delivery;
+using Jtai.Strategy.Notifications.Delivery.Calendar;
+using Jtai.Strategy.Notifications.Delivery.Rendering;
+using Jtai.Strategy.Notifications.Delivery.Smtp;
+using Jtai.Strategy.Notifications.Domain;
+using Jtai.Strategy.Notifications.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Jtai.Strategy.Notifications.Intake;
+
+/// <summary>
+/// Decides what each consumed message becomes: which recipients, which kind, which stable ids, and how it renders.
+/// Only the fields the renderers accept reach a notice (meeting reference, time, dial-in, links, names of the
+/// professionals and organisations): the messages carry nothing about the child, and nothing else is looked up.
+/// </summary>
+public sealed class NotificationComposer(
+    InvitationEmailRenderer invitations,
+    ActionsCirculatedEmailRenderer circulation,
+    TimeProvider clock,
+    IOptions<NotificationOptions> options,
+    IOptions<SmtpOptions> smtp)
+{
+    public async Task<DeliveryPlan> InvitationAsync(NotificationsDbContext db, InvitationIssued m, Guid sourceMessageId, CancellationToken cancellationToken)
+    {
+        if (await db.Invitations.FindAsync([m.InvitationId], cancellationToken) is null)
+        {
+            db.Invitations.Add(InvitationRecord.Issued(
+                m.InvitationId, m.MeetingId, m.MeetingReference, m.TeamCode, m.TeamName, m.AgencyCode, m.AgencyName,
+                m.SignInLink, m.ScheduledStart, m.ScheduledEnd, m.CalendarSequence, clock.GetUtcNow()));
+        }
+
+        var details = new InvitationDetails
+        {
+            MeetingReference = m.MeetingReference,
+            Start = m.ScheduledStart,
+            End = m.ScheduledEnd,
+            DialInNumber = m.DialInNumber,
+            ConferenceCode = m.ConferenceCode,
+            Pin = m.Pin,
+            ResponseLink = m.ResponseLink,
+            SignInLink = m.SignInLink,
+            RecipientName = m.RecipientName,
+            RecipientEmail = m.RecipientEmail,
+            AgencyName = m.AgencyName,
+            TeamName = m.TeamName,
+            ReplyBy = m.RespondBy,
+            Organizer = Organizer(m.TeamName),
+            Sequence = m.CalendarSequence,
+        };
+        return Plan(sourceMessageId, DeliveryKind.Invitation, m.InvitationId, m.MeetingId, m.MeetingReference, m.TeamCode, m.AgencyCode,
+            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderInvitation(details));
+    }
+
+    public async Task<DeliveryPlan> ReminderAsync(NotificationsDbContext db, InvitationReminderDue m, Guid sourceMessageId, CancellationToken cancellationToken)
+    {
+        var known = await db.Invitations.FindAsync([m.InvitationId], cancellationToken);
+        var details = new ReminderDetails
+        {
+            MeetingReference = m.MeetingReference,
+            Start = m.ScheduledStart,
+            End = m.ScheduledEnd,
+            DialInNumber = m.DialInNumber,
+            ConferenceCode = m.ConferenceCode,
+            Pin = m.Pin,
+            ResponseLink = m.ResponseLink,
+            SignInLink = m.SignInLink,
+            RecipientName = m.RecipientName,
+            TeamName = known?.TeamName ?? options.Value.OrganisationName,
+            ReplyBy = m.RespondBy,
+        };
+        return Plan(sourceMessageId, DeliveryKind.Reminder, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
+            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderReminder(details));
+    }
+
+    public async Task<DeliveryPlan> RescheduleAsync(NotificationsDbContext db, InvitationRescheduled m, Guid sourceMessageId, CancellationToken cancellationToken)
+    {
+        var known = await db.Invitations.FindAsync([m.InvitationId], cancellationToken);
+        var previous = known is not null && known.CalendarSequence < m.CalendarSequence ? (known.ScheduledStart, known.ScheduledEnd) : ((DateTimeOffset, DateTimeOffset)?)null;
+        known?.Rescheduled(m.ScheduledStart, m.ScheduledEnd, m.CalendarSequence, clock.GetUtcNow());
+
+        var teamName = known?.TeamName ?? options.Value.OrganisationName;
+        var details = new InvitationDetails
+        {
+            MeetingReference = m.MeetingReference,
+            Start = m.ScheduledStart,
+            End = m.ScheduledEnd,
+            DialInNumber = m.DialInNumber,
+            ConferenceCode = m.ConferenceCode,
+            Pin = m.Pin,
+            ResponseLink = m.ResponseLink,
+            SignInLink = m.SignInLink,
+            RecipientName = m.RecipientName,
+            RecipientEmail = m.RecipientEmail,
+            AgencyName = known?.AgencyName ?? m.AgencyCode,
+            TeamName = teamName,
+            ReplyBy = m.RespondBy,
+            Organizer = Organizer(teamName),
+            Sequence = m.CalendarSequence,
+            PreviousStart = previous?.Item1,
+            PreviousEnd = previous?.Item2,
+        };
+        return Plan(sourceMessageId, DeliveryKind.Reschedule, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
+            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderReschedule(details));
+    }
+
+    public async Task<DeliveryPlan> CancellationAsync(NotificationsDbContext db, InvitationCancelled m, Guid sourceMessageId, CancellationToken cancellationToken)
+    {
+        var known = await db.Invitations.FindAsync([m.InvitationId], cancellationToken);
+        var teamName = known?.TeamName ?? options.Value.OrganisationName;
+        var signIn = known is not null ? new Uri(known.SignInLink) : options.Value.SignInLink;
+        var details = new CancellationDetails
+        {
+            MeetingReference = m.MeetingReference,
+            Start = m.ScheduledStart,
+            End = m.ScheduledEnd,
+            // Without a sign-in link the renderer refuses, and the delivery is failed visibly rather than sent half-empty.
+            SignInLink = signIn!,
+            RecipientName = m.RecipientName,
+            RecipientEmail = m.RecipientEmail,
+            AgencyName = known?.AgencyName ?? m.AgencyCode,
+            TeamName = teamName,
+            Organizer = Organizer(teamName),
+            Reason = m.Reason,
+            Sequence = m.CalendarSequence,
+        };
+        return Plan(sourceMessageId, DeliveryKind.Cancellation, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
+            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderCancellation(details));
+    }
+
+    /// <summary>One notice per distinct recipient address (a SPOC listed twice gets one e-mail).</summary>
+    public async Task<IReadOnlyList<DeliveryPlan>> ActionsCirculatedAsync(NotificationsDbContext db, AgreedActionsCirculated m, Guid sourceMessageId, CancellationToken cancellationToken)
+    {
+        var teamName = await db.Invitations.Where(i => i.MeetingId == m.MeetingId).Select(i => i.TeamName).FirstOrDefaultAsync(cancellationToken)
+            ?? options.Value.OrganisationName;
+        return m.Recipients
+            .DistinctBy(r => DeliveryPlan.RecipientKeyOf(new NotificationRecipient(r.RecipientName, r.RecipientEmail)))
+            .Select(r =>
+            {
+                var details = new ActionsCirculatedDetails
+                {
+                    MeetingReference = m.MeetingReference,
+                    SignInLink = m.SignInLink,
+                    RecipientName = r.RecipientName,
+                    TeamName = teamName,
+                };
+                return new DeliveryPlan(
+                    sourceMessageId, DeliveryKind.ActionsCirculated, null, m.MeetingId, m.MeetingReference, m.TeamCode, r.AgencyCode,
+                    new NotificationRecipient(r.RecipientName, r.RecipientEmail),
+                    DeliveryPlan.NotificationIdFor(sourceMessageId, r.SpocId),
+                    MeetingEnd: null,
+                    () => circulation.Render(details).ToNotificationContent());
+            })
+            .ToList();
+    }
+
+    private static DeliveryPlan Plan(
+        Guid sourceMessageId, string kind, Guid invitationId, Guid meetingId, string reference, string? teamCode, string agencyCode,
+        string recipientName, string recipientEmail, DateTimeOffset meetingEnd, Func<RenderedEmail> render) =>
+        new(sourceMessageId, kind, invitationId, meetingId, reference, teamCode, agencyCode,
+            new NotificationRecipient(recipientName, recipientEmail),
+            DeliveryPlan.NotificationIdFor(sourceMessageId),
+            meetingEnd,
+            () => render().ToNotificationContent());
+
+    /// <summary>Calendar replies (accept/decline in Outlook) go to the organising mailbox, named after the team.</summary>
+    private CalendarOrganizer Organizer(string teamName) =>
+        new(string.IsNullOrWhiteSpace(options.Value.OrganizerEmail) ? smtp.Value.FromAddress : options.Value.OrganizerEmail.Trim(), teamName);
+}
