@@ -1,0 +1,204 @@
+using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings.Domain;
+
+namespace Jtai.Strategy.Meetings.Apis;
+
+// Requests take nullable members so that a missing field is a field-level validation error, not a 500.
+
+public sealed record TeamRequest(string? Code, string? Name, string? Area, bool? GpPilot, bool? Active);
+
+public sealed record BridgeRequest(string? Label, string? DialInNumber, string? ConferenceCode);
+
+public sealed record BridgeResponse(Guid Id, string Label, string DialInNumber, string ConferenceCode, bool Active);
+
+public sealed record TeamResponse(string Code, string Name, string? Area, bool GpPilot, bool Active, IReadOnlyList<BridgeResponse> Bridges);
+
+/// <summary>The case facts the suggestion rules read (coded: an age band, flags, the referrer's agency).</summary>
+public sealed record CaseFactsRequest(
+    ChildAgeBand? AgeBand,
+    bool? UnbornChild,
+    bool? AdultKnownToProbation,
+    bool? KnownToYos,
+    string? ReferrerAgencyCode,
+    ConcernCategory? ConcernCategory);
+
+public sealed record SuggestionResponse(string AgencyCode, string AgencyName, AgencyKind Kind, InviteeRole Role, bool Minimum, string Reason);
+
+public sealed record RemoveAgencyRequest(string? AgencyCode, RemovalReason? Reason, string? ReasonText);
+
+public sealed record ConveneRequest(
+    string? TeamCode,
+    string? CaseReference,
+    ConcernCategory? ConcernCategory,
+    DateTimeOffset? IncidentAt,
+    DateTimeOffset? DecisionAt,
+    ThresholdReason? ThresholdReason,
+    string? ThresholdReasonText,
+    DateTimeOffset? ScheduledStart,
+    int? LengthMinutes,
+    DelayReason? DelayReason,
+    string? DelayReasonText,
+    CaseFactsRequest? CaseFacts,
+    IReadOnlyList<string>? AddAgencies,
+    IReadOnlyList<RemoveAgencyRequest>? RemoveAgencies);
+
+public sealed record RescheduleRequest(
+    DateTimeOffset? ScheduledStart,
+    int? LengthMinutes,
+    RescheduleReason? Reason,
+    string? ReasonText,
+    DelayReason? DelayReason,
+    string? DelayReasonText);
+
+public sealed record CancelRequest(CancelReason? Reason, string? ReasonText);
+
+public sealed record DecisionNotToConveneRequest(
+    string? TeamCode,
+    string? CaseReference,
+    ConcernCategory? ConcernCategory,
+    NotConveneReason? Reason,
+    string? ReasonText,
+    DateTimeOffset? DecidedAt);
+
+public sealed record DecisionNotToConveneResponse(Guid Id, string TeamCode, string CaseReference, ConcernCategory ConcernCategory, NotConveneReason Reason, string? ReasonText, DateTimeOffset DecidedAt);
+
+public sealed record AnswerRequest(InvitationAnswer? Answer, DeclineReason? DeclineReason, string? DeclineReasonText, string? WrittenContribution);
+
+public sealed record AgencyConsidered(string AgencyCode, string AgencyName, AgencyKind Kind, AgencySource Source, string Reason, bool Invited, RemovalReason? RemovalReason, string? RemovalReasonText, string? NotIssuedReason);
+
+public sealed record InvitationSummary(Guid InvitationId, string AgencyCode, string AgencyName, string RecipientName, RecipientRole RecipientRole, InvitationStatus Status, DateTimeOffset RespondBy);
+
+public sealed record NotInvited(string AgencyCode, string Reason);
+
+public sealed record MeetingResponse(
+    Guid Id,
+    string Reference,
+    string TeamCode,
+    string CaseReference,
+    ConcernCategory ConcernCategory,
+    DateTimeOffset IncidentAt,
+    DateTimeOffset DecisionAt,
+    ThresholdReason ThresholdReason,
+    string ThresholdReasonText,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string ConferenceCode,
+    string Pin,
+    bool ConvenedBeyondLimit,
+    DelayReason? DelayReason,
+    string? DelayReasonText,
+    MeetingStatus Status,
+    CancelReason? CancelReason,
+    int CalendarSequence,
+    IReadOnlyList<AgencyConsidered> Agencies,
+    IReadOnlyList<InvitationSummary> Invitations,
+    IReadOnlyList<NotInvited> NotInvited)
+{
+    public static MeetingResponse From(StrategyMeeting m) => new(
+        m.Id, m.Reference, m.TeamCode, m.CaseReference, m.ConcernCategory, m.IncidentAt, m.DecisionAt, m.ThresholdReasonCode, m.ThresholdReasonText,
+        m.ScheduledStart, m.ScheduledEnd, m.Bridge!.DialInNumber, m.Bridge.ConferenceCode, m.Pin, m.ConvenedBeyondLimit, m.DelayReasonCode, m.DelayReasonText,
+        m.Status, m.CancelReasonCode, m.CalendarSequence,
+        m.Agencies.OrderBy(a => a.AgencyCode, StringComparer.Ordinal)
+            .Select(a => new AgencyConsidered(a.AgencyCode, a.AgencyName, a.AgencyKind, a.Source, a.Reason, a.Invited, a.RemovalReasonCode, a.RemovalReasonText, a.NotIssuedReason)).ToList(),
+        m.CurrentInvitations.OrderBy(i => i.AgencyCode, StringComparer.Ordinal)
+            .Select(i => new InvitationSummary(i.Id, i.AgencyCode, i.AgencyName, i.RecipientName, i.RecipientRole, i.Status, i.RespondBy)).ToList(),
+        m.Agencies.Where(a => a.NotIssuedReason is not null).Select(a => new NotInvited(a.AgencyCode, a.NotIssuedReason!)).ToList());
+}
+
+/// <summary>A meeting in a list: no case details.</summary>
+public sealed record MeetingListItem(Guid Id, string Reference, MeetingStatus Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered);
+
+public sealed record PreviousRecipient(Guid InvitationId, string RecipientName, RecipientRole RecipientRole, SupersededReason? SupersededReason, DeliveryState DeliveryState);
+
+/// <summary>One agency's line on the live response board.</summary>
+public sealed record BoardRow(
+    string AgencyCode,
+    string AgencyName,
+    AgencySource Source,
+    bool Invited,
+    RemovalReason? RemovalReason,
+    string? NotIssuedReason,
+    Guid? InvitationId,
+    string? RecipientName,
+    RecipientRole? RecipientRole,
+    InvitationStatus? Status,
+    DeliveryState? DeliveryState,
+    string? DeliveryFailure,
+    DateTimeOffset? RespondBy,
+    DateTimeOffset? RemindedAt,
+    bool EscalationExhausted,
+    InvitationAnswer? Answer,
+    DeclineReason? DeclineReason,
+    string? DeclineReasonText,
+    string? WrittenContribution,
+    DateTimeOffset? AnsweredAt,
+    bool? AnsweredWithinLimit,
+    bool AnsweredByLink,
+    IReadOnlyList<PreviousRecipient> Previously);
+
+public sealed record BoardResponse(Guid MeetingId, string Reference, MeetingStatus Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, IReadOnlyList<BoardRow> Agencies)
+{
+    public static BoardResponse From(StrategyMeeting m) => new(m.Id, m.Reference, m.Status, m.ScheduledStart, m.ScheduledEnd,
+        m.Agencies.OrderBy(a => a.AgencyCode, StringComparer.Ordinal).Select(a =>
+        {
+            var all = m.Invitations.Where(i => i.AgencyCode == a.AgencyCode).OrderBy(i => i.IssuedAt).ToList();
+            var current = all.LastOrDefault(i => i.Status != InvitationStatus.Superseded) ?? all.LastOrDefault();
+            return new BoardRow(
+                a.AgencyCode, a.AgencyName, a.Source, a.Invited, a.RemovalReasonCode, a.NotIssuedReason,
+                current?.Id, current?.RecipientName, current?.RecipientRole, current?.Status, current?.DeliveryState, current?.DeliveryFailure,
+                current?.RespondBy, current?.RemindedAt, current?.EscalationExhaustedAt is not null,
+                current?.Answer, current?.DeclineReasonCode, current?.DeclineReasonText, current?.WrittenContribution, current?.AnsweredAt,
+                current?.AnsweredAt is { } at ? at <= current.RespondBy : null, current?.AnsweredByLink ?? false,
+                all.Where(i => i != current).Select(i => new PreviousRecipient(i.Id, i.RecipientName, i.RecipientRole, i.SupersededReason, i.DeliveryState)).ToList());
+        }).ToList());
+}
+
+/// <summary>An invitation as its agency's SPOC sees it after signing in (the case reference, no free text).</summary>
+public sealed record SpocInvitationResponse(
+    Guid InvitationId,
+    Guid MeetingId,
+    string MeetingReference,
+    string CaseReference,
+    ConcernCategory ConcernCategory,
+    string TeamCode,
+    string AgencyCode,
+    string RecipientName,
+    RecipientRole RecipientRole,
+    InvitationStatus Status,
+    MeetingStatus MeetingStatus,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string ConferenceCode,
+    string Pin,
+    DateTimeOffset RespondBy,
+    InvitationAnswer? Answer,
+    DeclineReason? DeclineReason,
+    bool HasWrittenContribution,
+    DateTimeOffset? AnsweredAt)
+{
+    public static SpocInvitationResponse From(StrategyMeeting m, Invitation i) => new(
+        i.Id, m.Id, m.Reference, m.CaseReference, m.ConcernCategory, m.TeamCode, i.AgencyCode, i.RecipientName, i.RecipientRole, i.Status, m.Status,
+        m.ScheduledStart, m.ScheduledEnd, m.Bridge!.DialInNumber, m.Bridge.ConferenceCode, m.Pin, i.RespondBy, i.Answer, i.DeclineReasonCode,
+        i.WrittenContribution is not null, i.AnsweredAt);
+}
+
+/// <summary>What a response link shows: what is asked and how to answer. Nothing about the child.</summary>
+public sealed record ResponsePage(
+    string MeetingReference,
+    string TeamName,
+    string AgencyName,
+    string RecipientName,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string ConferenceCode,
+    string Pin,
+    DateTimeOffset RespondBy,
+    IReadOnlyList<InvitationAnswer> Answers,
+    IReadOnlyList<DeclineReason> DeclineReasons,
+    int MaxWrittenContributionLength);
+
+public sealed record AnswerResponse(Guid InvitationId, string MeetingReference, InvitationAnswer Answer, bool HasWrittenContribution, DateTimeOffset AnsweredAt, bool AnsweredWithinLimit);

@@ -1,0 +1,278 @@
+using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
+using Jtai.Strategy.Meetings.Recording;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.Meetings.Apis;
+
+/// <summary>
+/// The record of a held meeting and its agreed actions: written and circulated by a team manager of
+/// the meeting's team; read, once circulated, by the SPOCs of the agencies invited to it.
+/// </summary>
+public static class RecordingApi
+{
+    public static IEndpointRouteBuilder MapRecordingApi(this IEndpointRouteBuilder app)
+    {
+        var record = app.MapGroup("/api/meetings/{id:guid}/record").WithTags("Recording").RequireAuthorization(JtaiPolicies.TeamManager);
+        record.MapPut("/", RecordMeeting);
+        record.MapGet("/", GetRecord);
+        record.MapPut("/actions", ReplaceActions);
+        record.MapPost("/circulations", Circulate);
+        record.MapPost("/amendments", Amend);
+
+        var circulated = app.MapGroup("/api/circulated-records").WithTags("Recording").RequireAuthorization(JtaiPolicies.Spoc);
+        circulated.MapGet("/", ListCirculated);
+        circulated.MapGet("/{id:guid}", GetCirculated);
+        return app;
+    }
+
+    /// <summary>Records the held meeting (or corrects the record until it is circulated); starts the 24-hour circulation clock.</summary>
+    public static async Task<Results<Ok<MeetingRecordResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> RecordMeeting(
+        Guid id, RecordMeetingRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (meeting, record, refused) = await LoadForManagerAsync(db, id, user, cancellationToken);
+        if (refused is not null)
+        {
+            return refused.Result switch
+            {
+                ProblemHttpResult problem => problem,
+                _ => TypedResults.Forbid(),
+            };
+        }
+
+        if (!meeting!.IsScheduled)
+        {
+            return Problems.Conflict("Meeting cancelled", $"{meeting.Reference} was cancelled; there is nothing to record.");
+        }
+
+        if (record?.IsCirculated == true)
+        {
+            return Problems.Conflict("Already circulated", $"The record of {meeting.Reference} was circulated and is now fixed; amend the agreed actions instead.");
+        }
+
+        var now = clock.GetUtcNow();
+        var errors = new ValidationErrors();
+        var details = RecordRules.Validate(errors, request, meeting, now);
+        if (details is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        try
+        {
+            record = await recorder.RecordAsync(meeting, record, details, user.SubjectId(), cancellationToken);
+        }
+        catch (BankHolidaysNotCoveredException ex)
+        {
+            return Problems.Conflict("Bank holiday list out of date", ex.Message);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(MeetingRecordResponse.From(meeting, record, now));
+    }
+
+    public static async Task<Results<Ok<MeetingRecordResponse>, ProblemHttpResult, ForbidHttpResult>> GetRecord(
+        Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var (meeting, record, refused) = await LoadForManagerAsync(db, id, user, cancellationToken);
+        if (refused is not null)
+        {
+            return refused.Result switch
+            {
+                ProblemHttpResult problem => problem,
+                _ => TypedResults.Forbid(),
+            };
+        }
+
+        if (record is null)
+        {
+            return Problems.NotFound($"{meeting!.Reference} has not been recorded yet.");
+        }
+
+        var now = clock.GetUtcNow();
+        await db.AuditReadAsync(user.SubjectId(), "meeting.record.read", meeting!.Id, now, meeting.Reference, cancellationToken);
+        return TypedResults.Ok(MeetingRecordResponse.From(meeting, record, now));
+    }
+
+    /// <summary>Replaces the agreed actions (the complete list, in order) until they are first circulated.</summary>
+    public static async Task<Results<Ok<MeetingRecordResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> ReplaceActions(
+        Guid id, AgreedActionsRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (meeting, record, refused) = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
+        if (refused is not null)
+        {
+            return refused.Result switch
+            {
+                ProblemHttpResult problem => problem,
+                _ => TypedResults.Forbid(),
+            };
+        }
+
+        if (record!.IsCirculated)
+        {
+            return Problems.Conflict("Already circulated", $"The agreed actions of {meeting!.Reference} were circulated; change them by amendment, which circulates a new version.");
+        }
+
+        var errors = new ValidationErrors();
+        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting!, record.StrategyDiscussionDate);
+        if (actions is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        recorder.ReplaceActions(meeting!, record, actions, user.SubjectId());
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(MeetingRecordResponse.From(meeting!, record, clock.GetUtcNow()));
+    }
+
+    /// <summary>Circulates the record and agreed actions to every invited agency (version 1). Late is allowed, and recorded as late.</summary>
+    public static async Task<Results<Created<CirculationResponse>, ProblemHttpResult, ForbidHttpResult>> Circulate(
+        Guid id, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (meeting, record, refused) = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
+        if (refused is not null)
+        {
+            return refused.Result switch
+            {
+                ProblemHttpResult problem => problem,
+                _ => TypedResults.Forbid(),
+            };
+        }
+
+        if (record!.IsCirculated)
+        {
+            return Problems.Conflict("Already circulated", $"Version {record.CirculatedVersion} of {meeting!.Reference} was circulated; changes go out as an amendment.");
+        }
+
+        var team = await db.TeamOfAsync(meeting!, cancellationToken);
+        var circulation = await recorder.CirculateAsync(meeting!, record, team, user.SubjectId(), null, null, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/meetings/{meeting!.Id}/record", CirculationResponse.From(circulation));
+    }
+
+    /// <summary>Changes circulated actions: the complete new list and a reason, circulated at once as the next version; earlier versions stay.</summary>
+    public static async Task<Results<Created<CirculationResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Amend(
+        Guid id, AmendmentRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (meeting, record, refused) = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
+        if (refused is not null)
+        {
+            return refused.Result switch
+            {
+                ProblemHttpResult problem => problem,
+                _ => TypedResults.Forbid(),
+            };
+        }
+
+        if (!record!.IsCirculated)
+        {
+            return Problems.Conflict("Not circulated yet", $"Nothing of {meeting!.Reference} was circulated yet: edit the agreed actions and circulate them.");
+        }
+
+        var errors = new ValidationErrors().Required("reason", request.Reason, 500);
+        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting!, record.StrategyDiscussionDate);
+        if (errors.Any || actions is null)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var team = await db.TeamOfAsync(meeting!, cancellationToken);
+        var circulation = await recorder.CirculateAsync(meeting!, record, team, user.SubjectId(), request.Reason!.Trim(), actions, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Created($"/api/meetings/{meeting!.Id}/record", CirculationResponse.From(circulation));
+    }
+
+    /// <summary>The circulated records of meetings the SPOC's agency was invited to, latest circulation first. No case details.</summary>
+    public static async Task<Ok<List<CirculatedListItem>>> ListCirculated(
+        DateTimeOffset? from, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var agency = user.AgencyCode();
+        var since = (from ?? now.AddDays(-90)).ToUniversalTime();
+        var rows = await (
+                from r in db.MeetingRecords.AsNoTracking()
+                join m in db.Meetings.AsNoTracking() on r.MeetingId equals m.Id
+                where r.CirculatedVersion > 0 && r.ActualEnd >= since && m.Agencies.Any(a => a.Invited && a.AgencyCode == agency)
+                let latest = r.Circulations.OrderByDescending(c => c.Version).First()
+                orderby latest.CirculatedAt descending
+                select new CirculatedListItem(
+                    m.Id, m.Reference, m.TeamCode, r.ActualEnd, latest.Version, latest.CirculatedAt,
+                    latest.Actions.Count(), latest.Actions.Count(a => a.OwnerAgencyCode == agency)))
+            .Take(500)
+            .ToListAsync(cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "circulated-records.listed", null, now, $"agency {agency}: {rows.Count} meetings", cancellationToken);
+        return TypedResults.Ok(rows);
+    }
+
+    /// <summary>A circulated record for an invited agency's SPOC: the latest version, or the one asked for.</summary>
+    public static async Task<Results<Ok<CirculatedRecordResponse>, ProblemHttpResult, ForbidHttpResult>> GetCirculated(
+        Guid id, int? version, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var meeting = await db.Meetings.AsNoTracking().Include(m => m.Agencies).SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
+        if (meeting is null)
+        {
+            return Problems.NotFound($"No meeting {id}.");
+        }
+
+        if (!meeting.Agencies.Any(a => a.Invited && string.Equals(a.AgencyCode, user.AgencyCode(), StringComparison.OrdinalIgnoreCase)))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var record = await db.LoadRecordAsync(id, tracked: false, cancellationToken);
+        var shown = record?.Circulations.Where(c => version is null || c.Version == version).MaxBy(c => c.Version);
+        if (record is null || shown is null)
+        {
+            return Problems.NotFound(version is null
+                ? $"The record of {meeting.Reference} has not been circulated yet."
+                : $"{meeting.Reference} has no circulated version {version}.");
+        }
+
+        await db.AuditReadAsync(user.SubjectId(), "circulated-record.read", meeting.Id, clock.GetUtcNow(), $"{user.AgencyCode()}: {meeting.Reference} v{shown.Version}", cancellationToken);
+        return TypedResults.Ok(CirculatedRecordResponse.From(meeting, record, shown));
+    }
+
+    private sealed record Refusal(IResult Result);
+
+    /// <summary>The meeting (tracked) and its record if any, for a manager of the meeting's team.</summary>
+    private static async Task<(StrategyMeeting? Meeting, MeetingRecord? Record, Refusal? Refused)> LoadForManagerAsync(
+        MeetingsDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var meeting = await db.LoadMeetingAsync(id, cancellationToken);
+        if (meeting is null)
+        {
+            return (null, null, new Refusal(Problems.NotFound($"No meeting {id}.")));
+        }
+
+        if (!MeetingsApi.ActsFor(user, meeting.TeamCode))
+        {
+            return (meeting, null, new Refusal(TypedResults.Forbid()));
+        }
+
+        return (meeting, await db.LoadRecordAsync(id, tracked: true, cancellationToken), null);
+    }
+
+    private static async Task<(StrategyMeeting? Meeting, MeetingRecord? Record, Refusal? Refused)> LoadRecordedForManagerAsync(
+        MeetingsDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    {
+        var loaded = await LoadForManagerAsync(db, id, user, cancellationToken);
+        if (loaded.Refused is null && loaded.Record is null)
+        {
+            return (loaded.Meeting, null, new Refusal(Problems.Conflict("Not recorded yet", $"Record {loaded.Meeting!.Reference} (times, attendance, decision) before its agreed actions.")));
+        }
+
+        return loaded;
+    }
+}

@@ -1,0 +1,119 @@
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
+using Jtai.Strategy.Meetings.Invitations;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.Meetings.Apis;
+
+/// <summary>
+/// Answering through the signed, expiring, single-use link of an invitation: no account needed.
+/// The token proves which invitation is meant; the database says whether the link still stands.
+/// Tampered → 400 "Link invalid"; expired → 410; already used → 409; replaced or withdrawn → 410.
+/// </summary>
+public static class RespondApi
+{
+    private const string LockLinkSql = "SELECT * FROM " + MeetingsDbContext.SchemaName + ".response_link WHERE id = {0} FOR UPDATE";
+
+    public static IEndpointRouteBuilder MapRespondApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/respond").WithTags("Respond by link").AllowAnonymous();
+        api.MapGet("/{token}", ShowInvitation);
+        api.MapPost("/{token}", Answer);
+        return app;
+    }
+
+    public static async Task<Results<Ok<ResponsePage>, ProblemHttpResult>> ShowInvitation(
+        string token, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var (link, refusal) = await CheckAsync(token, db, signer, now, lockRow: false, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (meeting, invitation) = (await db.LoadInvitationAsync(link!.InvitationId, cancellationToken))!.Value;
+        if (Withdrawn(meeting, invitation) is { } gone)
+        {
+            return gone;
+        }
+
+        var team = await db.TeamOfAsync(meeting, cancellationToken);
+        await db.AuditReadAsync(AuditLog.ResponseLinkActor, "invitation.read-by-link", meeting.Id, now, $"{invitation.AgencyCode}: {invitation.Id}", cancellationToken);
+        return TypedResults.Ok(new ResponsePage(
+            meeting.Reference, team.Name, invitation.AgencyName, invitation.RecipientName, meeting.ScheduledStart, meeting.ScheduledEnd,
+            meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin, invitation.RespondBy,
+            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), answers.MaxContribution));
+    }
+
+    public static async Task<Results<Ok<AnswerResponse>, ValidationProblem, ProblemHttpResult>> Answer(
+        string token, AnswerRequest request, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The link row stays locked until commit: of two simultaneous answers, the second sees it spent.
+        var (link, refusal) = await CheckAsync(token, db, signer, now, lockRow: true, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var (meeting, invitation) = (await db.LoadInvitationAsync(link!.InvitationId, cancellationToken))!.Value;
+        if (Withdrawn(meeting, invitation) is { } gone)
+        {
+            return gone;
+        }
+
+        var errors = answers.Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var answered = await answers.AnswerAsync(meeting, invitation, request, AuditLog.ResponseLinkActor, byLink: true, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Ok(answered);
+    }
+
+    private static async Task<(ResponseLink? Link, ProblemHttpResult? Refusal)> CheckAsync(
+        string token, MeetingsDbContext db, ResponseLinkSigner signer, DateTimeOffset now, bool lockRow, CancellationToken cancellationToken)
+    {
+        if (signer.Verify(token) is not { } claims)
+        {
+            return (null, Problems.LinkInvalid());
+        }
+
+        if (now >= claims.ExpiresAt)
+        {
+            return (null, Problems.Gone("Link expired", $"This response link expired at {claims.ExpiresAt:yyyy-MM-dd HH:mm} UTC, when the meeting started. Sign in to see the meeting."));
+        }
+
+        var query = lockRow
+            ? db.ResponseLinks.FromSqlRaw(LockLinkSql, claims.LinkId)
+            : db.ResponseLinks.Where(l => l.Id == claims.LinkId);
+        var link = await query.AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        if (link is null || link.InvitationId != claims.InvitationId)
+        {
+            // Well signed but unknown: a key shared with another environment, or a forged id. Either way, invalid.
+            return (null, Problems.LinkInvalid());
+        }
+
+        if (link.ConsumedAt is { } used)
+        {
+            return (null, Problems.Conflict("Link already used", $"This response link was used at {used:yyyy-MM-dd HH:mm} UTC; each link answers once. Sign in to change the answer."));
+        }
+
+        if (link.RevokedAt is not null)
+        {
+            return (null, Problems.Gone("Link replaced", "This invitation has changed since this link was sent (the meeting moved, was cancelled, or the invitation passed to a colleague). Use the most recent message."));
+        }
+
+        return (link, null);
+    }
+
+    private static ProblemHttpResult? Withdrawn(StrategyMeeting meeting, Invitation invitation) =>
+        !meeting.IsScheduled ? Problems.Gone("Meeting cancelled", $"{meeting.Reference} was cancelled; there is nothing to answer.")
+        : !invitation.IsCurrent ? Problems.Gone("Invitation passed on", "This invitation passed to a colleague in your agency and can no longer be answered here.")
+        : null;
+}

@@ -1,0 +1,151 @@
+using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
+using MassTransit;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.Meetings.Apis;
+
+/// <summary>Families First teams and their dial-in bridges: administrators manage them, managers read them.</summary>
+public static class TeamsApi
+{
+    public static IEndpointRouteBuilder MapTeamsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/teams").WithTags("Teams");
+        api.MapGet("/", ListTeams).RequireAuthorization(p => p.RequireRole(JtaiRoles.Administrator, JtaiRoles.TeamManager));
+        api.MapGet("/{code}", GetTeam).RequireAuthorization(p => p.RequireRole(JtaiRoles.Administrator, JtaiRoles.TeamManager));
+        api.MapPost("/", CreateTeam).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPut("/{code}", UpdateTeam).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPost("/{code}/bridges", AddBridge).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPost("/{code}/bridges/{id:guid}/retire", RetireBridge).RequireAuthorization(JtaiPolicies.Administrator);
+        return app;
+    }
+
+    public static async Task<Ok<List<TeamResponse>>> ListTeams(MeetingsDbContext db, CancellationToken cancellationToken)
+    {
+        var teams = await db.Teams.AsNoTracking().Include(t => t.Bridges).OrderBy(t => t.Code).ToListAsync(cancellationToken);
+        return TypedResults.Ok(teams.Select(ToResponse).ToList());
+    }
+
+    public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetTeam(string code, MeetingsDbContext db, CancellationToken cancellationToken)
+    {
+        var team = await db.Teams.AsNoTracking().Include(t => t.Bridges).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
+        return team is null ? Problems.NotFound($"No team has code {code}.") : TypedResults.Ok(ToResponse(team));
+    }
+
+    public static async Task<Results<Created<TeamResponse>, ValidationProblem, ProblemHttpResult>> CreateTeam(
+        TeamRequest request, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request)
+            .Required("code", request.Code, 32)
+            .When(request.Code is { Length: > 0 } code && !IsCode(code), "code", "code must be 2-32 upper-case letters, digits or hyphens, e.g. FF-EASINGTON.");
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (await db.Teams.AnyAsync(t => t.Code == request.Code, cancellationToken))
+        {
+            return Problems.Conflict("Team already exists", $"A team with code {request.Code} already exists.");
+        }
+
+        var now = clock.GetUtcNow();
+        var team = new Team
+        {
+            Code = request.Code!,
+            Name = request.Name!.Trim(),
+            Area = MeetingRules.Trim(request.Area),
+            GpPilot = request.GpPilot ?? false,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Teams.Add(team);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/teams/{team.Code}", ToResponse(team));
+    }
+
+    public static async Task<Results<Ok<TeamResponse>, ValidationProblem, ProblemHttpResult>> UpdateTeam(
+        string code, TeamRequest request, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var team = await db.Teams.Include(t => t.Bridges).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
+        if (team is null)
+        {
+            return Problems.NotFound($"No team has code {code}.");
+        }
+
+        team.Name = request.Name!.Trim();
+        team.Area = MeetingRules.Trim(request.Area);
+        team.GpPilot = request.GpPilot ?? team.GpPilot;
+        team.Active = request.Active ?? team.Active;
+        team.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(ToResponse(team));
+    }
+
+    public static async Task<Results<Created<BridgeResponse>, ValidationProblem, ProblemHttpResult>> AddBridge(
+        string code, BridgeRequest request, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors()
+            .Required("label", request.Label, 100)
+            .Required("dialInNumber", request.DialInNumber, 40)
+            .When(request.DialInNumber is { Length: > 0 } number && !number.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '(' or ')' or '-'), "dialInNumber", "dialInNumber may hold digits, spaces and + ( ) - only.")
+            .Required("conferenceCode", request.ConferenceCode, 40)
+            .When(request.ConferenceCode is { Length: > 0 } conference && !conference.All(char.IsAsciiLetterOrDigit), "conferenceCode", "conferenceCode may hold letters and digits only.");
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (!await db.Teams.AnyAsync(t => t.Code == code, cancellationToken))
+        {
+            return Problems.NotFound($"No team has code {code}.");
+        }
+
+        var bridge = new Bridge
+        {
+            Id = NewId.NextGuid(),
+            TeamCode = code,
+            Label = request.Label!.Trim(),
+            DialInNumber = request.DialInNumber!.Trim(),
+            ConferenceCode = request.ConferenceCode!.Trim(),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.Bridges.Add(bridge);
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/teams/{code}", ToResponse(bridge));
+    }
+
+    /// <summary>The bridge is booked no more; meetings already on it keep it.</summary>
+    public static async Task<Results<Ok<BridgeResponse>, ProblemHttpResult>> RetireBridge(string code, Guid id, MeetingsDbContext db, CancellationToken cancellationToken)
+    {
+        var bridge = await db.Bridges.SingleOrDefaultAsync(b => b.Id == id && b.TeamCode == code, cancellationToken);
+        if (bridge is null)
+        {
+            return Problems.NotFound($"Team {code} has no bridge {id}.");
+        }
+
+        bridge.Active = false;
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(ToResponse(bridge));
+    }
+
+    private static ValidationErrors Validate(TeamRequest request) => new ValidationErrors()
+        .Required("name", request.Name)
+        .MaxLength("area", request.Area, 100);
+
+    private static bool IsCode(string code) =>
+        code.Length is >= 2 and <= 32 && char.IsAsciiLetterOrDigit(code[0]) && code.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-');
+
+    private static TeamResponse ToResponse(Team team) =>
+        new(team.Code, team.Name, team.Area, team.GpPilot, team.Active, team.Bridges.OrderBy(b => b.Label, StringComparer.Ordinal).Select(ToResponse).ToList());
+
+    private static BridgeResponse ToResponse(Bridge bridge) => new(bridge.Id, bridge.Label, bridge.DialInNumber, bridge.ConferenceCode, bridge.Active);
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace Jtai.Strategy.Meetings.Infrastructure;
+
+/// <summary>
+/// The partnership's time limits and links (section <c>Meetings</c>). Durham's practice is the
+/// default; another partnership changes the numbers, not the code.
+/// </summary>
+public sealed class MeetingsOptions
+{
+    public const string Section = "Meetings";
+
+    /// <summary>A meeting starting later than this after the decision needs a recorded delay reason and is flagged.</summary>
+    public TimeSpan ConveneWithin { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>No answer this long after an invitation was issued: remind the recipient.</summary>
+    public TimeSpan ReminderAfter { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Still no answer this long after issue: the invitation passes to the next deputy.</summary>
+    public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>Where recipients reach this service: response links are <c>{PublicBaseUrl}/respond/{token}</c>.</summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>Where a signed-in SPOC reads an invitation's details; defaults to <c>{PublicBaseUrl}/api/invitations/{id}</c>.</summary>
+    public Uri? SignInBaseUrl { get; set; }
+
+    /// <summary>HMAC-SHA256 key of the response links (at least 32 bytes). A secret: from the environment or a vault in production.</summary>
+    public string? ResponseLinkKey { get; set; }
+
+    public int MaxWrittenContributionLength { get; set; } = 20_000;
+
+    /// <summary>
+    /// For each invitee role (SocialCare, Health, Police, Midwifery, ...), the agency codes to suggest.
+    /// A role not listed here is filled with every active agency of its kind in the directory replica.
+    /// </summary>
+    public Dictionary<string, string[]> InviteeAgencies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public byte[] ResponseLinkKeyBytes() => Encoding.UTF8.GetBytes(ResponseLinkKey ?? string.Empty);
+}
+
+internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MeetingsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.PublicBaseUrl is null || !options.PublicBaseUrl.IsAbsoluteUri)
+        {
+            failures.Add("Meetings:PublicBaseUrl must be an absolute URL (response links are built from it).");
+        }
+
+        if (options.ResponseLinkKeyBytes().Length < 32)
+        {
+            failures.Add("Meetings:ResponseLinkKey must be at least 32 bytes.");
+        }
+
+        if (options.ConveneWithin <= TimeSpan.Zero || options.ReminderAfter <= TimeSpan.Zero || options.EscalateAfter <= TimeSpan.Zero)
+        {
+            failures.Add("Meetings:ConveneWithin, ReminderAfter and EscalateAfter must be positive.");
+        }
+
+        if (options.EscalateAfter <= options.ReminderAfter)
+        {
+            failures.Add("Meetings:EscalateAfter must be later than Meetings:ReminderAfter.");
+        }
+
+        if (options.MaxWrittenContributionLength is < 100 or > 200_000)
+        {
+            failures.Add("Meetings:MaxWrittenContributionLength must be between 100 and 200000.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,72 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
+using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.Meetings.Deadlines;
+using Jtai.Strategy.Meetings.Delivery;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Invitations;
+using Jtai.Strategy.Meetings.Replica;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Jtai.Strategy.Meetings.Infrastructure;
+
+public static class MeetingsSetup
+{
+    public const string EndpointPrefix = "meetings";
+
+    /// <summary>The service's database, messaging (directory replica, delivery results), chase deadlines and services.</summary>
+    public static WebApplicationBuilder AddMeetings(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MeetingsOptions>().BindConfiguration(MeetingsOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<MeetingsOptions>, MeetingsOptionsValidator>();
+        builder.Services.AddSingleton<ResponseLinkSigner>();
+        builder.Services.AddScoped<InvitationIssuer>();
+        builder.Services.AddScoped<InvitationAnswers>();
+        builder.Services.AddExceptionHandler<MeetingsExceptionHandler>();
+
+        builder.AddServiceDatabase<MeetingsDbContext>(Migration.FromEmbeddedResources(typeof(MeetingsDbContext).Assembly));
+        builder.AddMessaging(EndpointPrefix, x =>
+        {
+            x.AddDirectoryReplica();
+            x.AddConsumer<InvitationDeliveredConsumer>();
+            x.AddConsumer<InvitationDeliveryFailedConsumer>();
+        });
+        builder.AddDeadlines<MeetingsDbContext>(d => d
+            .Handle<InvitationReminderHandler>()
+            .Handle<InvitationEscalationHandler>());
+        return builder;
+    }
+}
+
+/// <summary>Rule breaks and lost races as 409 problems, never a 500.</summary>
+internal sealed class MeetingsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (title, detail) = exception switch
+        {
+            MeetingRuleException rule => (rule.Title, rule.Message),
+            DbUpdateConcurrencyException => ("Changed meanwhile", "Someone else changed this meeting at the same time. Reload it and try again."),
+            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } } =>
+                ("No free dial-in bridge", "The bridge was booked by another meeting a moment ago. Try again: another bridge or slot will be offered."),
+            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
+                ("Try again", "A value that must be unique was taken at the same moment. Try again."),
+            _ => (null, null),
+        };
+        if (title is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = StatusCodes.Status409Conflict, Title = title, Detail = detail },
+        });
+    }
+}

@@ -1,0 +1,200 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
+using Jtai.Strategy.BuildingBlocks.Outbox;
+using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
+using Jtai.Strategy.Meetings.Replica;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Jtai.Strategy.Meetings.Invitations;
+
+/// <summary>An invitation went out, or the agency could not be reached and the manager was told why.</summary>
+public sealed record IssueOutcome(string AgencyCode, Invitation? Invitation, string? NotIssuedReason);
+
+/// <summary>
+/// Issues, re-issues and withdraws invitations: resolves the recipient from the directory replica,
+/// creates the single-use response link, schedules the chase (reminder, then escalation) as durable
+/// deadlines, and queues the messages in the outbox. Everything joins the caller's unit of work.
+/// </summary>
+public sealed class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner signer, IOptions<MeetingsOptions> options, TimeProvider clock)
+{
+    public const string ReminderKind = "meetings.invitation-reminder";
+    public const string EscalationKind = "meetings.invitation-escalation";
+
+    private readonly MeetingsOptions settings = options.Value;
+
+    /// <summary>Invites the agency's first available SPOC (primary, or a deputy while those above are on cover).</summary>
+    public async Task<IssueOutcome> InviteAsync(StrategyMeeting meeting, Team team, string agencyCode, string agencyName, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var spocs = await db.SpocsOfAsync(agencyCode, cancellationToken);
+        var routed = RecipientRouting.Resolve(spocs, team.Area, now);
+        if (routed is null)
+        {
+            var reason = RecipientRouting.Chain(spocs, team.Area).Count == 0
+                ? $"{agencyName} has no active SPOC{(team.Area is null ? string.Empty : $" for {team.Area} or agency-wide")}."
+                : $"Every SPOC of {agencyName} is on cover at {now:u}.";
+            return NotIssued(meeting, agencyCode, reason, now);
+        }
+
+        var role = routed.Reason == RecipientReason.Primary ? RecipientRole.Primary : RecipientRole.DeputyCoveringAbsence;
+        return new IssueOutcome(agencyCode, Issue(meeting, team, agencyCode, agencyName, routed.Spoc, role, null, now), null);
+    }
+
+    /// <summary>
+    /// Passes an unanswered (or undeliverable) invitation to the next deputy in rank who has not had it
+    /// and is not on cover. With none left, the invitation stays where it is and the manager is told.
+    /// </summary>
+    public async Task<IssueOutcome> EscalateAsync(StrategyMeeting meeting, Team team, Invitation current, SupersededReason reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var spocs = await db.SpocsOfAsync(current.AgencyCode, cancellationToken);
+        var tried = meeting.Invitations.Where(i => i.AgencyCode == current.AgencyCode).Select(i => i.RecipientSpocId).ToHashSet();
+        var currentRank = spocs.FirstOrDefault(s => s.SpocId == current.RecipientSpocId)?.Rank ?? -1;
+        var next = RecipientRouting.Chain(spocs, team.Area)
+            .FirstOrDefault(s => s.Rank > currentRank && !tried.Contains(s.SpocId) && !RecipientRouting.IsOnCover(s, now));
+
+        if (next is null)
+        {
+            // The current recipient keeps the invitation (and its link): a late answer is still welcome.
+            current.MarkEscalationExhausted(now);
+            var why = reason == SupersededReason.DeliveryFailed ? "could not be delivered to" : "has not been answered by";
+            return NotIssued(meeting, current.AgencyCode, $"The invitation {why} {current.RecipientName} and {current.AgencyName} has no further deputy available.", now);
+        }
+
+        await WithdrawChaseAsync(current, now, cancellationToken);
+        var issued = Issue(meeting, team, current.AgencyCode, current.AgencyName, next, RecipientRole.DeputyAfterEscalation, current.Id, now);
+        current.Supersede(reason, issued.Id);
+        db.AddOutboxMessage(new InvitationSuperseded(current.Id, meeting.Id, current.AgencyCode, reason, issued.Id, now));
+        // Issued after the superseded notice, so a consumer reading in order sees the hand-over.
+        db.AddOutboxMessage(IssuedMessage(meeting, team, issued, LinkFor(issued, meeting, now), now));
+        return new IssueOutcome(current.AgencyCode, issued, null);
+    }
+
+    /// <summary>
+    /// The meeting moved: a fresh link for every standing invitation and, when the start changed,
+    /// answers reset and the chase started again. Queues <see cref="InvitationRescheduled"/> per recipient.
+    /// </summary>
+    public async Task ReaskAsync(StrategyMeeting meeting, bool startChanged, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var invitation in meeting.CurrentInvitations.ToList())
+        {
+            // Old links carried the old time (and expiry): replace them. Same start: the chase running still fits.
+            await RevokeLinksAsync(invitation, now, cancellationToken);
+            if (startChanged)
+            {
+                await CancelChaseAsync(invitation, now, cancellationToken);
+                var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.ReminderAfter, settings.EscalateAfter);
+                invitation.ResetAnswer(chase.RespondBy);
+                ScheduleChase(invitation, chase);
+            }
+
+            var link = LinkFor(invitation, meeting, now);
+            db.AddOutboxMessage(new InvitationRescheduled(
+                invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
+                meeting.ScheduledStart, meeting.ScheduledEnd, meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin,
+                link, SignInLinkFor(invitation), invitation.RespondBy, meeting.CalendarSequence, now));
+        }
+    }
+
+    /// <summary>The meeting was cancelled: stop chasing and tell every standing recipient.</summary>
+    public async Task WithdrawAllAsync(StrategyMeeting meeting, IReadOnlyList<Invitation> standing, string reasonCode, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var invitation in standing)
+        {
+            await WithdrawChaseAsync(invitation, now, cancellationToken);
+            db.AddOutboxMessage(new InvitationCancelled(
+                invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
+                meeting.ScheduledStart, meeting.ScheduledEnd, reasonCode, meeting.CalendarSequence, now));
+        }
+    }
+
+    /// <summary>Stops the chase and every outstanding link of an invitation (it was answered, passed on or withdrawn).</summary>
+    public async Task WithdrawChaseAsync(Invitation invitation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await CancelChaseAsync(invitation, now, cancellationToken);
+        await RevokeLinksAsync(invitation, now, cancellationToken);
+    }
+
+    public async Task CancelChaseAsync(Invitation invitation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.CancelDeadlinesAsync(ReminderKind, invitation.Id, now, cancellationToken);
+        await db.CancelDeadlinesAsync(EscalationKind, invitation.Id, now, cancellationToken);
+    }
+
+    public Task<int> RevokeLinksAsync(Invitation invitation, DateTimeOffset now, CancellationToken cancellationToken) =>
+        db.ResponseLinks
+            .Where(l => l.InvitationId == invitation.Id && l.ConsumedAt == null && l.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.RevokedAt, now), cancellationToken);
+
+    /// <summary>A reminder carries the link already sent (its token is recomputed from the stored link, never stored itself).</summary>
+    public async Task<InvitationReminderDue> ReminderMessageAsync(StrategyMeeting meeting, Invitation invitation, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = await db.ResponseLinks.AsNoTracking()
+            .Where(l => l.InvitationId == invitation.Id && l.ConsumedAt == null && l.RevokedAt == null)
+            .OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        return new InvitationReminderDue(
+            invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
+            meeting.ScheduledStart, meeting.ScheduledEnd, meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin,
+            current is null ? LinkFor(invitation, meeting, now) : ResponseUri(current), SignInLinkFor(invitation), invitation.RespondBy, now);
+    }
+
+    public Uri SignInLinkFor(Invitation invitation) =>
+        new(settings.SignInBaseUrl ?? settings.PublicBaseUrl!, $"api/invitations/{invitation.Id}");
+
+    public Uri ResponseUri(ResponseLink link) =>
+        new(settings.PublicBaseUrl!, $"respond/{signer.Create(link.Id, link.InvitationId, link.ExpiresAt)}");
+
+    private Invitation Issue(StrategyMeeting meeting, Team team, string agencyCode, string agencyName, SpocSnapshot recipient, RecipientRole role, Guid? supersedes, DateTimeOffset now)
+    {
+        var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.ReminderAfter, settings.EscalateAfter);
+        var invitation = Invitation.Issue(NewId.NextGuid(), meeting.Id, agencyCode, agencyName, recipient.SpocId, recipient.FullName, recipient.SecureEmail, role, now, chase.RespondBy, supersedes);
+        db.Invitations.Add(invitation);
+        meeting.AddInvitation(invitation);
+        ScheduleChase(invitation, chase);
+        if (supersedes is null)
+        {
+            db.AddOutboxMessage(IssuedMessage(meeting, team, invitation, LinkFor(invitation, meeting, now), now));
+        }
+
+        return invitation;
+    }
+
+    private InvitationIssued IssuedMessage(StrategyMeeting meeting, Team team, Invitation invitation, Uri link, DateTimeOffset now) => new(
+        invitation.Id, meeting.Id, meeting.Reference, team.Code, team.Name, invitation.AgencyCode, invitation.AgencyName,
+        invitation.RecipientSpocId, invitation.RecipientName, invitation.RecipientEmail, invitation.RecipientRole,
+        meeting.ScheduledStart, meeting.ScheduledEnd, meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin,
+        link, SignInLinkFor(invitation), invitation.RespondBy, meeting.CalendarSequence, invitation.SupersedesInvitationId, now);
+
+    private void ScheduleChase(Invitation invitation, (DateTimeOffset RespondBy, DateTimeOffset? RemindAt, bool Escalate) chase)
+    {
+        if (chase.RemindAt is { } remindAt)
+        {
+            db.ScheduleDeadline(ReminderKind, invitation.Id, remindAt);
+        }
+
+        if (chase.Escalate)
+        {
+            db.ScheduleDeadline(EscalationKind, invitation.Id, chase.RespondBy);
+        }
+    }
+
+    /// <summary>A new single-use link; it expires when the meeting starts (an answer after that helps nobody).</summary>
+    private Uri LinkFor(Invitation invitation, StrategyMeeting meeting, DateTimeOffset now)
+    {
+        var link = new ResponseLink { Id = NewId.NextGuid(), InvitationId = invitation.Id, ExpiresAt = meeting.ScheduledStart, CreatedAt = now };
+        db.ResponseLinks.Add(link);
+        return ResponseUri(link);
+    }
+
+    private IssueOutcome NotIssued(StrategyMeeting meeting, string agencyCode, string reason, DateTimeOffset now)
+    {
+        db.AddOutboxMessage(new InvitationNotIssued(meeting.Id, meeting.Reference, meeting.TeamCode, agencyCode, reason, now));
+        return new IssueOutcome(agencyCode, null, reason);
+    }
+}

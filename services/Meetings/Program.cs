@@ -1,0 +1,24 @@
+using Jtai.Strategy.BuildingBlocks;
+using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddMeetings();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapTeamsApi();
+app.MapMeetingsApi();
+app.MapInvitationsApi();
+app.MapRespondApi();
+
+await app.RunServiceAsync(args);
+
+namespace Jtai.Strategy.Meetings
+{
+    /// <summary>Marks this service's assembly for test hosts (WebApplicationFactory).</summary>
+    public sealed class MeetingsService;
+}

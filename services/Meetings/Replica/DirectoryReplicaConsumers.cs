@@ -1,0 +1,61 @@
+using Jtai.Strategy.BuildingBlocks.Inbox;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings.Infrastructure;
+using MassTransit;
+
+namespace Jtai.Strategy.Meetings.Replica;
+
+// One consumer per directory event, all on one queue (meetings-directory-replica). Each is idempotent
+// (inbox) and the upsert ignores a snapshot older than the one held, so redelivery and reordering
+// leave the replica as the directory last described it.
+
+public sealed class AgencyRegisteredConsumer(MeetingsDbContext db, ILogger<AgencyRegisteredConsumer> logger) : IdempotentConsumer<AgencyRegistered, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<AgencyRegistered> context) => Db.UpsertAsync(context.Message.Agency, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public sealed class AgencyUpdatedConsumer(MeetingsDbContext db, ILogger<AgencyUpdatedConsumer> logger) : IdempotentConsumer<AgencyUpdated, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<AgencyUpdated> context) => Db.UpsertAsync(context.Message.Agency, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public sealed class AgencyDeactivatedConsumer(MeetingsDbContext db, ILogger<AgencyDeactivatedConsumer> logger) : IdempotentConsumer<AgencyDeactivated, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<AgencyDeactivated> context) => Db.UpsertAsync(context.Message.Agency, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public sealed class SpocAssignedConsumer(MeetingsDbContext db, ILogger<SpocAssignedConsumer> logger) : IdempotentConsumer<SpocAssigned, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<SpocAssigned> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public sealed class SpocDetailsChangedConsumer(MeetingsDbContext db, ILogger<SpocDetailsChangedConsumer> logger) : IdempotentConsumer<SpocDetailsChanged, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<SpocDetailsChanged> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public sealed class SpocCoverChangedConsumer(MeetingsDbContext db, ILogger<SpocCoverChangedConsumer> logger) : IdempotentConsumer<SpocCoverChanged, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<SpocCoverChanged> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public sealed class SpocRetiredConsumer(MeetingsDbContext db, ILogger<SpocRetiredConsumer> logger) : IdempotentConsumer<SpocRetired, MeetingsDbContext>(db, logger)
+{
+    protected override Task Handle(ConsumeContext<SpocRetired> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+}
+
+public static class DirectoryReplicaRegistration
+{
+    public const string QueueName = "meetings-directory-replica";
+
+    public static void AddDirectoryReplica(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<AgencyRegisteredConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<AgencyUpdatedConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<AgencyDeactivatedConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<SpocAssignedConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<SpocDetailsChangedConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<SpocCoverChangedConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<SpocRetiredConsumer>().Endpoint(e => e.Name = QueueName);
+    }
+}
