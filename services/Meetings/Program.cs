@@ -14,6 +14,7 @@ app.MapTeamsApi();
 app.MapMeetingsApi();
 app.MapInvitationsApi();
 app.MapRespondApi();
+app.MapRecordingApi();
 
 await app.RunServiceAsync(args);
 

@@ -35,17 +35,19 @@ public static class RecordingApi
         Guid id, RecordMeetingRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (meeting, record, refused) = await LoadForManagerAsync(db, id, user, cancellationToken);
-        if (refused is not null)
+        var loaded = await LoadForManagerAsync(db, id, user, cancellationToken);
+        if (loaded.Forbidden)
         {
-            return refused.Result switch
-            {
-                ProblemHttpResult problem => problem,
-                _ => TypedResults.Forbid(),
-            };
+            return TypedResults.Forbid();
         }
 
-        if (!meeting!.IsScheduled)
+        if (loaded.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (meeting, record) = (loaded.Meeting!, loaded.Record);
+        if (!meeting.IsScheduled)
         {
             return Problems.Conflict("Meeting cancelled", $"{meeting.Reference} was cancelled; there is nothing to record.");
         }
@@ -80,23 +82,25 @@ public static class RecordingApi
     public static async Task<Results<Ok<MeetingRecordResponse>, ProblemHttpResult, ForbidHttpResult>> GetRecord(
         Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var (meeting, record, refused) = await LoadForManagerAsync(db, id, user, cancellationToken);
-        if (refused is not null)
+        var loaded = await LoadForManagerAsync(db, id, user, cancellationToken);
+        if (loaded.Forbidden)
         {
-            return refused.Result switch
-            {
-                ProblemHttpResult problem => problem,
-                _ => TypedResults.Forbid(),
-            };
+            return TypedResults.Forbid();
         }
 
+        if (loaded.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var (meeting, record) = (loaded.Meeting!, loaded.Record);
         if (record is null)
         {
-            return Problems.NotFound($"{meeting!.Reference} has not been recorded yet.");
+            return Problems.NotFound($"{meeting.Reference} has not been recorded yet.");
         }
 
         var now = clock.GetUtcNow();
-        await db.AuditReadAsync(user.SubjectId(), "meeting.record.read", meeting!.Id, now, meeting.Reference, cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "meeting.record.read", meeting.Id, now, meeting.Reference, cancellationToken);
         return TypedResults.Ok(MeetingRecordResponse.From(meeting, record, now));
     }
 
@@ -105,32 +109,34 @@ public static class RecordingApi
         Guid id, AgreedActionsRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (meeting, record, refused) = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
-        if (refused is not null)
+        var loaded = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
+        if (loaded.Forbidden)
         {
-            return refused.Result switch
-            {
-                ProblemHttpResult problem => problem,
-                _ => TypedResults.Forbid(),
-            };
+            return TypedResults.Forbid();
         }
 
-        if (record!.IsCirculated)
+        if (loaded.Problem is { } problem)
         {
-            return Problems.Conflict("Already circulated", $"The agreed actions of {meeting!.Reference} were circulated; change them by amendment, which circulates a new version.");
+            return problem;
+        }
+
+        var (meeting, record) = (loaded.Meeting!, loaded.Record!);
+        if (record.IsCirculated)
+        {
+            return Problems.Conflict("Already circulated", $"The agreed actions of {meeting.Reference} were circulated; change them by amendment, which circulates a new version.");
         }
 
         var errors = new ValidationErrors();
-        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting!, record.StrategyDiscussionDate);
+        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting, record.StrategyDiscussionDate);
         if (actions is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        recorder.ReplaceActions(meeting!, record, actions, user.SubjectId());
+        recorder.ReplaceActions(meeting, record, actions, user.SubjectId());
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(MeetingRecordResponse.From(meeting!, record, clock.GetUtcNow()));
+        return TypedResults.Ok(MeetingRecordResponse.From(meeting, record, clock.GetUtcNow()));
     }
 
     /// <summary>Circulates the record and agreed actions to every invited agency (version 1). Late is allowed, and recorded as late.</summary>
@@ -138,26 +144,28 @@ public static class RecordingApi
         Guid id, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (meeting, record, refused) = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
-        if (refused is not null)
+        var loaded = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
+        if (loaded.Forbidden)
         {
-            return refused.Result switch
-            {
-                ProblemHttpResult problem => problem,
-                _ => TypedResults.Forbid(),
-            };
+            return TypedResults.Forbid();
         }
 
-        if (record!.IsCirculated)
+        if (loaded.Problem is { } problem)
         {
-            return Problems.Conflict("Already circulated", $"Version {record.CirculatedVersion} of {meeting!.Reference} was circulated; changes go out as an amendment.");
+            return problem;
         }
 
-        var team = await db.TeamOfAsync(meeting!, cancellationToken);
-        var circulation = await recorder.CirculateAsync(meeting!, record, team, user.SubjectId(), null, null, cancellationToken);
+        var (meeting, record) = (loaded.Meeting!, loaded.Record!);
+        if (record.IsCirculated)
+        {
+            return Problems.Conflict("Already circulated", $"Version {record.CirculatedVersion} of {meeting.Reference} was circulated; changes go out as an amendment.");
+        }
+
+        var team = await db.TeamOfAsync(meeting, cancellationToken);
+        var circulation = await recorder.CirculateAsync(meeting, record, team, user.SubjectId(), null, null, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/meetings/{meeting!.Id}/record", CirculationResponse.From(circulation));
+        return TypedResults.Created($"/api/meetings/{meeting.Id}/record", CirculationResponse.From(circulation));
     }
 
     /// <summary>Changes circulated actions: the complete new list and a reason, circulated at once as the next version; earlier versions stay.</summary>
@@ -165,33 +173,35 @@ public static class RecordingApi
         Guid id, AmendmentRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (meeting, record, refused) = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
-        if (refused is not null)
+        var loaded = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
+        if (loaded.Forbidden)
         {
-            return refused.Result switch
-            {
-                ProblemHttpResult problem => problem,
-                _ => TypedResults.Forbid(),
-            };
+            return TypedResults.Forbid();
         }
 
-        if (!record!.IsCirculated)
+        if (loaded.Problem is { } problem)
         {
-            return Problems.Conflict("Not circulated yet", $"Nothing of {meeting!.Reference} was circulated yet: edit the agreed actions and circulate them.");
+            return problem;
+        }
+
+        var (meeting, record) = (loaded.Meeting!, loaded.Record!);
+        if (!record.IsCirculated)
+        {
+            return Problems.Conflict("Not circulated yet", $"Nothing of {meeting.Reference} was circulated yet: edit the agreed actions and circulate them.");
         }
 
         var errors = new ValidationErrors().Required("reason", request.Reason, 500);
-        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting!, record.StrategyDiscussionDate);
+        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting, record.StrategyDiscussionDate);
         if (errors.Any || actions is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var team = await db.TeamOfAsync(meeting!, cancellationToken);
-        var circulation = await recorder.CirculateAsync(meeting!, record, team, user.SubjectId(), request.Reason!.Trim(), actions, cancellationToken);
+        var team = await db.TeamOfAsync(meeting, cancellationToken);
+        var circulation = await recorder.CirculateAsync(meeting, record, team, user.SubjectId(), request.Reason!.Trim(), actions, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Created($"/api/meetings/{meeting!.Id}/record", CirculationResponse.From(circulation));
+        return TypedResults.Created($"/api/meetings/{meeting.Id}/record", CirculationResponse.From(circulation));
     }
 
     /// <summary>The circulated records of meetings the SPOC's agency was invited to, latest circulation first. No case details.</summary>
@@ -244,35 +254,32 @@ public static class RecordingApi
         return TypedResults.Ok(CirculatedRecordResponse.From(meeting, record, shown));
     }
 
-    private sealed record Refusal(IResult Result);
+    /// <summary>A meeting and its record as a manager's request finds them, or why the request stops here.</summary>
+    private sealed record Loaded(StrategyMeeting? Meeting, MeetingRecord? Record, ProblemHttpResult? Problem = null, bool Forbidden = false);
 
     /// <summary>The meeting (tracked) and its record if any, for a manager of the meeting's team.</summary>
-    private static async Task<(StrategyMeeting? Meeting, MeetingRecord? Record, Refusal? Refused)> LoadForManagerAsync(
-        MeetingsDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    private static async Task<Loaded> LoadForManagerAsync(MeetingsDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var meeting = await db.LoadMeetingAsync(id, cancellationToken);
         if (meeting is null)
         {
-            return (null, null, new Refusal(Problems.NotFound($"No meeting {id}.")));
+            return new Loaded(null, null, Problems.NotFound($"No meeting {id}."));
         }
 
         if (!MeetingsApi.ActsFor(user, meeting.TeamCode))
         {
-            return (meeting, null, new Refusal(TypedResults.Forbid()));
+            return new Loaded(meeting, null, Forbidden: true);
         }
 
-        return (meeting, await db.LoadRecordAsync(id, tracked: true, cancellationToken), null);
+        return new Loaded(meeting, await db.LoadRecordAsync(id, tracked: true, cancellationToken));
     }
 
-    private static async Task<(StrategyMeeting? Meeting, MeetingRecord? Record, Refusal? Refused)> LoadRecordedForManagerAsync(
-        MeetingsDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
+    /// <summary>As <see cref="LoadForManagerAsync"/>, and the meeting must have been recorded.</summary>
+    private static async Task<Loaded> LoadRecordedForManagerAsync(MeetingsDbContext db, Guid id, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var loaded = await LoadForManagerAsync(db, id, user, cancellationToken);
-        if (loaded.Refused is null && loaded.Record is null)
-        {
-            return (loaded.Meeting, null, new Refusal(Problems.Conflict("Not recorded yet", $"Record {loaded.Meeting!.Reference} (times, attendance, decision) before its agreed actions.")));
-        }
-
-        return loaded;
+        return loaded is { Problem: null, Forbidden: false, Record: null }
+            ? loaded with { Problem = Problems.Conflict("Not recorded yet", $"Record {loaded.Meeting!.Reference} (times, attendance, decision) before its agreed actions.") }
+            : loaded;
     }
 }

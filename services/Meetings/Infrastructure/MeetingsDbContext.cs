@@ -1,5 +1,6 @@
 using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Meetings.Replica;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +29,12 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
     public DbSet<AgencyReplica> AgencyReplicas => Set<AgencyReplica>();
 
     public DbSet<SpocReplica> SpocReplicas => Set<SpocReplica>();
+
+    public DbSet<MeetingRecord> MeetingRecords => Set<MeetingRecord>();
+
+    public DbSet<Circulation> Circulations => Set<Circulation>();
+
+    public DbSet<CirculationRecipientDelivery> CirculationRecipients => Set<CirculationRecipientDelivery>();
 
     /// <summary>The next meeting number from the database sequence (gap-tolerant, never reused).</summary>
     public async Task<long> NextMeetingNumberAsync(CancellationToken cancellationToken) =>
@@ -123,5 +130,6 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             e.HasKey(s => s.Id);
             e.Property(s => s.CoversJson).HasColumnType("jsonb");
         });
+        RecordingModel.Configure(modelBuilder);
     }
 }

@@ -5,6 +5,7 @@ using Jtai.Strategy.Meetings.Deadlines;
 using Jtai.Strategy.Meetings.Delivery;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Invitations;
+using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Meetings.Replica;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -33,10 +34,12 @@ public static class MeetingsSetup
             x.AddDirectoryReplica();
             x.AddConsumer<InvitationDeliveredConsumer>();
             x.AddConsumer<InvitationDeliveryFailedConsumer>();
+            x.AddMeetingRecordingConsumers();
         });
         builder.AddDeadlines<MeetingsDbContext>(d => d
             .Handle<InvitationReminderHandler>()
             .Handle<InvitationEscalationHandler>());
+        builder.AddMeetingRecording();
         return builder;
     }
 }

@@ -1,0 +1,68 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
+using Jtai.Strategy.BuildingBlocks.Outbox;
+using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Meetings.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Jtai.Strategy.Meetings.Recording;
+
+// The 24-hour circulation rule, watched by deadline rows stored when the meeting is recorded. The
+// poller claims a due row with FOR UPDATE SKIP LOCKED and marks it fired in the transaction that
+// applies these effects, so each notice goes out once across restarts and instances. Changing the
+// record bumps its revision: a notice racing a circulation loses one side and is retried, then sees
+// the circulation and does nothing.
+
+/// <summary>Nothing circulated by the warning time (20 of 24 hours): warn the team manager.</summary>
+public sealed class CirculationWarningHandler(TimeProvider clock) : IDeadlineHandler<MeetingsDbContext>
+{
+    public string Kind => MeetingRecorder.WarningKind;
+
+    public async Task HandleAsync(DeadlineRow deadline, MeetingsDbContext db, CancellationToken cancellationToken)
+    {
+        var record = await db.MeetingRecords.SingleOrDefaultAsync(r => r.MeetingId == deadline.SubjectId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (record is null || !record.Warn(now))
+        {
+            return;
+        }
+
+        var meeting = await db.Meetings.AsNoTracking().Where(m => m.Id == record.MeetingId).Select(m => new { m.Reference, m.TeamCode }).SingleAsync(cancellationToken);
+        db.AddOutboxMessage(new ActionCirculationWarning(record.MeetingId, meeting.Reference, meeting.TeamCode, record.CirculationDeadline, now));
+        db.Audit(AuditLog.SystemActor, "meeting.circulation.warned", record.MeetingId, now, $"{meeting.Reference}: circulate by {record.CirculationDeadline:u}");
+    }
+}
+
+/// <summary>
+/// The deadline passed and nothing was circulated: tell the team manager and, as an exception, the
+/// MASDG; then again every day while it stays so. The repeat number is the day since the deadline,
+/// so after an outage the service sends the notice for today, not a burst of the missed ones.
+/// </summary>
+public sealed class CirculationOverdueHandler(TimeProvider clock, IOptions<RecordingOptions> options) : IDeadlineHandler<MeetingsDbContext>
+{
+    public string Kind => MeetingRecorder.OverdueKind;
+
+    public async Task HandleAsync(DeadlineRow deadline, MeetingsDbContext db, CancellationToken cancellationToken)
+    {
+        var record = await db.MeetingRecords.SingleOrDefaultAsync(r => r.MeetingId == deadline.SubjectId, cancellationToken);
+        var now = clock.GetUtcNow();
+        if (record is null || !record.NoteOverdue(now))
+        {
+            return;
+        }
+
+        var repeat = MeetingRecorder.RepeatOf(deadline);
+        var meeting = await db.Meetings.AsNoTracking().Where(m => m.Id == record.MeetingId).Select(m => new { m.Reference, m.TeamCode }).SingleAsync(cancellationToken);
+        db.AddOutboxMessage(new ActionCirculationOverdue(record.MeetingId, meeting.Reference, meeting.TeamCode, record.CirculationDeadline, repeat, now));
+        db.Audit(AuditLog.SystemActor, "meeting.circulation.overdue", record.MeetingId, now, $"{meeting.Reference}: deadline {record.CirculationDeadline:u}, notice {repeat}");
+
+        var circulation = CirculationClock.For(record.ActualEnd, options.Value);
+        var next = repeat + 1;
+        while (circulation.OverdueNoticeAt(next) <= now)
+        {
+            next++;
+        }
+
+        db.ScheduleDeadline(Kind, record.MeetingId, circulation.OverdueNoticeAt(next), MeetingRecorder.OverduePayload(next));
+    }
+}

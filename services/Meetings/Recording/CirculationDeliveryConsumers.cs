@@ -1,0 +1,51 @@
+using Jtai.Strategy.BuildingBlocks.Inbox;
+using Jtai.Strategy.Contracts.Notifications;
+using Jtai.Strategy.Meetings.Infrastructure;
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.Meetings.Recording;
+
+// The notifications service reports the circulation notice per recipient with kind
+// "actions-circulated", naming the AgreedActionsCirculated message it came from and the agency.
+// Each consumer has its own queue, next to the invitation consumers of the same events.
+
+internal static class CirculationNotices
+{
+    public const string Kind = "actions-circulated";
+
+    public static Task<CirculationRecipientDelivery?> RecipientAsync(MeetingsDbContext db, Guid sourceMessageId, string? agencyCode, CancellationToken cancellationToken) =>
+        agencyCode is null
+            ? Task.FromResult<CirculationRecipientDelivery?>(null)
+            : db.CirculationRecipients.SingleOrDefaultAsync(
+                r => r.AgencyCode == agencyCode && db.Circulations.Any(c => c.Id == r.CirculationId && c.SourceMessageId == sourceMessageId),
+                cancellationToken);
+}
+
+public sealed class CirculationDeliveredConsumer(MeetingsDbContext db, ILogger<CirculationDeliveredConsumer> logger)
+    : IdempotentConsumer<InvitationDelivered, MeetingsDbContext>(db, logger)
+{
+    protected override async Task Handle(ConsumeContext<InvitationDelivered> context)
+    {
+        var m = context.Message;
+        if (m.Kind == CirculationNotices.Kind
+            && await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
+        {
+            recipient.Delivered(m.DeliveredAt);
+        }
+    }
+}
+
+public sealed class CirculationDeliveryFailedConsumer(MeetingsDbContext db, ILogger<CirculationDeliveryFailedConsumer> logger)
+    : IdempotentConsumer<InvitationDeliveryFailed, MeetingsDbContext>(db, logger)
+{
+    protected override async Task Handle(ConsumeContext<InvitationDeliveryFailed> context)
+    {
+        var m = context.Message;
+        if (m.Kind == CirculationNotices.Kind
+            && await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
+        {
+            recipient.Failed(m.Reason, m.FailedAt);
+        }
+    }
+}
