@@ -3,7 +3,6 @@ using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Notifications.Domain;
 using Jtai.Strategy.Notifications.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jtai.Strategy.Notifications.Apis;
@@ -30,7 +29,7 @@ public static class DeliveriesApi
         return app;
     }
 
-    public static async Task<Results<Ok<InvitationDeliveries>, NotFound<ProblemDetails>, ForbidHttpResult>> ForInvitation(
+    public static async Task<Results<Ok<InvitationDeliveries>, ProblemHttpResult, ForbidHttpResult>> ForInvitation(
         Guid invitationId, ClaimsPrincipal user, NotificationsDbContext db, CancellationToken cancellationToken)
     {
         var deliveries = await db.Deliveries.AsNoTracking()
@@ -39,7 +38,7 @@ public static class DeliveriesApi
             .ToListAsync(cancellationToken);
         if (deliveries.Count == 0)
         {
-            return TypedResults.NotFound(NotFound($"No notice about invitation {invitationId} has been handled by this service."));
+            return NotFound($"No notice about invitation {invitationId} has been handled by this service.");
         }
 
         if (!MayRead(user, deliveries))
@@ -51,7 +50,7 @@ public static class DeliveriesApi
         return TypedResults.Ok(new InvitationDeliveries(invitationId, first.MeetingId, first.MeetingReference, deliveries.Select(DeliveryView.From).ToList()));
     }
 
-    public static async Task<Results<Ok<MeetingDeliveries>, NotFound<ProblemDetails>, ForbidHttpResult>> ForMeeting(
+    public static async Task<Results<Ok<MeetingDeliveries>, ProblemHttpResult, ForbidHttpResult>> ForMeeting(
         Guid meetingId, ClaimsPrincipal user, NotificationsDbContext db, CancellationToken cancellationToken)
     {
         var deliveries = await db.Deliveries.AsNoTracking()
@@ -60,7 +59,7 @@ public static class DeliveriesApi
             .ToListAsync(cancellationToken);
         if (deliveries.Count == 0)
         {
-            return TypedResults.NotFound(NotFound($"No notice about meeting {meetingId} has been handled by this service."));
+            return NotFound($"No notice about meeting {meetingId} has been handled by this service.");
         }
 
         if (!MayRead(user, deliveries))
@@ -84,12 +83,8 @@ public static class DeliveriesApi
         return team is not null && teams.Count > 0 && teams.All(t => string.Equals(t, team, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static ProblemDetails NotFound(string detail) => new()
-    {
-        Status = StatusCodes.Status404NotFound,
-        Title = "No deliveries",
-        Detail = detail,
-    };
+    private static ProblemHttpResult NotFound(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No deliveries", detail: detail);
 }
 
 public sealed record InvitationDeliveries(Guid InvitationId, Guid MeetingId, string MeetingReference, IReadOnlyList<DeliveryView> Deliveries);
