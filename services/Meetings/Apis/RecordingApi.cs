@@ -35,6 +35,7 @@ public static class RecordingApi
         Guid id, RecordMeetingRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await recorder.LockAsync(id, cancellationToken);
         var loaded = await LoadForManagerAsync(db, id, user, cancellationToken);
         if (loaded.Forbidden)
         {
@@ -109,6 +110,7 @@ public static class RecordingApi
         Guid id, AgreedActionsRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await recorder.LockAsync(id, cancellationToken);
         var loaded = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
         if (loaded.Forbidden)
         {
@@ -144,6 +146,7 @@ public static class RecordingApi
         Guid id, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await recorder.LockAsync(id, cancellationToken);
         var loaded = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
         if (loaded.Forbidden)
         {
@@ -173,6 +176,7 @@ public static class RecordingApi
         Guid id, AmendmentRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await recorder.LockAsync(id, cancellationToken);
         var loaded = await LoadRecordedForManagerAsync(db, id, user, cancellationToken);
         if (loaded.Forbidden)
         {

@@ -9,9 +9,9 @@ namespace Jtai.Strategy.Meetings.Recording;
 
 // The 24-hour circulation rule, watched by deadline rows stored when the meeting is recorded. The
 // poller claims a due row with FOR UPDATE SKIP LOCKED and marks it fired in the transaction that
-// applies these effects, so each notice goes out once across restarts and instances. Changing the
-// record bumps its revision: a notice racing a circulation loses one side and is retried, then sees
-// the circulation and does nothing.
+// applies these effects, so each notice goes out once across restarts and instances. The handler
+// locks the record (after the poller's lock on the deadline row, the order the API uses too), so a
+// notice racing a circulation waits for it and then finds nothing to do.
 
 /// <summary>Nothing circulated by the warning time (20 of 24 hours): warn the team manager.</summary>
 public sealed class CirculationWarningHandler(TimeProvider clock) : IDeadlineHandler<MeetingsDbContext>
@@ -20,9 +20,11 @@ public sealed class CirculationWarningHandler(TimeProvider clock) : IDeadlineHan
 
     public async Task HandleAsync(DeadlineRow deadline, MeetingsDbContext db, CancellationToken cancellationToken)
     {
-        var record = await db.MeetingRecords.SingleOrDefaultAsync(r => r.MeetingId == deadline.SubjectId, cancellationToken);
+        var record = await MeetingRecorder.LockedRecordAsync(db, deadline.SubjectId, cancellationToken);
         var now = clock.GetUtcNow();
-        if (record is null || !record.Warn(now))
+
+        // Past the deadline (the service was down through the warning time) the overdue notice says it all.
+        if (record is null || now >= record.CirculationDeadline || !record.Warn(now))
         {
             return;
         }
@@ -44,7 +46,7 @@ public sealed class CirculationOverdueHandler(TimeProvider clock, IOptions<Recor
 
     public async Task HandleAsync(DeadlineRow deadline, MeetingsDbContext db, CancellationToken cancellationToken)
     {
-        var record = await db.MeetingRecords.SingleOrDefaultAsync(r => r.MeetingId == deadline.SubjectId, cancellationToken);
+        var record = await MeetingRecorder.LockedRecordAsync(db, deadline.SubjectId, cancellationToken);
         var now = clock.GetUtcNow();
         if (record is null || !record.NoteOverdue(now))
         {

@@ -27,6 +27,27 @@ public sealed class MeetingRecorder(
 
     private readonly RecordingOptions settings = options.Value;
 
+    // Every change of a record and every circulation notice about it take the same locks in the same
+    // order: the meeting's pending circulation deadlines, then its record. The poller holds the first
+    // (claimed FOR UPDATE) before its handler takes the second, so neither side waits for the other in
+    // reverse: no deadlock, and whoever comes second sees the other's committed state (a notice
+    // racing a circulation finds it circulated; a circulation never meets a 409 from a notice).
+    private const string LockSql = $$"""
+        SELECT id FROM {{MeetingsDbContext.SchemaName}}.deadline
+        WHERE subject_id = {0} AND kind IN ('{{WarningKind}}', '{{OverdueKind}}') AND fired_at IS NULL AND cancelled_at IS NULL
+        ORDER BY id FOR UPDATE;
+        SELECT meeting_id FROM {{MeetingsDbContext.SchemaName}}.meeting_record WHERE meeting_id = {0} FOR UPDATE;
+        """;
+
+    /// <summary>Serialises changes to a meeting's record with its circulation notices; call first in the transaction.</summary>
+    public Task LockAsync(Guid meetingId, CancellationToken cancellationToken) => db.Database.ExecuteSqlRawAsync(LockSql, [meetingId], cancellationToken);
+
+    /// <summary>The record, locked for the rest of the transaction (a deadline handler's deadline row is already locked by the poller).</summary>
+    internal static Task<MeetingRecord?> LockedRecordAsync(MeetingsDbContext db, Guid meetingId, CancellationToken cancellationToken) =>
+        db.MeetingRecords
+            .FromSqlRaw($"SELECT * FROM {MeetingsDbContext.SchemaName}.meeting_record WHERE meeting_id = {{0}} FOR UPDATE", meetingId)
+            .SingleOrDefaultAsync(cancellationToken);
+
     public CirculationClock ClockFor(MeetingRecord record) => CirculationClock.For(record.ActualEnd, settings);
 
     /// <summary>Records the meeting, or corrects its record before circulation. Starts (or moves) the circulation clock.</summary>
