@@ -106,7 +106,13 @@ public static class RespondApi
 
         if (link.RevokedAt is not null)
         {
-            return (null, Problems.Gone("Link replaced", "This invitation has changed since this link was sent (the meeting moved, was cancelled, or the invitation passed to a colleague). Use the most recent message."));
+            // Say why the link no longer stands: the meeting was cancelled, the invitation passed on, or the meeting moved.
+            var state = await db.Invitations.AsNoTracking().Where(i => i.Id == link.InvitationId)
+                .Join(db.Meetings, i => i.MeetingId, m => m.Id, (i, m) => new { Meeting = m.Status, Invitation = i.Status })
+                .SingleAsync(cancellationToken);
+            return (null, state.Meeting == MeetingStatus.Cancelled ? Problems.Gone("Meeting cancelled", "The meeting was cancelled; there is nothing to answer.")
+                : state.Invitation == InvitationStatus.Superseded ? Problems.Gone("Invitation passed on", "This invitation passed to a colleague in your agency and can no longer be answered here.")
+                : Problems.Gone("Link replaced", "The meeting has moved since this link was sent. Use the link in the most recent message."));
         }
 
         return (link, null);

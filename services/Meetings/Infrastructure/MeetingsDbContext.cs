@@ -89,6 +89,9 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             e.HasKey(i => i.Id);
             e.Property(i => i.Id).ValueGeneratedNever(); // code-assigned (NewId), so Add is never mistaken for an update
             e.Ignore(i => i.IsCurrent);
+            // PostgreSQL's row version: of two concurrent changes to one invitation (an answer and an
+            // escalation, two delivery failures) the second fails and is retried on fresh state.
+            e.Property<uint>("xmin").HasColumnType("xid").ValueGeneratedOnAddOrUpdate().IsConcurrencyToken();
             e.Ignore(i => i.IsAwaiting);
             e.Property(i => i.RecipientRole).HasConversion<string>();
             e.Property(i => i.Status).HasConversion<string>();

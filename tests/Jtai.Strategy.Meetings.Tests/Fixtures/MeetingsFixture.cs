@@ -71,8 +71,30 @@ public sealed class MeetingsFixture : IAsyncLifetime
         await AnnounceDirectoryAsync(Host);
     }
 
+    private readonly List<MeetingsHost> extraHosts = [];
+
+    /// <summary>Stops the service host (as a crash or deployment would) and starts a new one on the same database and broker.</summary>
+    public async Task RestartAsync()
+    {
+        await Host.DisposeAsync();
+        Host = await new MeetingsHost(Database, Broker, Clock).StartedAsync();
+    }
+
+    /// <summary>Another instance of the service on the same database and broker.</summary>
+    public async Task<MeetingsHost> StartAnotherInstanceAsync()
+    {
+        var host = await new MeetingsHost(Database, Broker, Clock).StartedAsync();
+        extraHosts.Add(host);
+        return host;
+    }
+
     public async Task DisposeAsync()
     {
+        foreach (var host in extraHosts)
+        {
+            await host.DisposeAsync();
+        }
+
         await Host.DisposeAsync();
         await Probe.DisposeAsync();
         await Broker.DisposeAsync();
