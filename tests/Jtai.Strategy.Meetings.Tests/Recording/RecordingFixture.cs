@@ -7,9 +7,38 @@ using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Meetings.Tests.Fixtures;
 using Jtai.Strategy.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using static Jtai.Strategy.Meetings.Tests.Fixtures.MeetingsFixture;
 
 namespace Jtai.Strategy.Meetings.Tests.Recording;
+
+/// <summary>
+/// The meetings service as <see cref="MeetingsHost"/> runs it, with small deadline batches: when many
+/// deadlines fall due together, two instances then claim them in turns rather than one taking all.
+/// </summary>
+public sealed class RecordingHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock)
+    : ServiceHost<MeetingsService>(
+        database,
+        broker,
+        new Dictionary<string, string?>
+        {
+            ["Deadlines:PollInterval"] = "00:00:00.100",
+            ["Deadlines:BatchSize"] = "2",
+            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
+            ["Meetings:ResponseLinkKey"] = LinkKey,
+        },
+        services => services.AddSingleton<TimeProvider>(clock))
+{
+    public async Task<RecordingHost> StartedAsync()
+    {
+        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return this;
+    }
+
+    public Task PublishAsync<T>(T message)
+        where T : class => Services.GetRequiredService<IBus>().Publish(message);
+}
 
 /// <summary>
 /// The meetings service on its own database and virtual host, with a clock the tests move and a
@@ -29,9 +58,9 @@ public sealed class RecordingFixture : IAsyncLifetime
     public MessageProbe Probe { get; private set; } = null!;
 
     /// <summary>The running host; tests that restart the service replace it.</summary>
-    public MeetingsHost? Host { get; set; }
+    public RecordingHost? Host { get; set; }
 
-    public MeetingsHost RunningHost => Host ?? throw new InvalidOperationException("No service host is running.");
+    public RecordingHost RunningHost => Host ?? throw new InvalidOperationException("No service host is running.");
 
     public async Task InitializeAsync()
     {
@@ -61,7 +90,7 @@ public sealed class RecordingFixture : IAsyncLifetime
     }
 
     /// <summary>Another incarnation of the service on the same database and virtual host.</summary>
-    public Task<MeetingsHost> StartHostAsync() => new MeetingsHost(Database, Broker, Clock).StartedAsync();
+    public Task<RecordingHost> StartHostAsync() => new RecordingHost(Database, Broker, Clock).StartedAsync();
 
     /// <summary>Moves the clock forward to <paramref name="at"/> (never back: other tests' meetings share it).</summary>
     public void MoveTo(DateTimeOffset at)
@@ -72,7 +101,7 @@ public sealed class RecordingFixture : IAsyncLifetime
         }
     }
 
-    public async Task AnnounceDirectoryAsync(MeetingsHost host)
+    public async Task AnnounceDirectoryAsync(RecordingHost host)
     {
         var at = Clock.GetUtcNow();
         foreach (var agency in TestDirectory.Agencies)
@@ -107,6 +136,14 @@ public sealed class RecordingFixture : IAsyncLifetime
     /// <summary>Convenes a meeting for a school-age child two hours ahead, then moves the clock past its end.</summary>
     public async Task<MeetingResponse> HeldMeetingAsync(string team, IReadOnlyList<string>? addAgencies = null)
     {
+        var meeting = await ConveneAsync(team, addAgencies);
+        MoveTo(meeting.ScheduledEnd.AddMinutes(15));
+        return meeting;
+    }
+
+    /// <summary>Convenes a meeting for a school-age child two hours ahead.</summary>
+    public async Task<MeetingResponse> ConveneAsync(string team, IReadOnlyList<string>? addAgencies = null)
+    {
         var now = Clock.GetUtcNow();
         var request = new ConveneRequest(
             TeamCode: null,
@@ -123,9 +160,7 @@ public sealed class RecordingFixture : IAsyncLifetime
             CaseFacts: new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null),
             AddAgencies: addAgencies,
             RemoveAgencies: null);
-        var meeting = await ReadAsync<MeetingResponse>(await Manager(team).PostAsJsonAsync("/api/meetings", request, Json));
-        MoveTo(meeting.ScheduledEnd.AddMinutes(15));
-        return meeting;
+        return await ReadAsync<MeetingResponse>(await Manager(team).PostAsJsonAsync("/api/meetings", request, Json));
     }
 
     /// <summary>A complete record: every invited agency in the room unless told otherwise, chaired by social care.</summary>
@@ -154,6 +189,11 @@ public sealed class RecordingFixture : IAsyncLifetime
 
     public async Task<MeetingRecordResponse> RecordAsync(string team, MeetingResponse meeting, RecordMeetingRequest? request = null) =>
         await ReadAsync<MeetingRecordResponse>(await Manager(team).PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", request ?? RecordRequest(meeting), Json));
+
+    /// <summary>Lets the pollers (100 ms apart) run long enough that a second firing, if there were one, would have shown.</summary>
+    public static Task SettleAsync() => Task.Delay(TimeSpan.FromSeconds(1.5));
+
+    public Task<long> CountAsync(string sql, Guid meetingId) => Database.ScalarAsync<long>(sql, ("id", meetingId));
 
     public static AgreedActionsRequest Actions(params (string Owner, string Description)[] actions) =>
         new(actions.Select(a => new AgreedActionRequest(a.Description, a.Owner, new DateOnly(2026, 12, 1), null)).ToList());
