@@ -17,7 +17,7 @@ namespace Jtai.Strategy.Meetings.Tests.Recording;
 /// The meetings service as <see cref="MeetingsHost"/> runs it, with small deadline batches: when many
 /// deadlines fall due together, two instances then claim them in turns rather than one taking all.
 /// </summary>
-public sealed class RecordingHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock)
+public sealed class RecordingHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock, IReadOnlyDictionary<string, string?>? settings = null)
     : ServiceHost<MeetingsService>(
         database,
         broker,
@@ -27,7 +27,7 @@ public sealed class RecordingHost(PostgresDatabase database, RabbitMqVirtualHost
             ["Deadlines:BatchSize"] = "2",
             ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
             ["Meetings:ResponseLinkKey"] = LinkKey,
-        },
+        }.Concat(settings ?? new Dictionary<string, string?>()).ToDictionary(),
         services => services.AddSingleton<TimeProvider>(clock))
 {
     public async Task<RecordingHost> StartedAsync()
@@ -90,7 +90,7 @@ public sealed class RecordingFixture : IAsyncLifetime
     }
 
     /// <summary>Another incarnation of the service on the same database and virtual host.</summary>
-    public Task<RecordingHost> StartHostAsync() => new RecordingHost(Database, Broker, Clock).StartedAsync();
+    public Task<RecordingHost> StartHostAsync(IReadOnlyDictionary<string, string?>? settings = null) => new RecordingHost(Database, Broker, Clock, settings).StartedAsync();
 
     /// <summary>Moves the clock forward to <paramref name="at"/> (never back: other tests' meetings share it).</summary>
     public void MoveTo(DateTimeOffset at)
@@ -129,7 +129,7 @@ public sealed class RecordingFixture : IAsyncLifetime
         return code;
     }
 
-    public HttpClient Manager(string team) => RunningHost.ClientAs(JtaiRoles.TeamManager, team: team, subject: "manager-" + team);
+    public HttpClient Manager(string team, RecordingHost? host = null) => (host ?? RunningHost).ClientAs(JtaiRoles.TeamManager, team: team, subject: "manager-" + team);
 
     public HttpClient Spoc(string agency) => RunningHost.ClientAs(JtaiRoles.Spoc, agency: agency, subject: "spoc-" + agency);
 

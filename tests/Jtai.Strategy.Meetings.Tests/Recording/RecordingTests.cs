@@ -253,4 +253,45 @@ public sealed class RecordingTests(RecordingFixture fixture) : IClassFixture<Rec
         Assert.Equal(0L, await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM meetings.audit_entry WHERE meeting_id = @id AND actor = 'spoc-NPS'", ("id", meeting.Id)));
     }
+
+    [Fact]
+    public async Task Another_partnerships_limits_and_holiday_list_come_from_configuration()
+    {
+        var team = await fixture.CreateTeamAsync();
+        var meeting = await fixture.HeldMeetingAsync(team);
+        var request = RecordingFixture.RecordRequest(meeting, sectionFortySeven: true);
+        var discussed = DateOnly.FromDateTime(request.ActualStart!.Value.UtcDateTime);
+        var shipped = WorkingDayCalendar.EnglandAndWales();
+
+        // A local holiday on the first working day after the meeting: the conference moves a working day later.
+        var localHoliday = discussed.AddDays(1);
+        while (!shipped.IsWorkingDay(localHoliday))
+        {
+            localHoliday = localHoliday.AddDays(1);
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"holidays-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(file, shipped.BankHolidays.Append(new(localHoliday, "Local holiday")).OrderBy(h => h.Key)
+            .Select(h => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{h.Key:yyyy-MM-dd},{h.Key:ddd},{h.Value}"))
+            .Prepend("date,weekday,name"));
+        try
+        {
+            await using var other = await fixture.StartHostAsync(new Dictionary<string, string?>
+            {
+                ["Meetings:CirculateWithin"] = "2.00:00:00",
+                ["Meetings:CirculationWarningAfter"] = "1.12:00:00",
+                ["Meetings:BankHolidaysFile"] = file,
+            });
+
+            var record = await ReadAsync<MeetingRecordResponse>(await fixture.Manager(team, other).PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", request, Json));
+
+            Assert.Equal(request.ActualEnd!.Value.AddHours(48), record.CirculationDeadline);
+            Assert.Equal(request.ActualEnd!.Value.AddHours(36), record.CirculationWarnAt);
+            Assert.Equal(shipped.AddWorkingDays(discussed, 16), record.InitialConferenceDueBy);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
