@@ -57,7 +57,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
                 facts.Add(meeting);
             }
 
-            await CopyFactsAsync(connection, facts, cancellationToken);
+            await CopyFactsAsync(connection, facts, rules, cancellationToken);
             meetings += facts.Count;
             after = chunk[^1].MeetingId;
         }
@@ -144,7 +144,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
         return count;
     }
 
-    private async Task CopyFactsAsync(NpgsqlConnection connection, List<MeetingFacts> facts, CancellationToken cancellationToken)
+    internal static async Task CopyFactsAsync(NpgsqlConnection connection, IReadOnlyList<MeetingFacts> facts, ProjectionRules rules, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(
             $"COPY {Schema}.meeting_fact (meeting_id, team_code, meeting_date, held, decision_to_meeting_min, incident_to_meeting_min, circulation_deadline_date, overdue_open, facts) FROM STDIN (FORMAT BINARY)",
@@ -167,7 +167,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
         await writer.CompleteAsync(cancellationToken);
     }
 
-    private static async Task CopyRollupAsync(NpgsqlConnection connection, string table, string column, IEnumerable<(RollupKey Key, (long N, long D) Value)> cells, CancellationToken cancellationToken)
+    internal static async Task CopyRollupAsync(NpgsqlConnection connection, string table, string column, IEnumerable<(RollupKey Key, (long N, long D) Value)> cells, CancellationToken cancellationToken)
     {
         await using var writer = await connection.BeginBinaryImportAsync(
             $"COPY {Schema}.{table} ({column}, metric, agency_code, team_code, numerator, denominator) FROM STDIN (FORMAT BINARY)", cancellationToken);
