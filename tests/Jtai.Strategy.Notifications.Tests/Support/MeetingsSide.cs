@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.Notifications;
 using Jtai.Strategy.Testing;
 using MassTransit;
@@ -19,6 +20,9 @@ public sealed class MeetingsSide : IAsyncDisposable
     public ConcurrentQueue<InvitationDelivered> Delivered { get; } = new();
 
     public ConcurrentQueue<InvitationDeliveryFailed> Failed { get; } = new();
+
+    /// <summary>Every InvitationIssued on the broker (the test's own, or a real meetings service's).</summary>
+    public ConcurrentQueue<InvitationIssued> Issued { get; } = new();
 
     public static async Task<MeetingsSide> StartAsync(RabbitMqVirtualHost broker)
     {
@@ -41,6 +45,11 @@ public sealed class MeetingsSide : IAsyncDisposable
                 e.Handler<InvitationDeliveryFailed>(c =>
                 {
                     side!.Failed.Enqueue(c.Message);
+                    return Task.CompletedTask;
+                });
+                e.Handler<InvitationIssued>(c =>
+                {
+                    side!.Issued.Enqueue(c.Message);
                     return Task.CompletedTask;
                 });
             });

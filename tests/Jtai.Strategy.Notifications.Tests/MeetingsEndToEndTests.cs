@@ -1,0 +1,133 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings;
+using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Notifications.Tests.Support;
+using Jtai.Strategy.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jtai.Strategy.Notifications.Tests;
+
+/// <summary>
+/// Both services on one broker: the meetings service convenes and invites, this service delivers through the real
+/// SMTP server; an address the server rejects comes back as InvitationDeliveryFailed and the meetings service passes
+/// the invitation to the deputy, whose e-mail arrives.
+/// </summary>
+public sealed class MeetingsEndToEndTests : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private const string CaseReference = "LL-2026-4471";
+    private const string ThresholdText = "Third police call-out to the household in four weeks.";
+
+    private PostgresDatabase meetingsDatabase = null!;
+    private PostgresDatabase notificationsDatabase = null!;
+    private RabbitMqVirtualHost broker = null!;
+    private SmtpSink smtp = null!;
+    private MeetingsSide observer = null!;
+
+    public async Task InitializeAsync()
+    {
+        meetingsDatabase = await PostgresDatabase.CreateAsync();
+        notificationsDatabase = await PostgresDatabase.CreateAsync();
+        broker = await RabbitMqVirtualHost.CreateAsync();
+        smtp = await SmtpSink.StartAsync();
+        observer = await MeetingsSide.StartAsync(broker);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await observer.DisposeAsync();
+        await smtp.DisposeAsync();
+        await broker.DisposeAsync();
+        await notificationsDatabase.DisposeAsync();
+        await meetingsDatabase.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_rejected_spoc_address_passes_the_invitation_to_the_deputy_whose_email_arrives()
+    {
+        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        await using var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
+        {
+            ["Deadlines:PollInterval"] = "00:00:00.100",
+            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
+            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
+        });
+        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+
+        // The directory, announced on the broker as the directory service would: the police SPOC's address is refused
+        // by the mail server; the deputy's is fine.
+        var primary = TestMeeting.Address("reject.police-primary");
+        var deputy = TestMeeting.Address("police-deputy");
+        AgencySnapshot[] agencies =
+        [
+            new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
+            new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
+            new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
+        ];
+        SpocSnapshot[] spocs =
+        [
+            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, primary, null, true, [], 1),
+            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Lee Deputy", 1, deputy, null, true, [], 1),
+        ];
+        foreach (var agency in agencies)
+        {
+            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
+        }
+
+        foreach (var spoc in spocs)
+        {
+            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
+        }
+
+        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
+
+        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var admin = meetings.ClientAs(JtaiRoles.Administrator);
+        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
+        var now = DateTimeOffset.UtcNow;
+        var convene = await meetings.ClientAs(JtaiRoles.TeamManager, team: team).PostAsJsonAsync("/api/meetings", new ConveneRequest(
+            null, CaseReference, ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, ThresholdText,
+            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
+        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
+        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+
+        var failed = await Eventually.GetAsync(() => Task.FromResult(observer.Failed.FirstOrDefault(f => f.MeetingId == meeting.Id)), f => f is not null, Timeout);
+        Assert.Equal("DURHAM-POLICE", failed!.AgencyCode);
+        var deputyMail = await ReceivedMail.ReadAsync(Assert.Single(
+            await Eventually.GetAsync(() => Task.FromResult(smtp.MessagesTo(deputy)), f => f.Count > 0, Timeout, "the deputy's invitation arrives")));
+        Assert.Equal($"Lee Deputy <{deputy}>", deputyMail.Header("To"));
+        Assert.Equal($"Strategy meeting {meeting.Reference} \u2013 invitation", deputyMail.Header("Subject"));
+        Assert.Equal($"{meeting.Reference}@jtai-strategy", (await IcalJs.ParseAsync(deputyMail.CalendarPart)).Uid);
+        Assert.Contains($"PIN: {meeting.Pin}", deputyMail.Text);
+        Assert.Empty(smtp.MessagesTo(primary));
+
+        var deputyInvitation = Assert.Single(observer.Issued, i => i.RecipientEmail == deputy);
+        Assert.Equal((RecipientRole.DeputyAfterEscalation, failed.InvitationId), (deputyInvitation.RecipientRole, deputyInvitation.SupersedesInvitationId));
+
+        // Every e-mail of the meeting: no case reference, no threshold text, no child; only the allowed fields.
+        var invitations = observer.Issued.Where(i => i.MeetingId == meeting.Id).ToList();
+        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.RecipientEmail != primary).All(i => smtp.MessagesTo(i.RecipientEmail).Count == 1)), Timeout);
+        foreach (var invitation in invitations.Where(i => i.RecipientEmail != primary))
+        {
+            var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(invitation.RecipientEmail)));
+            Assert.DoesNotContain(CaseReference, mail.Raw, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("call-out", mail.Parsed.AllDecodedText, StringComparison.OrdinalIgnoreCase);
+            await MinimalData.AssertAsync(mail, new AllowedFacts(
+                [invitation.ScheduledStart, invitation.ScheduledEnd, invitation.RespondBy],
+                [invitation.ResponseLink, invitation.SignInLink],
+                [invitation.RecipientEmail, TestMeeting.OrganizerEmail, NotificationsHost.FromAddress]));
+        }
+    }
+}
