@@ -88,6 +88,17 @@ public sealed class InviteeSuggestionTests
         var suggested = InviteeSuggestions.Suggest(Facts(ChildAgeBand.UnderFive), withoutPolice, DurhamRoles);
 
         Assert.DoesNotContain(suggested, s => s.Kind == AgencyKind.Police);
+        // ...and the gap in the national minimum is named, so the manager sees it.
+        Assert.Equal([AgencyKind.Police], InviteeSuggestions.MinimumNotCovered(suggested.Select(s => s.Kind)));
+    }
+
+    [Fact]
+    public void A_full_minimum_leaves_nothing_uncovered()
+    {
+        var suggested = InviteeSuggestions.Suggest(Facts(ChildAgeBand.UnderFive), Durham, DurhamRoles);
+
+        Assert.Empty(InviteeSuggestions.MinimumNotCovered(suggested.Select(s => s.Kind)));
+        Assert.Equal([AgencyKind.SocialCare, AgencyKind.Health], InviteeSuggestions.MinimumNotCovered([AgencyKind.Police, AgencyKind.Education]));
     }
 
     private static CaseFacts Facts(ChildAgeBand band) => new(band, false, false, false, false, null, ConcernCategory.Neglect);

@@ -94,7 +94,8 @@ public sealed record MeetingResponse(
     int CalendarSequence,
     IReadOnlyList<AgencyConsidered> Agencies,
     IReadOnlyList<InvitationSummary> Invitations,
-    IReadOnlyList<NotInvited> NotInvited)
+    IReadOnlyList<NotInvited> NotInvited,
+    IReadOnlyList<AgencyKind> MinimumNotCovered)
 {
     public static MeetingResponse From(StrategyMeeting m) => new(
         m.Id, m.Reference, m.TeamCode, m.CaseReference, m.ConcernCategory, m.IncidentAt, m.DecisionAt, m.ThresholdReasonCode, m.ThresholdReasonText,
@@ -104,7 +105,8 @@ public sealed record MeetingResponse(
             .Select(a => new AgencyConsidered(a.AgencyCode, a.AgencyName, a.AgencyKind, a.Source, a.Reason, a.Invited, a.RemovalReasonCode, a.RemovalReasonText, a.NotIssuedReason)).ToList(),
         m.CurrentInvitations.OrderBy(i => i.AgencyCode, StringComparer.Ordinal)
             .Select(i => new InvitationSummary(i.Id, i.AgencyCode, i.AgencyName, i.RecipientName, i.RecipientRole, i.Status, i.RespondBy)).ToList(),
-        m.Agencies.Where(a => a.NotIssuedReason is not null).Select(a => new NotInvited(a.AgencyCode, a.NotIssuedReason!)).ToList());
+        m.Agencies.Where(a => a.NotIssuedReason is not null).Select(a => new NotInvited(a.AgencyCode, a.NotIssuedReason!)).ToList(),
+        InviteeSuggestions.MinimumNotCovered(m.Agencies.Where(a => a.Invited && a.NotIssuedReason is null).Select(a => a.AgencyKind)));
 }
 
 /// <summary>A meeting in a list: no case details.</summary>
