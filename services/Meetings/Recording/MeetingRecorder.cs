@@ -55,12 +55,13 @@ public sealed class MeetingRecorder(
     {
         var now = clock.GetUtcNow();
         var circulation = CirculationClock.For(details.ActualEnd, settings);
-        var (discussed, dueBy) = conferenceClock.For(details.ActualStart);
+        var discussed = conferenceClock.LocalDate(details.ActualStart);
+        DateOnly? dueBy = details.SectionFortySevenEnquiry ? conferenceClock.DueBy(discussed) : null; // counted only when the clock starts
         var first = record is null;
         record ??= MeetingRecord.Start(meeting.Id, by, now);
         var previousDeadline = first ? (DateTimeOffset?)null : record.CirculationDeadline;
         var previousConference = record.InitialConferenceDueBy;
-        record.Apply(details, circulation, (discussed, details.SectionFortySevenEnquiry ? dueBy : null), now);
+        record.Apply(details, circulation, (discussed, dueBy), now);
         if (first)
         {
             db.MeetingRecords.Add(record);
