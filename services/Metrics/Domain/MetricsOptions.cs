@@ -16,8 +16,11 @@ public sealed class MetricsOptions
     /// <remarks>Empty here: the configuration binder appends to, not replaces, a default array; appsettings.json holds Durham's.</remarks>
     public string[] GpAgencyCodes { get; set; } = [];
 
-    /// <summary>Events handled in parallel by the projection.</summary>
-    public int ConcurrentMessageLimit { get; set; } = 8;
+    /// <summary>Deliveries in flight at once (and the endpoint's prefetch): the pool the writer's batches are drawn from.</summary>
+    public int ConcurrentMessageLimit { get; set; } = 64;
+
+    /// <summary>Events projected per transaction at most.</summary>
+    public int MaxBatchSize { get; set; } = 128;
 
     public PublishingOptions Publishing { get; set; } = new();
 
@@ -32,6 +35,11 @@ public sealed class MetricsOptions
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
         {
             yield return $"Metrics:TimeZone '{TimeZone}' is not a known time zone.";
+        }
+
+        if (ConcurrentMessageLimit < 1 || MaxBatchSize < 1)
+        {
+            yield return "Metrics:ConcurrentMessageLimit and Metrics:MaxBatchSize must be at least 1.";
         }
 
         if (ConveningLimit <= TimeSpan.Zero)

@@ -39,26 +39,30 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
 {
     private const string Schema = MetricsProjection.Schema;
 
-    private const string RatioSql =
+    // Only the grouping sets a report needs, and one sort per duration (both percentiles from one array aggregate).
+    private static string RatioSql(Breakdown breakdown) =>
         $"""
-        SELECT metric, agency_code, team_code, grouping(agency_code), grouping(team_code), sum(numerator)::bigint, sum(denominator)::bigint
+        SELECT metric, {Grouped(breakdown.HasFlag(Breakdown.Agency), "agency_code")}, {Grouped(breakdown.HasFlag(Breakdown.Team), "team_code")}, sum(numerator)::bigint, sum(denominator)::bigint
         FROM (
             SELECT metric, agency_code, team_code, numerator, denominator FROM {Schema}.rollup_month WHERE month >= $1 AND month < $2
             UNION ALL
             SELECT metric, agency_code, team_code, numerator, denominator FROM {Schema}.rollup_day WHERE (day >= $3 AND day < $4) OR (day >= $5 AND day < $6)
         ) cells
         WHERE ($7::text IS NULL OR agency_code = $7) AND ($8::text IS NULL OR team_code = $8)
-        GROUP BY GROUPING SETS ((metric), (metric, agency_code), (metric, team_code))
+        GROUP BY GROUPING SETS ((metric){(breakdown.HasFlag(Breakdown.Agency) ? ", (metric, agency_code)" : string.Empty)}{(breakdown.HasFlag(Breakdown.Team) ? ", (metric, team_code)" : string.Empty)})
         """;
 
-    private const string DurationSql =
+    // A column outside every grouping set may not be selected: stand in for it as "not grouped".
+    private static string Grouped(bool used, string column) => used ? $"{column}, grouping({column})" : $"NULL::text, 1";
+
+    private static string DurationSql(Breakdown breakdown) =>
         $"""
-        SELECT team_code, grouping(team_code),
-            count(decision_to_meeting_min), percentile_cont(0.5) WITHIN GROUP (ORDER BY decision_to_meeting_min), percentile_cont(0.9) WITHIN GROUP (ORDER BY decision_to_meeting_min),
-            count(incident_to_meeting_min), percentile_cont(0.5) WITHIN GROUP (ORDER BY incident_to_meeting_min), percentile_cont(0.9) WITHIN GROUP (ORDER BY incident_to_meeting_min)
+        SELECT {Grouped(breakdown.HasFlag(Breakdown.Team), "team_code")},
+            count(decision_to_meeting_min), percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY decision_to_meeting_min),
+            count(incident_to_meeting_min), percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY incident_to_meeting_min)
         FROM {Schema}.meeting_fact
         WHERE held AND meeting_date >= $1 AND meeting_date < $2 AND ($3::text IS NULL OR team_code = $3)
-        GROUP BY GROUPING SETS ((), (team_code))
+        GROUP BY GROUPING SETS ((){(breakdown.HasFlag(Breakdown.Team) ? ", (team_code)" : string.Empty)})
         """;
 
     private const string ReasonSql =
@@ -119,8 +123,8 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
 
         object agency = (object?)query.AgencyCode ?? DBNull.Value;
         object team = (object?)query.TeamCode ?? DBNull.Value;
-        batch.BatchCommands.Add(Command(RatioSql, Date(firstMonth), Date(endMonth), Date(start), Date(firstMonth), Date(endMonth), Date(end), Text(agency), Text(team)));
-        batch.BatchCommands.Add(Command(DurationSql, Date(start), Date(end), Text(team)));
+        batch.BatchCommands.Add(Command(RatioSql(query.Breakdown), Date(firstMonth), Date(endMonth), Date(start), Date(firstMonth), Date(endMonth), Date(end), Text(agency), Text(team)));
+        batch.BatchCommands.Add(Command(DurationSql(query.Breakdown), Date(start), Date(end), Text(team)));
         batch.BatchCommands.Add(Command(ReasonSql, Date(start), Date(end), Text(team)));
         batch.BatchCommands.Add(Command(OverdueSql, Date(end), Text(team)));
     }
@@ -133,7 +137,8 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
         while (await reader.ReadAsync(cancellationToken))
         {
             var metric = reader.GetString(0);
-            var agencyGrouped = reader.GetInt32(3) == 0;
+            // metric, agency_code, grouping(agency_code), team_code, grouping(team_code), numerator, denominator
+            var agencyGrouped = reader.GetInt32(2) == 0;
             var teamGrouped = reader.GetInt32(4) == 0;
             var (n, d) = (reader.GetInt64(5), reader.GetInt64(6));
             if (agencyGrouped)
@@ -149,7 +154,7 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
             {
                 if (byTeam)
                 {
-                    figures.Add(new(metric, n, d, query.AgencyCode, reader.GetString(2)));
+                    figures.Add(new(metric, n, d, query.AgencyCode, reader.GetString(3)));
                 }
             }
             else
@@ -169,8 +174,10 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
             }
 
             var team = grouped ? reader.GetString(0) : query.TeamCode;
-            durations.Add(new(MetricKeys.DecisionToMeeting, reader.GetInt64(2), NullableDouble(reader, 3), NullableDouble(reader, 4), null, team));
-            durations.Add(new(MetricKeys.IncidentToMeeting, reader.GetInt64(5), NullableDouble(reader, 6), NullableDouble(reader, 7), null, team));
+            var decision = Percentiles(reader, 3);
+            var incident = Percentiles(reader, 5);
+            durations.Add(new(MetricKeys.DecisionToMeeting, reader.GetInt64(2), decision.Median, decision.P90, null, team));
+            durations.Add(new(MetricKeys.IncidentToMeeting, reader.GetInt64(4), incident.Median, incident.P90, null, team));
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -206,7 +213,16 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
             []);
     }
 
-    private static double? NullableDouble(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+    private static (double? Median, double? P90) Percentiles(NpgsqlDataReader reader, int ordinal)
+    {
+        if (reader.IsDBNull(ordinal))
+        {
+            return (null, null);
+        }
+
+        var values = reader.GetFieldValue<double[]>(ordinal);
+        return (values[0], values[1]);
+    }
 
     private static NpgsqlParameter Date(DateOnly value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Date };
 

@@ -21,6 +21,10 @@ public static class MetricsServiceExtensions
 
         builder.AddServiceDatabase<MetricsDbContext>(Migration.FromEmbeddedResources(typeof(MetricsDbContext).Assembly));
         builder.Services.AddSingleton<MetricsProjection>();
+
+        // Before the bus, so it stops after the bus: consumers in flight get their commits.
+        builder.Services.AddSingleton<ProjectionWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionWriter>());
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<MetricsQueries>();
         builder.Services.AddScoped<Publisher>();

@@ -8,10 +8,11 @@ using NpgsqlTypes;
 namespace Jtai.Strategy.Metrics.Projection;
 
 /// <summary>
-/// The incremental projection. Per event, in one transaction: append it to the event log (a known
-/// message id ends there: idempotent), lock the meeting, fold the event into the meeting's facts,
-/// and add the difference between the meeting's new and old contributions to the day and month
-/// rollups. Raw Npgsql in three round trips, because this is the ingestion hot path.
+/// The incremental projection. Per batch of events, in one transaction: append them to the event log
+/// (a known message id ends there: idempotent), lock their meetings, fold each event into its
+/// meeting's facts, and add the difference between each meeting's new and old contributions to the
+/// day and month rollups. Raw Npgsql in three round trips per batch, because this is the ingestion
+/// hot path. <see cref="ProjectionWriter"/> gathers concurrent deliveries into batches.
 /// </summary>
 public sealed class MetricsProjection(NpgsqlDataSource dataSource, ProjectionRules rules)
 {
@@ -19,14 +20,21 @@ public sealed class MetricsProjection(NpgsqlDataSource dataSource, ProjectionRul
 
     private static readonly Counter<long> Ingested = JtaiTelemetry.Meter.CreateCounter<long>("jtai.metrics.events_ingested", description: "Events appended to the metrics event log and projected");
     private static readonly Counter<long> Duplicates = JtaiTelemetry.Meter.CreateCounter<long>("jtai.metrics.events_duplicate", description: "Events already in the metrics event log, dropped");
-
-    // The advisory lock space for meetings (two-int form, so it never meets other users' bigint locks).
-    private const string LockMeeting = "SELECT pg_advisory_xact_lock(hashtext('metrics.meeting'), hashtext($1::text))";
+    private static readonly Histogram<long> BatchSizes = JtaiTelemetry.Meter.CreateHistogram<long>("jtai.metrics.batch_size", description: "Events projected per transaction");
 
     private const string InsertLog =
-        $"INSERT INTO {Schema}.event_log (message_id, message_type, meeting_id, occurred_at, body) VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (message_id) DO NOTHING RETURNING 1";
+        $"""
+        INSERT INTO {Schema}.event_log (message_id, message_type, meeting_id, occurred_at, body)
+        SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::timestamptz[], $5::text[]::jsonb[])
+        ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+        """;
 
-    private const string SelectFacts = $"SELECT facts::text FROM {Schema}.meeting_fact WHERE meeting_id = $1";
+    // Meetings locked in id order (the advisory space for meetings, two-int form so it never meets
+    // other users' bigint locks): another instance or a rebuild never interleaves with this batch.
+    private const string LockMeetings =
+        "SELECT pg_advisory_xact_lock(hashtext('metrics.meeting'), hashtext(id::text)) FROM (SELECT unnest($1::uuid[]) AS id ORDER BY 1) ids";
+
+    private const string SelectFacts = $"SELECT meeting_id, facts::text FROM {Schema}.meeting_fact WHERE meeting_id = ANY($1)";
 
     private const string UpsertFacts =
         $"""
@@ -59,68 +67,121 @@ public sealed class MetricsProjection(NpgsqlDataSource dataSource, ProjectionRul
 
     public ProjectionRules Rules => rules;
 
-    /// <summary>Logs and projects one event. Returns false when the message id was already in the log.</summary>
-    public async Task<bool> IngestAsync(Guid messageId, object message, CancellationToken cancellationToken)
+    /// <summary>Logs and projects one event on its own. Returns false when the message id was already in the log.</summary>
+    public async Task<bool> IngestAsync(Guid messageId, object message, CancellationToken cancellationToken) =>
+        (await IngestBatchAsync([(messageId, message)], cancellationToken))[0];
+
+    /// <summary>
+    /// Logs and projects a batch in one transaction. Returns, per event, whether it was new (false: its
+    /// message id was already logged, or appears earlier in the batch).
+    /// </summary>
+    public async Task<bool[]> IngestBatchAsync(IReadOnlyList<(Guid MessageId, object Message)> events, CancellationToken cancellationToken)
     {
-        var logged = ProjectedEvents.Log(messageId, message);
+        var logged = events.Select(e => ProjectedEvents.Log(e.MessageId, e.Message)).ToList();
+        var meetingIds = logged.Where(l => l.MeetingId is not null).Select(l => l.MeetingId!.Value).Distinct().Order().ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        bool inserted;
-        MeetingFacts facts;
+        var inserted = new HashSet<Guid>();
+        var facts = new Dictionary<Guid, MeetingFacts>();
         await using (var read = new NpgsqlBatch(connection, transaction))
         {
-            read.BatchCommands.Add(Command(InsertLog, logged.MessageId, logged.MessageType, (object?)logged.MeetingId ?? DBNull.Value, logged.OccurredAt, logged.Body));
-            if (logged.MeetingId is { } meetingId)
-            {
-                read.BatchCommands.Add(Command(LockMeeting, meetingId.ToString()));
-                read.BatchCommands.Add(Command(SelectFacts, meetingId));
-            }
+            var log = new NpgsqlBatchCommand(InsertLog);
+            log.Parameters.Add(new NpgsqlParameter { Value = logged.Select(l => l.MessageId).ToArray() });
+            log.Parameters.Add(new NpgsqlParameter { Value = logged.Select(l => l.MessageType).ToArray() });
+            log.Parameters.Add(new NpgsqlParameter { Value = logged.Select(l => l.MeetingId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            log.Parameters.Add(new NpgsqlParameter { Value = logged.Select(l => l.OccurredAt).ToArray() });
+            log.Parameters.Add(new NpgsqlParameter { Value = logged.Select(l => l.Body).ToArray() });
+            read.BatchCommands.Add(log);
+            read.BatchCommands.Add(Command(LockMeetings, meetingIds));
+            read.BatchCommands.Add(Command(SelectFacts, meetingIds));
 
             await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            inserted = await reader.ReadAsync(cancellationToken);
-            facts = new MeetingFacts { MeetingId = logged.MeetingId ?? Guid.Empty };
-            if (logged.MeetingId is not null)
+            while (await reader.ReadAsync(cancellationToken))
             {
-                await reader.NextResultAsync(cancellationToken);
-                await reader.NextResultAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    facts = JsonSerializer.Deserialize<MeetingFacts>(reader.GetString(0), ProjectedEvents.Json)!;
-                }
+                inserted.Add(reader.GetGuid(0));
+            }
+
+            await reader.NextResultAsync(cancellationToken);
+            await reader.NextResultAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                facts[reader.GetGuid(0)] = JsonSerializer.Deserialize<MeetingFacts>(reader.GetString(1), ProjectedEvents.Json)!;
             }
         }
 
-        if (!inserted)
+        // New = inserted by this statement, first occurrence only (a duplicate inside the batch is a duplicate).
+        var isNew = new bool[events.Count];
+        for (var i = 0; i < events.Count; i++)
         {
-            await transaction.CommitAsync(cancellationToken);
-            Duplicates.Add(1);
-            return false;
+            isNew[i] = inserted.Remove(events[i].MessageId);
         }
 
-        await using (var write = new NpgsqlBatch(connection, transaction))
+        var before = new Dictionary<Guid, List<Contribution>>();
+        var decisions = new Dictionary<Guid, (DecisionNotToConveneRecorded Decision, Guid MessageId)>();
+        for (var i = 0; i < events.Count; i++)
         {
+            if (!isNew[i])
+            {
+                continue;
+            }
+
+            var (messageId, message) = events[i];
             if (message is DecisionNotToConveneRecorded decision)
+            {
+                // The same last-writer-wins the upsert applies, so one statement per decision suffices.
+                if (!decisions.TryGetValue(decision.DecisionId, out var current) || (decision.OccurredAt, messageId).CompareTo((current.Decision.OccurredAt, current.MessageId)) > 0)
+                {
+                    decisions[decision.DecisionId] = (decision, messageId);
+                }
+
+                continue;
+            }
+
+            var meetingId = logged[i].MeetingId!.Value;
+            if (!facts.TryGetValue(meetingId, out var meeting))
+            {
+                facts[meetingId] = meeting = new MeetingFacts { MeetingId = meetingId };
+            }
+
+            if (!before.ContainsKey(meetingId))
+            {
+                before[meetingId] = Contributions.Of(meeting, rules);
+            }
+
+            meeting.Apply(message, messageId);
+        }
+
+        var newCount = isNew.Count(n => n);
+        if (newCount > 0)
+        {
+            var oldCells = before.Values.SelectMany(c => c).ToList();
+            var newCells = before.Keys.SelectMany(id => Contributions.Of(facts[id], rules)).ToList();
+            await using var write = new NpgsqlBatch(connection, transaction);
+            foreach (var meetingId in before.Keys.Order())
+            {
+                write.BatchCommands.Add(FactsCommand(facts[meetingId]));
+            }
+
+            AddDelta(write, AddToDays, Contributions.Delta(oldCells, newCells, k => k));
+            AddDelta(write, AddToMonths, Contributions.Delta(oldCells, newCells, k => k.ToMonth()));
+            foreach (var (decision, messageId) in decisions.Values)
             {
                 write.BatchCommands.Add(Command(UpsertDecision, decision.DecisionId, decision.TeamCode, decision.ConcernCategory, decision.ReasonCode,
                     decision.DecidedAt, rules.LocalDate(decision.DecidedAt), decision.OccurredAt, messageId));
             }
-            else
-            {
-                var before = Contributions.Of(facts, rules);
-                facts.Apply(message, messageId);
-                var after = Contributions.Of(facts, rules);
-                write.BatchCommands.Add(FactsCommand(facts));
-                AddDelta(write, AddToDays, Contributions.Delta(before, after, k => k));
-                AddDelta(write, AddToMonths, Contributions.Delta(before, after, k => k.ToMonth()));
-            }
 
-            await write.ExecuteNonQueryAsync(cancellationToken);
+            if (write.BatchCommands.Count > 0)
+            {
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
-        Ingested.Add(1);
-        return true;
+        Ingested.Add(newCount);
+        Duplicates.Add(events.Count - newCount);
+        BatchSizes.Record(events.Count);
+        return isNew;
     }
 
     internal NpgsqlBatchCommand FactsCommand(MeetingFacts facts)

@@ -8,9 +8,10 @@ namespace Jtai.Strategy.Metrics.Projection;
 
 /// <summary>
 /// Feeds every consumed event to the projection, on one endpoint (<c>metrics-projection</c>).
-/// Idempotent by the event log's unique message id, and order-independent by the fold.
+/// Idempotent by the event log's unique message id, and order-independent by the fold. A message
+/// is acknowledged only once the batch holding it has committed.
 /// </summary>
-public sealed class ProjectionConsumer(MetricsProjection projection) :
+public sealed class ProjectionConsumer(ProjectionWriter writer) :
     IConsumer<StrategyMeetingConvened>,
     IConsumer<DecisionNotToConveneRecorded>,
     IConsumer<InvitationIssued>,
@@ -56,13 +57,21 @@ public sealed class ProjectionConsumer(MetricsProjection projection) :
 
     private Task Ingest<T>(ConsumeContext<T> context)
         where T : class =>
-        projection.IngestAsync(
+        writer.IngestAsync(
             context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a MessageId; it cannot be deduplicated."),
             context.Message,
             context.CancellationToken);
 }
 
+/// <summary>Enough deliveries in flight to fill the writer's batches.</summary>
 public sealed class ProjectionConsumerDefinition : ConsumerDefinition<ProjectionConsumer>
 {
-    public ProjectionConsumerDefinition(IOptions<MetricsOptions> options) => ConcurrentMessageLimit = options.Value.ConcurrentMessageLimit;
+    private readonly int limit;
+
+    public ProjectionConsumerDefinition(IOptions<MetricsOptions> options) => ConcurrentMessageLimit = limit = options.Value.ConcurrentMessageLimit;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ProjectionConsumer> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = limit;
+    }
 }
