@@ -16,10 +16,13 @@ namespace Jtai.Strategy.BuildingBlocks.Telemetry;
 
 public static class TelemetryExtensions
 {
-    /// <summary>Every ActivitySource whose spans we keep: HTTP in, the bus, the database, ours.</summary>
-    public static readonly string[] TraceSources = ["Microsoft.AspNetCore", "MassTransit", "Npgsql", JtaiTelemetry.Name];
+    /// <summary>
+    /// Every ActivitySource whose spans we keep: HTTP in, the bus, the database, and every source of
+    /// ours (the wildcard takes in services' and libraries' own, e.g. the delivery library's).
+    /// </summary>
+    public static readonly string[] TraceSources = ["Microsoft.AspNetCore", "MassTransit", "Npgsql", JtaiTelemetry.Name + "*"];
 
-    public static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "MassTransit", "Npgsql", JtaiTelemetry.Name];
+    public static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "MassTransit", "Npgsql", JtaiTelemetry.Name + "*"];
 
     /// <summary>
     /// OpenTelemetry through the base SDK (OpenTelemetry.Extensions.Hosting is not available here):

@@ -1,14 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Jtai.Strategy.Notifications.Delivery.Tests.Support;
+namespace Jtai.Strategy.Notifications.Testing;
 
 /// <summary>Runs Mozilla's ical.js (npm, pinned by js/package-lock.json) on an .ics file via js/parse-ics.mjs.</summary>
-internal static class IcalJs
+public static class IcalJs
 {
     private static readonly SemaphoreSlim InstallLock = new(1, 1);
 
-    private static string JsDirectory => Path.Combine(TestPaths.ProjectDirectory, "js");
+    private static string JsDirectory => Path.Combine(TestPaths.SupportDirectory, "js");
 
     public static async Task<ParsedIcs> ParseAsync(string ics)
     {
@@ -30,6 +30,8 @@ internal static class IcalJs
     private static async Task EnsureInstalledAsync()
     {
         await InstallLock.WaitAsync();
+        // Test assemblies run in parallel processes and share js/: a file lock keeps one npm ci at a time.
+        using var processLock = await AcquireFileLockAsync(Path.Combine(JsDirectory, ".install.lock"));
         try
         {
             if (File.Exists(Path.Combine(JsDirectory, "node_modules", "ical.js", "package.json")))
@@ -46,9 +48,25 @@ internal static class IcalJs
             InstallLock.Release();
         }
     }
+
+    private static async Task<FileStream> AcquireFileLockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
 }
 
-internal sealed class ParsedIcs
+public sealed class ParsedIcs
 {
     [JsonPropertyName("version")] public string? Version { get; init; }
     [JsonPropertyName("prodid")] public string? ProdId { get; init; }
@@ -67,13 +85,13 @@ internal sealed class ParsedIcs
     [JsonPropertyName("attendees")] public List<ParsedAddress> Attendees { get; init; } = [];
 }
 
-internal sealed class ParsedTime
+public sealed class ParsedTime
 {
     [JsonPropertyName("utc")] public string Utc { get; init; } = "";
     [JsonPropertyName("isUtc")] public bool IsUtc { get; init; }
 }
 
-internal sealed class ParsedAddress
+public sealed class ParsedAddress
 {
     [JsonPropertyName("value")] public string? Value { get; init; }
     [JsonPropertyName("cn")] public string? CommonName { get; init; }

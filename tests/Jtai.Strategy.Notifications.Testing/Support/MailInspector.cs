@@ -2,10 +2,10 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Jtai.Strategy.Notifications.Delivery.Tests.Support;
+namespace Jtai.Strategy.Notifications.Testing;
 
 /// <summary>Parses a message with Python's standard <c>email</c> package (an independent MIME parser) via python/mail_inspect.py.</summary>
-internal static class MailInspector
+public static class MailInspector
 {
     public static async Task<InspectedMail> InspectFileAsync(string path)
     {
@@ -32,7 +32,7 @@ internal static class MailInspector
     }
 }
 
-internal sealed class InspectedMail
+public sealed class InspectedMail
 {
     [JsonPropertyName("headers")]
     public List<List<string>> Headers { get; init; } = [];
@@ -58,7 +58,7 @@ internal sealed class InspectedMail
         + "\n" + string.Join("\n", Headers.Select(h => h[0] + ": " + h[1]));
 }
 
-internal sealed class InspectedPart
+public sealed class InspectedPart
 {
     [JsonPropertyName("depth")]
     public int Depth { get; init; }

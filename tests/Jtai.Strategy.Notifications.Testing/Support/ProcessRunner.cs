@@ -1,10 +1,10 @@
 using System.Diagnostics;
 
-namespace Jtai.Strategy.Notifications.Delivery.Tests.Support;
+namespace Jtai.Strategy.Notifications.Testing;
 
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
 
-internal static class ProcessRunner
+public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
         string fileName,

@@ -1,17 +1,17 @@
 using System.Reflection;
 
-namespace Jtai.Strategy.Notifications.Delivery.Tests.Support;
+namespace Jtai.Strategy.Notifications.Testing;
 
-internal static class TestPaths
+public static class TestPaths
 {
     public const string SystemPython = "/usr/bin/python3";
     public const string Aiosmtpd = "/usr/bin/aiosmtpd";
 
-    /// <summary>The test project's source folder (for js/, whose node_modules is installed once there).</summary>
-    public static string ProjectDirectory { get; } =
+    /// <summary>This library's source folder: js/ lives there, so node_modules is installed once for every test project.</summary>
+    public static string SupportDirectory { get; } =
         typeof(TestPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "TestProjectDirectory").Value!;
+            .Single(a => a.Key == "NotificationsTestingDirectory").Value!;
 
-    /// <summary>Where the Python helpers are copied at build time.</summary>
+    /// <summary>Where the Python helpers are copied at build time (the running test project's output).</summary>
     public static string PythonDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "python");
 }
