@@ -85,17 +85,43 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
     public async Task<MetricsReport> ReportAsync(ReportQuery query, CancellationToken cancellationToken) =>
         (await ReportsAsync([query], cancellationToken))[0];
 
-    /// <summary>Several periods (a trend) in one round trip.</summary>
+    /// <summary>
+    /// Several periods (a trend). The ratios and the rest (durations, reasons, overdue) run as two
+    /// prepared batches on two connections at once, so a report costs the slower of the two.
+    /// </summary>
     public async Task<IReadOnlyList<MetricsReport>> ReportsAsync(IReadOnlyList<ReportQuery> queries, CancellationToken cancellationToken)
+    {
+        var ratios = RunAsync(queries, AddRatioCommand, ReadFiguresAsync, cancellationToken);
+        var rest = RunAsync(queries, AddOtherCommands, ReadRestAsync, cancellationToken);
+        var figures = await ratios;
+        var others = await rest;
+        return [.. queries.Select((query, i) => new MetricsReport(
+            query.Period.Kind,
+            query.Period.Label,
+            query.Period.Start,
+            query.Period.End,
+            [.. figures[i].Concat(others[i].Overdue).OrderBy(f => f.Key, StringComparer.Ordinal).ThenBy(f => f.AgencyCode, StringComparer.Ordinal).ThenBy(f => f.TeamCode, StringComparer.Ordinal)],
+            [.. others[i].Durations.OrderBy(f => f.Key, StringComparer.Ordinal).ThenBy(f => f.TeamCode, StringComparer.Ordinal)],
+            [.. others[i].Reasons.OrderBy(r => r.ReasonCode, StringComparer.Ordinal).ThenBy(r => r.TeamCode, StringComparer.Ordinal)],
+            []))];
+    }
+
+    private async Task<List<T>> RunAsync<T>(
+        IReadOnlyList<ReportQuery> queries,
+        Action<NpgsqlBatch, ReportQuery> add,
+        Func<NpgsqlDataReader, ReportQuery, CancellationToken, Task<T>> read,
+        CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection);
         foreach (var query in queries)
         {
-            AddCommands(batch, query);
+            add(batch, query);
         }
 
-        var reports = new List<MetricsReport>(queries.Count);
+        // Prepared once per pooled connection (a no-op afterwards): no planning on the hot path.
+        await batch.PrepareAsync(cancellationToken);
+        var results = new List<T>(queries.Count);
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         for (var i = 0; i < queries.Count; i++)
         {
@@ -104,13 +130,13 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
                 await reader.NextResultAsync(cancellationToken);
             }
 
-            reports.Add(await ReadReportAsync(reader, queries[i], cancellationToken));
+            results.Add(await read(reader, queries[i], cancellationToken));
         }
 
-        return reports;
+        return results;
     }
 
-    private static void AddCommands(NpgsqlBatch batch, ReportQuery query)
+    private static void AddRatioCommand(NpgsqlBatch batch, ReportQuery query)
     {
         var (start, end) = (query.Period.Start, query.Period.End);
         var firstMonth = start.Day == 1 ? start : new DateOnly(start.Year, start.Month, 1).AddMonths(1);
@@ -124,12 +150,18 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
         object agency = (object?)query.AgencyCode ?? DBNull.Value;
         object team = (object?)query.TeamCode ?? DBNull.Value;
         batch.BatchCommands.Add(Command(RatioSql(query.Breakdown), Date(firstMonth), Date(endMonth), Date(start), Date(firstMonth), Date(endMonth), Date(end), Text(agency), Text(team)));
+    }
+
+    private static void AddOtherCommands(NpgsqlBatch batch, ReportQuery query)
+    {
+        var (start, end) = (query.Period.Start, query.Period.End);
+        object team = (object?)query.TeamCode ?? DBNull.Value;
         batch.BatchCommands.Add(Command(DurationSql(query.Breakdown), Date(start), Date(end), Text(team)));
         batch.BatchCommands.Add(Command(ReasonSql, Date(start), Date(end), Text(team)));
         batch.BatchCommands.Add(Command(OverdueSql, Date(end), Text(team)));
     }
 
-    private static async Task<MetricsReport> ReadReportAsync(NpgsqlDataReader reader, ReportQuery query, CancellationToken cancellationToken)
+    private static async Task<List<MetricFigure>> ReadFiguresAsync(NpgsqlDataReader reader, ReportQuery query, CancellationToken cancellationToken)
     {
         var byAgency = query.Breakdown.HasFlag(Breakdown.Agency);
         var byTeam = query.Breakdown.HasFlag(Breakdown.Team);
@@ -163,7 +195,13 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
             }
         }
 
-        await reader.NextResultAsync(cancellationToken);
+        return figures;
+    }
+
+    private static async Task<(List<DurationFigure> Durations, List<ReasonCount> Reasons, List<MetricFigure> Overdue)> ReadRestAsync(NpgsqlDataReader reader, ReportQuery query, CancellationToken cancellationToken)
+    {
+        var byTeam = query.Breakdown.HasFlag(Breakdown.Team);
+        var figures = new List<MetricFigure>();
         var durations = new List<DurationFigure>();
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -202,15 +240,7 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
             }
         }
 
-        return new MetricsReport(
-            query.Period.Kind,
-            query.Period.Label,
-            query.Period.Start,
-            query.Period.End,
-            [.. figures.OrderBy(f => f.Key, StringComparer.Ordinal).ThenBy(f => f.AgencyCode, StringComparer.Ordinal).ThenBy(f => f.TeamCode, StringComparer.Ordinal)],
-            [.. durations.OrderBy(f => f.Key, StringComparer.Ordinal).ThenBy(f => f.TeamCode, StringComparer.Ordinal)],
-            [.. reasons.OrderBy(r => r.ReasonCode, StringComparer.Ordinal).ThenBy(r => r.TeamCode, StringComparer.Ordinal)],
-            []);
+        return (durations, reasons, figures);
     }
 
     private static (double? Median, double? P90) Percentiles(NpgsqlDataReader reader, int ordinal)
