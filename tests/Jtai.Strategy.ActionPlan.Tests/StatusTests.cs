@@ -91,6 +91,7 @@ public sealed class StatusTests(ActionPlanHost host) : IClassFixture<ActionPlanH
 
         var again = await ActionPlanHost.PostJsonAsync(masdg, $"{Plan}/actions/1.1d/status", new ChangeStatusRequest(ActionStatus.Green, "Again", null));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -105,6 +106,8 @@ public sealed class StatusTests(ActionPlanHost host) : IClassFixture<ActionPlanH
         using var anonymous = host.As(JtaiRoles.Masdg);
         anonymous.DefaultRequestHeaders.Authorization = null;
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"{Plan}/actions")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await ActionPlanHost.PostJsonAsync(host.Masdg(), $"{Plan}/actions/9.9z/status", body)).StatusCode);
+        var unknown = await ActionPlanHost.PostJsonAsync(host.Masdg(), $"{Plan}/actions/9.9z/status", body);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
     }
 }

@@ -21,14 +21,14 @@ public static class ActionsApi
     }
 
     /// <summary>The plan's actions in plan order, optionally filtered (theme, status, overdue, evidence below target, originally due by a date).</summary>
-    public static async Task<Results<Ok<List<ActionSummary>>, NotFound<ProblemDetails>>> ListActions(
+    public static async Task<Results<Ok<List<ActionSummary>>, ProblemHttpResult>> ListActions(
         string code, int? theme, ActionStatus? status, bool? overdue, bool? evidenceBelowTarget, DateOnly? dueBy,
         ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
         }
 
         var query = db.Actions.AsNoTracking().Where(a => a.PlanId == plan.Id);
@@ -44,18 +44,18 @@ public static class ActionsApi
         return TypedResults.Ok(actions);
     }
 
-    public static async Task<Results<Ok<ActionDetail>, NotFound<ProblemDetails>>> GetAction(
+    public static async Task<Results<Ok<ActionDetail>, ProblemHttpResult>> GetAction(
         string code, string key, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
         var action = await FindAsync(db, code, key, tracked: false, cancellationToken);
-        return action is null ? TypedResults.NotFound(ApiMapping.UnknownAction(code, key)) : TypedResults.Ok(await DetailAsync(db, action, calendar.Today(), cancellationToken));
+        return action is null ? TypedResults.Problem(ApiMapping.UnknownAction(code, key)) : TypedResults.Ok(await DetailAsync(db, action, calendar.Today(), cancellationToken));
     }
 
     /// <summary>
     /// Records a status with why; who and when come from the token and the clock. Yellow is refused
     /// unless the request carries the executive's approval of a revised timescale.
     /// </summary>
-    public static async Task<Results<Ok<ActionDetail>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ChangeStatus(
+    public static async Task<Results<Ok<ActionDetail>, ValidationProblem, ProblemHttpResult>> ChangeStatus(
         string code, string key, ChangeStatusRequest request, ClaimsPrincipal user, ActionPlanDbContext db, TimeProvider clock, PlanCalendar calendar,
         CancellationToken cancellationToken)
     {
@@ -79,7 +79,7 @@ public static class ActionsApi
         var action = await FindAsync(db, code, key, tracked: true, cancellationToken);
         if (action is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownAction(code, key));
+            return TypedResults.Problem(ApiMapping.UnknownAction(code, key));
         }
 
         if (revision?.RevisedDueDate is { } revised && action.DueDate is { } current && revised <= current)
@@ -94,7 +94,7 @@ public static class ActionsApi
 
         if (request.Status == action.Status && request.Status != ActionStatus.Yellow)
         {
-            return TypedResults.Conflict(ApiMapping.Problem(409, "Status unchanged", $"Action {action.Key} is already {action.Status}."));
+            return TypedResults.Problem(ApiMapping.Problem(409, "Status unchanged", $"Action {action.Key} is already {action.Status}."));
         }
 
         var actor = user.ToActor();
@@ -115,7 +115,7 @@ public static class ActionsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Conflict(ApiMapping.Problem(409, "Changed meanwhile", $"Action {action.Key} was changed by someone else just now; reload it and try again."));
+            return TypedResults.Problem(ApiMapping.Problem(409, "Changed meanwhile", $"Action {action.Key} was changed by someone else just now; reload it and try again."));
         }
 
         return TypedResults.Ok(await DetailAsync(db, action, today, cancellationToken));

@@ -24,12 +24,12 @@ public static class MetricLinksApi
         return app;
     }
 
-    public static async Task<Results<Ok<List<MetricLinkView>>, NotFound<ProblemDetails>>> ListLinks(string code, ActionPlanDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<List<MetricLinkView>>, ProblemHttpResult>> ListLinks(string code, ActionPlanDbContext db, CancellationToken cancellationToken)
     {
         var planId = await PlanIdAsync(db, code, cancellationToken);
         if (planId is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
         }
 
         var links = await (from l in db.MetricLinks.AsNoTracking()
@@ -40,13 +40,13 @@ public static class MetricLinksApi
         return TypedResults.Ok(links.Select(x => x.Link.ToView(x.Key)).ToList());
     }
 
-    public static async Task<Results<Created<MetricLinkView>, ValidationProblem, NotFound<ProblemDetails>>> AddLink(
+    public static async Task<Results<Created<MetricLinkView>, ValidationProblem, ProblemHttpResult>> AddLink(
         string code, MetricLinkRequest request, System.Security.Claims.ClaimsPrincipal user, ActionPlanDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var planId = await PlanIdAsync(db, code, cancellationToken);
         if (planId is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
         }
 
         var (action, errors) = await ValidateAsync(db, planId.Value, request, cancellationToken);
@@ -72,14 +72,14 @@ public static class MetricLinksApi
         return TypedResults.Created($"/api/plans/{code}/metric-links/{link.Id}", link.ToView(action.Key));
     }
 
-    public static async Task<Results<Ok<MetricLinkView>, ValidationProblem, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> UpdateLink(
+    public static async Task<Results<Ok<MetricLinkView>, ValidationProblem, ProblemHttpResult>> UpdateLink(
         string code, Guid id, MetricLinkRequest request, System.Security.Claims.ClaimsPrincipal user, ActionPlanDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var planId = await PlanIdAsync(db, code, cancellationToken);
         var link = planId is null ? null : await db.MetricLinks.SingleOrDefaultAsync(l => l.Id == id && l.PlanId == planId, cancellationToken);
         if (link is null)
         {
-            return TypedResults.NotFound(ApiMapping.Problem(404, "Unknown metric link", $"Plan '{code}' has no metric link {id}."));
+            return TypedResults.Problem(ApiMapping.Problem(404, "Unknown metric link", $"Plan '{code}' has no metric link {id}."));
         }
 
         var (action, errors) = await ValidateAsync(db, planId!.Value, request, cancellationToken);
@@ -106,19 +106,19 @@ public static class MetricLinksApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Conflict(ApiMapping.Problem(409, "Changed meanwhile", "The link or its action changed just now; reload and try again."));
+            return TypedResults.Problem(ApiMapping.Problem(409, "Changed meanwhile", "The link or its action changed just now; reload and try again."));
         }
 
         return TypedResults.Ok(link.ToView(action.Key));
     }
 
-    public static async Task<Results<NoContent, NotFound<ProblemDetails>>> DeleteLink(string code, Guid id, ActionPlanDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteLink(string code, Guid id, ActionPlanDbContext db, CancellationToken cancellationToken)
     {
         var planId = await PlanIdAsync(db, code, cancellationToken);
         var link = planId is null ? null : await db.MetricLinks.SingleOrDefaultAsync(l => l.Id == id && l.PlanId == planId, cancellationToken);
         if (link is null)
         {
-            return TypedResults.NotFound(ApiMapping.Problem(404, "Unknown metric link", $"Plan '{code}' has no metric link {id}."));
+            return TypedResults.Problem(ApiMapping.Problem(404, "Unknown metric link", $"Plan '{code}' has no metric link {id}."));
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

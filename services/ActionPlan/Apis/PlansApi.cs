@@ -37,14 +37,14 @@ public static partial class PlansApi
         return TypedResults.Ok(summaries);
     }
 
-    public static async Task<Results<Ok<PlanSummary>, NotFound<ProblemDetails>>> GetPlan(string code, ActionPlanDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<PlanSummary>, ProblemHttpResult>> GetPlan(string code, ActionPlanDbContext db, CancellationToken cancellationToken)
     {
         var plan = await db.Plans.AsNoTracking().Include(p => p.Themes).SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
-        return plan is null ? TypedResults.NotFound(ApiMapping.UnknownPlan(code)) : TypedResults.Ok(await SummariseAsync(db, plan, cancellationToken));
+        return plan is null ? TypedResults.Problem(ApiMapping.UnknownPlan(code)) : TypedResults.Ok(await SummariseAsync(db, plan, cancellationToken));
     }
 
     /// <summary>Creates a plan from a plan CSV (text/csv body). A plan is imported once; its progress is then kept through the API.</summary>
-    public static async Task<Results<Created<PlanSummary>, ValidationProblem, Conflict<ProblemDetails>, ProblemHttpResult>> ImportPlan(
+    public static async Task<Results<Created<PlanSummary>, ValidationProblem, ProblemHttpResult>> ImportPlan(
         string code, string? title, HttpRequest request, System.Security.Claims.ClaimsPrincipal user, ActionPlanDbContext db, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors()
@@ -64,7 +64,7 @@ public static partial class PlansApi
 
         if (await db.Plans.AnyAsync(p => p.Code == code, cancellationToken))
         {
-            return TypedResults.Conflict(ApiMapping.Problem(409, "Plan already imported", $"A plan with code '{code}' exists; import under a new code."));
+            return TypedResults.Problem(ApiMapping.Problem(409, "Plan already imported", $"A plan with code '{code}' exists; import under a new code."));
         }
 
         var plan = PlanImporter.Build(code, title!.Trim(), rows, user.ToActor(), clock.GetUtcNow());
@@ -74,7 +74,7 @@ public static partial class PlansApi
     }
 
     /// <summary>Records revisions the imported plan already shows (its timescale is the revised one) and marks those actions Yellow.</summary>
-    public static async Task<Results<Ok<RevisionsImported>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> ImportRevisions(
+    public static async Task<Results<Ok<RevisionsImported>, ValidationProblem, ProblemHttpResult>> ImportRevisions(
         string code, HttpRequest request, System.Security.Claims.ClaimsPrincipal user, ActionPlanDbContext db, TimeProvider clock, PlanCalendar calendar,
         CancellationToken cancellationToken)
     {
@@ -87,7 +87,7 @@ public static partial class PlansApi
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
         }
 
         var errors = new ValidationErrors();

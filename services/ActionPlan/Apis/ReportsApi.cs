@@ -21,7 +21,7 @@ public static class ReportsApi
     }
 
     /// <summary>Progress by theme for the actions originally due by <paramref name="dueBy"/> (default: today) — the shape of Table 1.</summary>
-    public static async Task<Results<Ok<ProgressReport>, ContentHttpResult, ValidationProblem, NotFound<ProblemDetails>>> Progress(
+    public static async Task<Results<Ok<ProgressReport>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Progress(
         string code, DateOnly? dueBy, string? format, HttpContext http, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
         var wanted = ReportRendering.Negotiate(format, http.Request.Headers.Accept.ToString());
@@ -33,7 +33,7 @@ public static class ReportsApi
         var plan = await db.Plans.AsNoTracking().Include(p => p.Themes).SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
         }
 
         var today = calendar.Today();
@@ -47,7 +47,7 @@ public static class ReportsApi
     }
 
     /// <summary>The quarterly exception report for the executive; <paramref name="quarter"/> as 2019-Q1 (default: the last complete quarter).</summary>
-    public static async Task<Results<Ok<ExceptionReport>, ContentHttpResult, ValidationProblem, NotFound<ProblemDetails>>> Exceptions(
+    public static async Task<Results<Ok<ExceptionReport>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Exceptions(
         string code, string? quarter, string? format, HttpContext http, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
         var today = calendar.Today();
@@ -72,7 +72,7 @@ public static class ReportsApi
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.NotFound(ApiMapping.UnknownPlan(code));
+            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
         }
 
         var report = await PlanReports.ExceptionsAsync(db, plan, period, today, cancellationToken);

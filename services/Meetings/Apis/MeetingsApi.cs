@@ -194,6 +194,11 @@ public static partial class MeetingsApi
             return Problems.Conflict("Meeting cancelled", $"{meeting.Reference} was cancelled and cannot be rescheduled.");
         }
 
+        if (await db.MeetingRecords.AnyAsync(r => r.MeetingId == meeting.Id, cancellationToken))
+        {
+            return Problems.Conflict("Meeting already held", $"{meeting.Reference} has been recorded as held; it cannot be rescheduled. Convene a new meeting if another is needed.");
+        }
+
         var errors = new ValidationErrors()
             .When(request.Reason is null, "reason", "reason is required.")
             .When(request.Reason == RescheduleReason.Other && string.IsNullOrWhiteSpace(request.ReasonText), "reasonText", "reasonText is required when reason is Other.")
@@ -252,6 +257,11 @@ public static partial class MeetingsApi
         if (!meeting.IsScheduled)
         {
             return Problems.Conflict("Meeting cancelled", $"{meeting.Reference} is already cancelled.");
+        }
+
+        if (await db.MeetingRecords.AnyAsync(r => r.MeetingId == meeting.Id, cancellationToken))
+        {
+            return Problems.Conflict("Meeting already held", $"{meeting.Reference} has been recorded as held; a held meeting is not cancelled.");
         }
 
         var standing = meeting.CurrentInvitations.ToList();

@@ -44,7 +44,7 @@ public static class MeetingsSetup
     }
 }
 
-/// <summary>Rule breaks and lost races as 409 problems, never a 500.</summary>
+/// <summary>Meeting rule breaks and a lost race for a bridge as 409 problems, never a 500.</summary>
 internal sealed class MeetingsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -52,11 +52,9 @@ internal sealed class MeetingsExceptionHandler(IProblemDetailsService problemDet
         var (title, detail) = exception switch
         {
             MeetingRuleException rule => (rule.Title, rule.Message),
-            DbUpdateConcurrencyException => ("Changed meanwhile", "Someone else changed this meeting at the same time. Reload it and try again."),
+            // Concurrency and uniqueness races are the building blocks' 409 (registered first).
             DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } } =>
                 ("No free dial-in bridge", "The bridge was booked by another meeting a moment ago. Try again: another bridge or slot will be offered."),
-            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
-                ("Try again", "A value that must be unique was taken at the same moment. Try again."),
             _ => (null, null),
         };
         if (title is null)

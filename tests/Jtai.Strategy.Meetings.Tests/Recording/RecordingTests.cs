@@ -57,6 +57,26 @@ public sealed class RecordingTests(RecordingFixture fixture) : IClassFixture<Rec
     }
 
     [Fact]
+    public async Task A_meeting_recorded_as_held_can_be_neither_rescheduled_nor_cancelled()
+    {
+        var team = await fixture.CreateTeamAsync();
+        var meeting = await fixture.HeldMeetingAsync(team);
+        await fixture.RecordAsync(team, meeting);
+
+        var reschedule = await fixture.Manager(team).PostAsJsonAsync($"/api/meetings/{meeting.Id}/reschedule",
+            new { scheduledStart = meeting.ScheduledStart.AddDays(1), lengthMinutes = 60, reason = "Other", reasonText = "moved", delayReason = "Other", delayReasonText = "moved" }, Json);
+        var cancel = await fixture.Manager(team).PostAsJsonAsync($"/api/meetings/{meeting.Id}/cancel", new { reason = "Other", reasonText = "no longer needed" }, Json);
+
+        foreach (var response in new[] { reschedule, cancel })
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            Assert.Equal("Meeting already held", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("title").GetString());
+        }
+
+        Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM meetings.audit_entry WHERE meeting_id = @id AND action IN ('meeting.rescheduled', 'meeting.cancelled')", ("id", meeting.Id)));
+    }
+
+    [Fact]
     public async Task A_meeting_without_police_needs_a_reason_and_is_flagged()
     {
         var team = await fixture.CreateTeamAsync();
