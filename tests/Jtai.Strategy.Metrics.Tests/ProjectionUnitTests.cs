@@ -2,6 +2,7 @@ using System.Text.Json;
 using Jtai.Strategy.BuildingBlocks.Text;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.Metrics;
+using Jtai.Strategy.Contracts.Notifications;
 using Jtai.Strategy.Metrics.Apis;
 using Jtai.Strategy.Metrics.Domain;
 using Jtai.Strategy.Metrics.Infrastructure;
@@ -43,6 +44,26 @@ public sealed class ProjectionUnitTests
         var extra = new ScriptedEvent(Guid.NewGuid(), new AgreedActionsCirculated(facts.MeetingId, "SM", "FF-SOUTH", 1, 2, ScriptedMonth.At(3, 16, 16), ScriptedMonth.At(3, 17, 16), ScriptedMonth.At(3, 18, 9), false, [], new Uri("https://x.example"), ScriptedMonth.At(3, 18, 9)));
         Assert.Equal(Describe(facts.Apply(extra.Message, extra.MessageId)), Describe(copy.Apply(extra.Message, extra.MessageId)));
         Assert.False(copy.OverdueOpen);
+    }
+
+    [Fact]
+    public void Only_the_invitation_emails_own_receipt_marks_an_invitation_delivered_or_failed()
+    {
+        var meeting = ScriptedMonth.Id("receipts");
+        var invitation = Guid.NewGuid();
+        var facts = new MeetingFacts { MeetingId = meeting };
+        var at = ScriptedMonth.At(3, 2, 9);
+
+        // Receipts of other notices: the circulated actions (no invitation) and a failed reminder.
+        facts.Apply(new InvitationDelivered(Guid.Empty, meeting, Guid.NewGuid(), DeliveryKinds.ActionsCirculated, "email", at, "DURHAM-POLICE"), Guid.NewGuid());
+        facts.Apply(new InvitationDeliveryFailed(invitation, meeting, Guid.NewGuid(), DeliveryKinds.Reminder, "email", "550", at), Guid.NewGuid());
+        Assert.Empty(facts.Invitations);
+
+        facts.Apply(new InvitationDelivered(invitation, meeting, Guid.NewGuid(), DeliveryKinds.Invitation, "email", at), Guid.NewGuid());
+        var only = Assert.Single(facts.Invitations);
+        Assert.Equal(invitation, only.Key);
+        Assert.True(only.Value.Delivered);
+        Assert.False(only.Value.DeliveryFailed);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Jtai.Strategy.Contracts.Notifications;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Dispatch;
 using Jtai.Strategy.Notifications.Domain;
@@ -105,7 +106,7 @@ public sealed class UnitTests
         new("id", recipient, new NotificationContent { Subject = "s", TextBody = "t" });
 
     private static DeliveryPlan Plan() => new(
-        Guid.NewGuid(), DeliveryKind.Invitation, Guid.NewGuid(), Guid.NewGuid(), "SM-2026-000001", "FF-A", "DURHAM-POLICE",
+        Guid.NewGuid(), DeliveryKinds.Invitation, Guid.NewGuid(), Guid.NewGuid(), "SM-2026-000001", "FF-A", "DURHAM-POLICE",
         new NotificationRecipient("Dana", "dana@police.example"), "n", Now.AddDays(1), () => throw new InvalidOperationException());
 
     private sealed class FakeChannel(string name, Func<OutgoingNotification, bool> canDeliver) : IDeliveryChannel

@@ -34,3 +34,13 @@ public sealed record InvitationDeliveryFailed(
     string Reason,
     DateTimeOffset FailedAt,
     string? AgencyCode = null);
+
+/// <summary>The values of <c>Kind</c> on the delivery events: which notice was delivered or failed.</summary>
+public static class DeliveryKinds
+{
+    public const string Invitation = "invitation";
+    public const string Reminder = "reminder";
+    public const string Reschedule = "reschedule";
+    public const string Cancellation = "cancellation";
+    public const string ActionsCirculated = "actions-circulated";
+}

@@ -12,7 +12,7 @@ namespace Jtai.Strategy.Meetings.Recording;
 
 internal static class CirculationNotices
 {
-    public const string Kind = "actions-circulated";
+    public const string Kind = Contracts.Notifications.DeliveryKinds.ActionsCirculated;
 
     public static Task<CirculationRecipientDelivery?> RecipientAsync(MeetingsDbContext db, Guid sourceMessageId, string? agencyCode, CancellationToken cancellationToken) =>
         agencyCode is null

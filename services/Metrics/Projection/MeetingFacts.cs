@@ -132,10 +132,12 @@ public sealed class MeetingFacts
                 break;
             }
 
-            case Contracts.Notifications.InvitationDelivered e:
+            // Only the invitation e-mail's own receipt says whether the invitation reached its recipient;
+            // reminders, reschedules and circulated-actions notices (InvitationId empty) are not invitations.
+            case Contracts.Notifications.InvitationDelivered { Kind: Contracts.Notifications.DeliveryKinds.Invitation } e:
                 Invitation(e.InvitationId, null, messageId).Delivered = true;
                 break;
-            case Contracts.Notifications.InvitationDeliveryFailed e:
+            case Contracts.Notifications.InvitationDeliveryFailed { Kind: Contracts.Notifications.DeliveryKinds.Invitation } e:
                 Invitation(e.InvitationId, null, messageId).DeliveryFailed = true;
                 break;
             case MeetingHeld e:

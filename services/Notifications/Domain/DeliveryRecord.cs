@@ -19,15 +19,6 @@ public enum DeliveryStatus
     Failed,
 }
 
-/// <summary>The kinds named in the delivery events (<c>Kind</c>).</summary>
-public static class DeliveryKind
-{
-    public const string Invitation = "invitation";
-    public const string Reminder = "reminder";
-    public const string Reschedule = "reschedule";
-    public const string Cancellation = "cancellation";
-    public const string ActionsCirculated = "actions-circulated";
-}
 
 /// <summary>
 /// One notification to one recipient, caused by one consumed message: the sent-log entry (unique per

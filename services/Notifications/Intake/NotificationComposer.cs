@@ -1,3 +1,4 @@
+using Jtai.Strategy.Contracts.Notifications;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Delivery.Calendar;
@@ -49,7 +50,7 @@ public sealed class NotificationComposer(
             Organizer = Organizer(m.TeamName),
             Sequence = m.CalendarSequence,
         };
-        return Plan(sourceMessageId, DeliveryKind.Invitation, m.InvitationId, m.MeetingId, m.MeetingReference, m.TeamCode, m.AgencyCode,
+        return Plan(sourceMessageId, DeliveryKinds.Invitation, m.InvitationId, m.MeetingId, m.MeetingReference, m.TeamCode, m.AgencyCode,
             m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderInvitation(details));
     }
 
@@ -70,7 +71,7 @@ public sealed class NotificationComposer(
             TeamName = known?.TeamName ?? options.Value.OrganisationName,
             ReplyBy = m.RespondBy,
         };
-        return Plan(sourceMessageId, DeliveryKind.Reminder, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
+        return Plan(sourceMessageId, DeliveryKinds.Reminder, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
             m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderReminder(details));
     }
 
@@ -101,7 +102,7 @@ public sealed class NotificationComposer(
             PreviousStart = previous?.Item1,
             PreviousEnd = previous?.Item2,
         };
-        return Plan(sourceMessageId, DeliveryKind.Reschedule, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
+        return Plan(sourceMessageId, DeliveryKinds.Reschedule, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
             m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderReschedule(details));
     }
 
@@ -125,7 +126,7 @@ public sealed class NotificationComposer(
             Reason = m.Reason,
             Sequence = m.CalendarSequence,
         };
-        return Plan(sourceMessageId, DeliveryKind.Cancellation, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
+        return Plan(sourceMessageId, DeliveryKinds.Cancellation, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
             m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderCancellation(details));
     }
 
@@ -146,7 +147,7 @@ public sealed class NotificationComposer(
                     TeamName = teamName,
                 };
                 return new DeliveryPlan(
-                    sourceMessageId, DeliveryKind.ActionsCirculated, null, m.MeetingId, m.MeetingReference, m.TeamCode, r.AgencyCode,
+                    sourceMessageId, DeliveryKinds.ActionsCirculated, null, m.MeetingId, m.MeetingReference, m.TeamCode, r.AgencyCode,
                     new NotificationRecipient(r.RecipientName, r.RecipientEmail),
                     DeliveryPlan.NotificationIdFor(sourceMessageId, r.SpocId),
                     MeetingEnd: null,
