@@ -59,6 +59,7 @@ if (args.Contains("--rebuild"))
 {
     var rebuild = await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(CancellationToken.None);
     Console.WriteLine($"rebuild from the log: {rebuild.Events:N0} events, {rebuild.Meetings:N0} meetings, {rebuild.DayCells:N0} day cells in {rebuild.Elapsed.TotalSeconds:N0} s = {rebuild.Events / rebuild.Elapsed.TotalSeconds:N0} events/s");
+    await ExecuteAsync(database, "VACUUM ANALYZE metrics.rollup_day; VACUUM ANALYZE metrics.rollup_month; VACUUM ANALYZE metrics.meeting_fact");
 }
 
 // 2. Live ingestion through the real path: published to RabbitMQ (confirms on), consumed by the

@@ -67,6 +67,9 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
         await CopyRollupAsync(connection, "rollup_day", "day", days.Select(d => (d.Key, d.Value)), cancellationToken);
         var months = days.GroupBy(d => d.Key.ToMonth()).Select(g => (g.Key, (g.Sum(x => x.Value.N), g.Sum(x => x.Value.D))));
         await CopyRollupAsync(connection, "rollup_month", "month", months, cancellationToken);
+
+        // Fresh statistics for the planner; autovacuum then sets the visibility map for index-only scans.
+        await ExecuteAsync(connection, $"ANALYZE {Schema}.meeting_fact; ANALYZE {Schema}.rollup_day; ANALYZE {Schema}.rollup_month; ANALYZE {Schema}.decision_not_to_convene", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RebuildResult(events, meetings, decisions, days.Count, stopwatch.Elapsed);
 
