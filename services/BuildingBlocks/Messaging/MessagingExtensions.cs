@@ -45,6 +45,9 @@ public static class MessagingExtensions
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
                 });
+                // MassTransit's default prefetch is twice the core count (4 here): too few messages in
+                // flight when each consumer waits on its database transaction. Also caps concurrency.
+                cfg.PrefetchCount = context.GetRequiredService<IConfiguration>().GetValue("Messaging:PrefetchCount", 32);
                 cfg.UseMessageRetry(r =>
                 {
                     r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
