@@ -9,7 +9,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<DirectoryDbContext>(Migration.FromEmbeddedResources(typeof(DirectoryDbContext).Assembly));
 builder.Services.AddScoped<IDataSeeder<DirectoryDbContext>, DurhamAgenciesSeeder>();
-builder.AddMessaging("spoc-directory");
+builder.AddMessaging("spoc-directory", x => x.AddConsumer<DirectorySnapshotRequestedConsumer>());
+builder.Services.AddHostedService<DirectorySnapshotOnStartup>();
 
 var app = builder.Build();
 

@@ -162,6 +162,23 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
     }
 
     [Fact]
+    public async Task A_replica_that_missed_the_directorys_events_catches_up_from_the_snapshot_it_asks_for_at_start_up()
+    {
+        // Events published before our queue existed are gone; at start-up the service asks for the whole directory.
+        var request = (await fixture.Probe.WaitForAsync<DirectorySnapshotRequested>(r => r.Requester == "meetings"))[0];
+        var agency = new AgencySnapshot("SNAP-ONLY", "Known only from a snapshot", AgencyKind.Advocacy, true, 3);
+        var spoc = new SpocSnapshot(Guid.NewGuid(), agency.Code, null, "Snap Spoc", 0, "snap@spoc.example", null, true, [], 2);
+
+        await fixture.Host.PublishAsync(new DirectorySnapshotPublished(request.RequestId, [agency], [spoc], fixture.Clock.GetUtcNow()));
+
+        await Eventually.TrueAsync(async () => await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM meetings.spoc_replica WHERE id = @id AND version = 2", ("id", spoc.SpocId)) == 1);
+        var team = await fixture.CreateTeamAsync();
+        var meeting = await fixture.ConveneAsync(team, fixture.ConveneRequest() with { AddAgencies = ["SNAP-ONLY"] });
+        Assert.Equal("Snap Spoc", Assert.Single(meeting.Invitations, i => i.AgencyCode == "SNAP-ONLY").RecipientName);
+    }
+
+    [Fact]
     public async Task A_decision_not_to_convene_is_recorded_with_its_coded_reason()
     {
         var team = await fixture.CreateTeamAsync();

@@ -7,6 +7,7 @@ using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.SpocDirectory.Apis;
 using Jtai.Strategy.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Jtai.Strategy.SpocDirectory.Tests;
 
@@ -25,7 +26,7 @@ public sealed class DirectoryFixture : IAsyncLifetime
     {
         Database = await PostgresDatabase.CreateAsync();
         Broker = await RabbitMqVirtualHost.CreateAsync();
-        Probe = await MessageProbe.StartAsync(Broker, p => p.Collect<AgencyRegistered>().Collect<SpocAssigned>().Collect<SpocCoverChanged>().Collect<SpocRetired>());
+        Probe = await MessageProbe.StartAsync(Broker, p => p.Collect<AgencyRegistered>().Collect<SpocAssigned>().Collect<SpocCoverChanged>().Collect<SpocRetired>().Collect<DirectorySnapshotPublished>());
         Host = new ServiceHost<SpocDirectoryService>(Database, Broker);
         _ = Host.Server; // start it
     }
@@ -85,6 +86,23 @@ public sealed class DirectoryApiTests(DirectoryFixture fixture) : IClassFixture<
         Assert.Equal(AgencyKind.Health, registered.Agency.Kind);
         Assert.Equal("Pat Primary", assigned.Spoc.FullName);
         Assert.Equal(0, assigned.Spoc.Rank);
+    }
+
+    [Fact]
+    public async Task The_whole_directory_is_published_at_start_up_and_on_request_for_replicas_that_missed_events()
+    {
+        var atStartUp = await fixture.Probe.WaitForAsync<DirectorySnapshotPublished>(s => s.RequestId is null);
+        Assert.Contains(atStartUp.Agencies, a => a.Code == "DURHAM-POLICE");
+        Assert.True(atStartUp.Agencies.Count >= 14);
+
+        var code = await RegisterAgency();
+        var spoc = await AssignSpoc(code, "Late Joiner", 0);
+        var requestId = Guid.NewGuid();
+        await fixture.Host.Services.GetRequiredService<MassTransit.IBus>().Publish(new DirectorySnapshotRequested(requestId, "a-late-replica", DateTimeOffset.UtcNow));
+
+        var answer = await fixture.Probe.WaitForAsync<DirectorySnapshotPublished>(s => s.RequestId == requestId);
+        Assert.Contains(answer.Agencies, a => a.Code == code && a.Active);
+        Assert.Contains(answer.Spocs, s => s.SpocId == spoc.SpocId && s.FullName == "Late Joiner");
     }
 
     [Fact]

@@ -32,3 +32,23 @@ public sealed record SpocCoverChanged(SpocSnapshot Spoc, DateTimeOffset Occurred
 [MessageUrn("jtai-strategy:spoc-directory:spoc-retired:v1")]
 [EntityName("jtai-strategy.spoc-directory.spoc-retired")]
 public sealed record SpocRetired(SpocSnapshot Spoc, string Reason, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// A replica asks for the whole directory (e.g. at its start-up): events published before its queue
+/// existed never reached it. The directory answers with <see cref="DirectorySnapshotPublished"/>.
+/// </summary>
+[MessageUrn("jtai-strategy:spoc-directory:directory-snapshot-requested:v1")]
+[EntityName("jtai-strategy.spoc-directory.directory-snapshot-requested")]
+public sealed record DirectorySnapshotRequested(Guid RequestId, string Requester, DateTimeOffset OccurredAt);
+
+/// <summary>
+/// Every agency and every SPOC assignment (retired ones included, inactive) as they are now. Published
+/// at the directory's start-up and on request; replicas upsert each snapshot if newer than theirs.
+/// </summary>
+[MessageUrn("jtai-strategy:spoc-directory:directory-snapshot-published:v1")]
+[EntityName("jtai-strategy.spoc-directory.directory-snapshot-published")]
+public sealed record DirectorySnapshotPublished(
+    Guid? RequestId,
+    IReadOnlyList<AgencySnapshot> Agencies,
+    IReadOnlyList<SpocSnapshot> Spocs,
+    DateTimeOffset OccurredAt);

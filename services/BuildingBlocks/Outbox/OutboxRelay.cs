@@ -27,7 +27,7 @@ public interface IOutboxRelayObserver
 /// </summary>
 public sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopeFactory,
-    IBus bus,
+    IBusControl bus,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     IEnumerable<IOutboxRelayObserver> observers,
@@ -42,6 +42,14 @@ public sealed partial class OutboxRelay<TDbContext>(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Publish only once this service's own receive endpoints are bound: a reply to what we publish
+        // (e.g. a directory snapshot we request) must find our queue, or RabbitMQ drops it.
+        while (!stoppingToken.IsCancellationRequested
+               && await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30)) != BusHealthStatus.Healthy)
+        {
+            LogWaitingForBus(logger, typeof(TDbContext).Name);
+        }
+
         var nextCleanup = DateTimeOffset.UtcNow;
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -174,6 +182,9 @@ public sealed partial class OutboxRelay<TDbContext>(
         await db.Database.ExecuteSqlRawAsync(db.Sql.DeleteDispatched, [settings.DispatchedRetention], cancellationToken);
         await db.Database.ExecuteSqlRawAsync(db.Sql.DeleteOldInbox, [settings.InboxRetention], cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay for {Context} waits for the bus to be healthy")]
+    private static partial void LogWaitingForBus(ILogger logger, string context);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay for {Context} failed; retrying")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception, string context);

@@ -40,6 +40,7 @@ public static class MeetingsSetup
             .Handle<InvitationReminderHandler>()
             .Handle<InvitationEscalationHandler>());
         builder.AddMeetingRecording();
+        builder.Services.AddHostedService<DirectorySnapshotRequestOnStartup>();
         return builder;
     }
 }

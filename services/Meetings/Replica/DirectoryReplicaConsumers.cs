@@ -1,4 +1,5 @@
 using Jtai.Strategy.BuildingBlocks.Inbox;
+using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings.Infrastructure;
 using MassTransit;
@@ -44,6 +45,41 @@ public sealed class SpocRetiredConsumer(MeetingsDbContext db, ILogger<SpocRetire
     protected override Task Handle(ConsumeContext<SpocRetired> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
 }
 
+/// <summary>The whole directory at once (at its start-up, or answering our request): fills what we missed.</summary>
+public sealed class DirectorySnapshotPublishedConsumer(MeetingsDbContext db, ILogger<DirectorySnapshotPublishedConsumer> logger) : IdempotentConsumer<DirectorySnapshotPublished, MeetingsDbContext>(db, logger)
+{
+    protected override async Task Handle(ConsumeContext<DirectorySnapshotPublished> context)
+    {
+        // Agencies first: a SPOC row refers to its agency.
+        foreach (var agency in context.Message.Agencies)
+        {
+            await Db.UpsertAsync(agency, context.Message.OccurredAt, context.CancellationToken);
+        }
+
+        foreach (var spoc in context.Message.Spocs)
+        {
+            await Db.UpsertAsync(spoc, context.Message.OccurredAt, context.CancellationToken);
+        }
+    }
+}
+
+/// <summary>
+/// Asks the directory for a snapshot at every start-up, through the outbox (so the request survives a
+/// broker that is not up yet). Events published before our queue existed never reached us.
+/// </summary>
+public sealed class DirectorySnapshotRequestOnStartup(IServiceScopeFactory scopeFactory, TimeProvider clock) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        db.AddOutboxMessage(new DirectorySnapshotRequested(NewId.NextGuid(), "meetings", clock.GetUtcNow()));
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
 public static class DirectoryReplicaRegistration
 {
     public const string QueueName = "meetings-directory-replica";
@@ -57,5 +93,6 @@ public static class DirectoryReplicaRegistration
         x.AddConsumer<SpocDetailsChangedConsumer>().Endpoint(e => e.Name = QueueName);
         x.AddConsumer<SpocCoverChangedConsumer>().Endpoint(e => e.Name = QueueName);
         x.AddConsumer<SpocRetiredConsumer>().Endpoint(e => e.Name = QueueName);
+        x.AddConsumer<DirectorySnapshotPublishedConsumer>().Endpoint(e => e.Name = QueueName);
     }
 }

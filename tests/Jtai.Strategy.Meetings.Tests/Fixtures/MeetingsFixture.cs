@@ -50,6 +50,7 @@ public sealed class MeetingsFixture : IAsyncLifetime
         typeof(StrategyMeetingConvened), typeof(DecisionNotToConveneRecorded), typeof(InvitationIssued), typeof(InvitationNotIssued),
         typeof(InvitationReminderDue), typeof(InvitationSuperseded), typeof(InvitationAnswered), typeof(StrategyMeetingRescheduled),
         typeof(InvitationRescheduled), typeof(StrategyMeetingCancelled), typeof(InvitationCancelled),
+        typeof(Contracts.SpocDirectory.DirectorySnapshotRequested),
     ];
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
