@@ -17,7 +17,7 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         var team = await fixture.CreateTeamAsync();
         var manager = fixture.Manager(team);
         var meeting = await fixture.ConveneAsync(team);
-        var issued = await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
+        var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var anonymous = fixture.Host.AnonymousClient();
         (await anonymous.PostAsJsonAsync(police.ResponseLink.AbsolutePath, new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json)).EnsureSuccessStatusCode();
@@ -26,7 +26,7 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         var longer = await ReadAsync<MeetingResponse>(await manager.PostAsJsonAsync($"/api/meetings/{meeting.Id}/reschedule",
             new RescheduleRequest(meeting.ScheduledStart, 90, RescheduleReason.NewInformation, null, null, null), Json));
         Assert.Equal(1, longer.CalendarSequence);
-        await fixture.Probe.WaitForAsync<InvitationRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 1, 5);
+        await fixture.Probe.WaitForAllAsync<InvitationRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 1, 5);
         var board = await ReadAsync<BoardResponse>(await manager.GetAsync($"/api/meetings/{meeting.Id}/board"));
         Assert.Equal(InvitationAnswer.AttendInPerson, board.Agencies.Single(a => a.AgencyCode == "DURHAM-POLICE").Answer);
 
@@ -37,10 +37,10 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         Assert.Equal(newStart, moved.ScheduledStart);
         Assert.Equal(meeting.Pin, moved.Pin);
 
-        var rescheduled = Assert.Single(await fixture.Probe.WaitForAsync<StrategyMeetingRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 2));
+        var rescheduled = Assert.Single(await fixture.Probe.WaitForAllAsync<StrategyMeetingRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 2));
         Assert.Equal(meeting.ScheduledStart, rescheduled.PreviousStart);
         Assert.Equal("PartnerAvailability", rescheduled.Reason);
-        var told = await fixture.Probe.WaitForAsync<InvitationRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 2, 5);
+        var told = await fixture.Probe.WaitForAllAsync<InvitationRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 2, 5);
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), told.Select(t => t.InvitationId).Order());
         Assert.All(told, t => Assert.Equal(newStart, t.ScheduledStart));
 
@@ -83,16 +83,16 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         var team = await fixture.CreateTeamAsync(bridges: 1);
         var manager = fixture.Manager(team);
         var meeting = await fixture.ConveneAsync(team);
-        var issued = await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
+        var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
 
         await ConveningTests.AssertFieldErrorAsync(await manager.PostAsJsonAsync($"/api/meetings/{meeting.Id}/cancel", new CancelRequest(null, null), Json), "reason");
         var cancelled = await ReadAsync<MeetingResponse>(await manager.PostAsJsonAsync($"/api/meetings/{meeting.Id}/cancel",
             new CancelRequest(CancelReason.ThresholdNoLongerMet, "New information from the school."), Json));
         Assert.Equal(MeetingStatus.Cancelled, cancelled.Status);
 
-        var event_ = Assert.Single(await fixture.Probe.WaitForAsync<StrategyMeetingCancelled>(m => m.MeetingId == meeting.Id));
+        var event_ = Assert.Single(await fixture.Probe.WaitForAllAsync<StrategyMeetingCancelled>(m => m.MeetingId == meeting.Id));
         Assert.Equal("ThresholdNoLongerMet", event_.Reason); // the code travels, the text stays here
-        var told = await fixture.Probe.WaitForAsync<InvitationCancelled>(m => m.MeetingId == meeting.Id, 5);
+        var told = await fixture.Probe.WaitForAllAsync<InvitationCancelled>(m => m.MeetingId == meeting.Id, 5);
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), told.Select(t => t.InvitationId).Order());
 
         await RespondingTests.AssertProblemAsync(await fixture.Host.AnonymousClient().GetAsync(issued[0].ResponseLink.AbsolutePath), HttpStatusCode.Gone, "Meeting cancelled");

@@ -23,14 +23,14 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
     {
         var team = await fixture.CreateTeamAsync();
         var meeting = await fixture.ConveneAsync(team, fixture.ConveneRequest(fixture.Clock.GetUtcNow().AddHours(20)));
-        var issued = await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
+        var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var health = issued.Single(i => i.AgencyCode == "CDDFT");
         Assert.All(issued, i => Assert.Equal(fixture.Clock.GetUtcNow().AddHours(4), i.RespondBy));
 
         // Two hours on: every recipient is reminded, with the link they already have.
         fixture.Clock.Advance(TimeSpan.FromHours(2) + Second);
-        var reminders = await fixture.Probe.WaitForAsync<InvitationReminderDue>(m => m.MeetingId == meeting.Id, 5);
+        var reminders = await fixture.Probe.WaitForAllAsync<InvitationReminderDue>(m => m.MeetingId == meeting.Id, 5);
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), reminders.Select(r => r.InvitationId).Order());
         Assert.Equal(police.ResponseLink, reminders.Single(r => r.InvitationId == police.InvitationId).ResponseLink);
 
@@ -40,10 +40,10 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
 
         // Four hours on: each unanswered invitation passes to the first deputy.
         fixture.Clock.Advance(TimeSpan.FromHours(2));
-        var superseded = await fixture.Probe.WaitForAsync<InvitationSuperseded>(m => m.MeetingId == meeting.Id, 4);
+        var superseded = await fixture.Probe.WaitForAllAsync<InvitationSuperseded>(m => m.MeetingId == meeting.Id, 4);
         Assert.DoesNotContain(superseded, s => s.AgencyCode == "DURHAM-POLICE");
         Assert.All(superseded, s => Assert.Equal(SupersededReason.NoAnswer, s.Reason));
-        var toDeputies = await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.SupersedesInvitationId != null, 4);
+        var toDeputies = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.SupersedesInvitationId != null, 4);
         var healthDeputy = toDeputies.Single(i => i.AgencyCode == "CDDFT");
         Assert.Equal(health.InvitationId, healthDeputy.SupersedesInvitationId);
         Assert.Equal(TestDirectory.Spoc("CDDFT", 1).SpocId, healthDeputy.RecipientSpocId);
@@ -57,9 +57,9 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
 
         // Still nobody: the second deputy, then no one left and the manager is told; the invitation stays.
         fixture.Clock.Advance(TimeSpan.FromHours(4));
-        await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.RecipientRole == RecipientRole.DeputyAfterEscalation, 8);
+        await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.RecipientRole == RecipientRole.DeputyAfterEscalation, 8);
         fixture.Clock.Advance(TimeSpan.FromHours(4));
-        var exhausted = await fixture.Probe.WaitForAsync<InvitationNotIssued>(m => m.MeetingId == meeting.Id, 4);
+        var exhausted = await fixture.Probe.WaitForAllAsync<InvitationNotIssued>(m => m.MeetingId == meeting.Id, 4);
         Assert.All(exhausted, e => Assert.Contains("no further deputy", e.Reason, StringComparison.Ordinal));
 
         var board = await ReadAsync<BoardResponse>(await fixture.Manager(team).GetAsync($"/api/meetings/{meeting.Id}/board"));
@@ -83,7 +83,7 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
     {
         var team = await fixture.CreateTeamAsync();
         var meeting = await fixture.ConveneAsync(team, fixture.ConveneRequest(fixture.Clock.GetUtcNow().AddHours(20)));
-        var issued = await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
+        var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
         var education = issued.Single(i => i.AgencyCode == "DCC-EDUCATION");
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var now = fixture.Clock.GetUtcNow();
@@ -93,9 +93,9 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         await fixture.Host.PublishAsync(failure);
         await fixture.Host.PublishAsync(failure); // a redelivered copy (new message id) must not escalate twice
 
-        var passedOn = Assert.Single(await fixture.Probe.WaitForAsync<InvitationSuperseded>(m => m.InvitationId == education.InvitationId));
+        var passedOn = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationSuperseded>(m => m.InvitationId == education.InvitationId));
         Assert.Equal(SupersededReason.DeliveryFailed, passedOn.Reason);
-        var deputy = Assert.Single(await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.SupersedesInvitationId == education.InvitationId));
+        var deputy = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.SupersedesInvitationId == education.InvitationId));
         Assert.Equal(TestDirectory.Spoc("DCC-EDUCATION", 1).SpocId, deputy.RecipientSpocId);
 
         var board = await Eventually.GetAsync(
@@ -124,16 +124,16 @@ public sealed class ChasingAcrossRestartsTests
         var f = fixture.Inner;
         var team = await f.CreateTeamAsync();
         var meeting = await f.ConveneAsync(team, f.ConveneRequest(f.Clock.GetUtcNow().AddHours(20)));
-        var issued = await f.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
+        var issued = await f.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
 
         // Down while the reminders fall due; back up as two instances.
         await f.RestartAsync();
         f.Clock.Advance(TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1));
         await f.StartAnotherInstanceAsync();
 
-        await f.Probe.WaitForAsync<InvitationReminderDue>(m => m.MeetingId == meeting.Id, 5);
+        await f.Probe.WaitForAllAsync<InvitationReminderDue>(m => m.MeetingId == meeting.Id, 5);
         f.Clock.Advance(TimeSpan.FromHours(2));
-        await f.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.SupersedesInvitationId != null, 5);
+        await f.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.SupersedesInvitationId != null, 5);
         await Task.Delay(1500); // many poll intervals of both instances
 
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), f.Probe.All<InvitationReminderDue>().Select(r => r.InvitationId).Order());

@@ -29,7 +29,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         Assert.NotEqual(first.DialInNumber, second.DialInNumber);
         Assert.Equal(TestDirectory.SchoolAgeDomesticAbuseInvitees, first.Invitations.Select(i => i.AgencyCode).Order(StringComparer.Ordinal));
 
-        var issued = await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == first.Id, first.Invitations.Count);
+        var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == first.Id, first.Invitations.Count);
         Assert.Equal(first.Invitations.Count, issued.Count);
         Assert.Equal(TestDirectory.SchoolAgeDomesticAbuseInvitees, issued.Select(i => i.AgencyCode).Order(StringComparer.Ordinal));
         Assert.All(issued, message =>
@@ -48,7 +48,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         Assert.Equal(issued.Count, issued.Select(i => i.ResponseLink).Distinct().Count());
 
         // Nothing about the child leaves the service: no case reference, no threshold text.
-        var convened = Assert.Single(await fixture.Probe.WaitForAsync<StrategyMeetingConvened>(m => m.MeetingId == first.Id));
+        var convened = Assert.Single(await fixture.Probe.WaitForAllAsync<StrategyMeetingConvened>(m => m.MeetingId == first.Id));
         Assert.Equal(TestDirectory.SchoolAgeDomesticAbuseInvitees, convened.InvitedAgencyCodes.Order(StringComparer.Ordinal));
         var raw = JsonSerializer.Serialize(fixture.Probe.All<InvitationIssued>().Where(m => m.MeetingId == first.Id)) + JsonSerializer.Serialize(convened);
         Assert.DoesNotContain("LL-2026-4471", raw, StringComparison.Ordinal);
@@ -91,7 +91,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         var flagged = await fixture.ConveneAsync(team, late with { DelayReason = DelayReason.PartnerAvailability });
         Assert.True(flagged.ConvenedBeyondLimit);
         Assert.Equal(DelayReason.PartnerAvailability, flagged.DelayReason);
-        var convened = Assert.Single(await fixture.Probe.WaitForAsync<StrategyMeetingConvened>(m => m.MeetingId == flagged.Id));
+        var convened = Assert.Single(await fixture.Probe.WaitForAllAsync<StrategyMeetingConvened>(m => m.MeetingId == flagged.Id));
         Assert.True(convened.ConvenedBeyondLimit);
         Assert.Equal("PartnerAvailability", convened.DelayReason);
 
@@ -124,7 +124,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         Assert.Equal("TEWV", notInvited.AgencyCode);
         Assert.Contains("no active SPOC", notInvited.Reason, StringComparison.Ordinal);
 
-        var reported = Assert.Single(await fixture.Probe.WaitForAsync<InvitationNotIssued>(m => m.MeetingId == meeting.Id));
+        var reported = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationNotIssued>(m => m.MeetingId == meeting.Id));
         Assert.Equal("TEWV", reported.AgencyCode);
         Assert.Equal(team, reported.TeamCode);
     }
@@ -156,7 +156,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         var invitation = Assert.Single(meeting.Invitations, i => i.AgencyCode == "NYAS-NE");
         Assert.Equal("Deputy Nyas", invitation.RecipientName);
         Assert.Equal(RecipientRole.DeputyCoveringAbsence, invitation.RecipientRole);
-        var issued = Assert.Single(await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.AgencyCode == "NYAS-NE"));
+        var issued = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.AgencyCode == "NYAS-NE"));
         Assert.Equal(deputy.SpocId, issued.RecipientSpocId);
         Assert.Equal("deputy@nyas.example", issued.RecipientEmail);
     }
@@ -165,7 +165,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
     public async Task A_replica_that_missed_the_directorys_events_catches_up_from_the_snapshot_it_asks_for_at_start_up()
     {
         // Events published before our queue existed are gone; at start-up the service asks for the whole directory.
-        var request = (await fixture.Probe.WaitForAsync<DirectorySnapshotRequested>(r => r.Requester == "meetings"))[0];
+        var request = (await fixture.Probe.WaitForAllAsync<DirectorySnapshotRequested>(r => r.Requester == "meetings"))[0];
         var agency = new AgencySnapshot("SNAP-ONLY", "Known only from a snapshot", AgencyKind.Advocacy, true, 3);
         var spoc = new SpocSnapshot(Guid.NewGuid(), agency.Code, null, "Snap Spoc", 0, "snap@spoc.example", null, true, [], 2);
 
@@ -186,7 +186,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
             null, "LL-2026-9001", ConcernCategory.Neglect, NotConveneReason.EarlyHelpOffered, null, fixture.Clock.GetUtcNow().AddMinutes(-5)), Json);
         var decision = await ReadAsync<DecisionNotToConveneResponse>(response);
 
-        var recorded = Assert.Single(await fixture.Probe.WaitForAsync<DecisionNotToConveneRecorded>(m => m.DecisionId == decision.Id));
+        var recorded = Assert.Single(await fixture.Probe.WaitForAllAsync<DecisionNotToConveneRecorded>(m => m.DecisionId == decision.Id));
         Assert.Equal(team, recorded.TeamCode);
         Assert.Equal("EarlyHelpOffered", recorded.ReasonCode);
         Assert.Equal("Neglect", recorded.ConcernCategory);

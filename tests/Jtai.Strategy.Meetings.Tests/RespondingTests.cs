@@ -16,7 +16,7 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
     {
         var team = await fixture.CreateTeamAsync();
         var meeting = await fixture.ConveneAsync(team, fixture.ConveneRequest(start));
-        return (meeting, await fixture.Probe.WaitForAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, meeting.Invitations.Count));
+        return (meeting, await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, meeting.Invitations.Count));
     }
 
     private static string PathOf(Uri link) => link.AbsolutePath;
@@ -41,7 +41,7 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
         Assert.Equal(InvitationAnswer.ContributeInWriting, answered.Answer);
         Assert.True(answered.AnsweredWithinLimit);
 
-        var published = Assert.Single(await fixture.Probe.WaitForAsync<InvitationAnswered>(m => m.InvitationId == police.InvitationId));
+        var published = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationAnswered>(m => m.InvitationId == police.InvitationId));
         Assert.True(published.AnsweredByLink);
         Assert.True(published.HasWrittenContribution);
         Assert.Equal("DURHAM-POLICE", published.AgencyCode);
@@ -136,7 +136,7 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
         var declined = await ReadAsync<AnswerResponse>(await policeSpoc.PostAsJsonAsync($"/api/invitations/{police.InvitationId}/answer",
             new AnswerRequest(InvitationAnswer.Decline, DeclineReason.NoInvolvementWithFamily, null, null), Json));
         Assert.Equal(InvitationAnswer.Decline, declined.Answer);
-        var published = Assert.Single(await fixture.Probe.WaitForAsync<InvitationAnswered>(m => m.InvitationId == police.InvitationId));
+        var published = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationAnswered>(m => m.InvitationId == police.InvitationId));
         Assert.False(published.AnsweredByLink);
         Assert.Equal("NoInvolvementWithFamily", published.DeclineReason);
 

@@ -27,6 +27,10 @@ public sealed class MessageProbe : IAsyncDisposable
         return this;
     }
 
+    /// <summary>Collects a contract type known only at run time (e.g. a fixture's list of contracts).</summary>
+    public MessageProbe Collect(Type messageType) =>
+        (MessageProbe)typeof(MessageProbe).GetMethod(nameof(Collect), Type.EmptyTypes)!.MakeGenericMethod(messageType).Invoke(this, null)!;
+
     public static async Task<MessageProbe> StartAsync(RabbitMqVirtualHost broker, Action<MessageProbe> subscribe)
     {
         var probe = new MessageProbe();
@@ -64,6 +68,14 @@ public sealed class MessageProbe : IAsyncDisposable
             m => m is not null,
             timeout,
             $"a {typeof(T).Name} reaches the probe")!;
+
+    /// <summary>Waits until at least <paramref name="count"/> matching messages arrived; returns all that match.</summary>
+    public Task<IReadOnlyList<T>> WaitForAllAsync<T>(Func<T, bool> match, int count = 1, string? because = null, TimeSpan? timeout = null) =>
+        Eventually.GetAsync(
+            () => Task.FromResult(All(match)),
+            found => found.Count >= count,
+            timeout ?? TimeSpan.FromSeconds(20),
+            because ?? $"{count} {typeof(T).Name} published");
 
     public async ValueTask DisposeAsync()
     {

@@ -59,7 +59,7 @@ public sealed class MeetingsFixture : IAsyncLifetime
 
     public RabbitMqVirtualHost Broker { get; private set; } = null!;
 
-    public BrokerProbe Probe { get; private set; } = null!;
+    public MessageProbe Probe { get; private set; } = null!;
 
     public MeetingsHost Host { get; private set; } = null!;
 
@@ -67,7 +67,13 @@ public sealed class MeetingsFixture : IAsyncLifetime
     {
         Database = await PostgresDatabase.CreateAsync();
         Broker = await RabbitMqVirtualHost.CreateAsync();
-        Probe = await BrokerProbe.StartAsync(Broker, Contracts);
+        Probe = await MessageProbe.StartAsync(Broker, p =>
+        {
+            foreach (var contract in Contracts)
+            {
+                p.Collect(contract);
+            }
+        });
         Host = await new MeetingsHost(Database, Broker, Clock).StartedAsync();
         await AnnounceDirectoryAsync(Host);
     }
