@@ -3,6 +3,7 @@ using System.Text.Json;
 using Jtai.Strategy.ActionPlan.Apis;
 using Jtai.Strategy.ActionPlan.Domain;
 using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.BuildingBlocks.Text;
 
 namespace Jtai.Strategy.ActionPlan.Tests;
 
@@ -54,6 +55,23 @@ public sealed class StatusTests(ActionPlanHost host) : IClassFixture<ActionPlanH
         // The quarterly exception report carries the revision.
         var report = await ActionPlanHost.ReadAsync<Reports.ExceptionReport>(await masdg.GetAsync($"{Plan}/reports/exceptions?quarter=2019-Q1"));
         Assert.Contains(report.RevisedTimescales, r => r.Key == "1.1b" && r.ApprovedBy == "LSCB Executive Group" && r.RevisedDueDate == new DateOnly(2019, 6, 30));
+    }
+
+    [Fact]
+    public async Task A_reason_typed_as_a_formula_reaches_the_exported_csv_as_text_not_as_a_formula()
+    {
+        var masdg = host.Masdg();
+        var request = new ChangeStatusRequest(ActionStatus.Yellow, "=HYPERLINK(\"http://evil.example\",\"click\")",
+            new TimescaleRevisionRequest(new DateOnly(2019, 6, 30), "@LSCB Executive Group", new DateOnly(2019, 3, 20)));
+        var changed = await ActionPlanHost.PostJsonAsync(masdg, $"{Plan}/actions/2.5b/status", request);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+
+        var csv = Csv.Parse(new StringReader(await masdg.GetStringAsync($"{Plan}/reports/exceptions?quarter=2019-Q1&format=csv")));
+
+        var header = csv[0].ToList();
+        var row = Assert.Single(csv, r => r[header.IndexOf("action_key")] == "2.5b" && r[header.IndexOf("section")] == "revised-timescale");
+        Assert.Equal("'=HYPERLINK(\"http://evil.example\",\"click\")", row[header.IndexOf("detail")]);
+        Assert.Equal("'@LSCB Executive Group", row[header.IndexOf("approved_by")]);
     }
 
     [Fact]

@@ -44,6 +44,27 @@ public sealed class UnitTests
     [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
     public void Csv_escapes_what_needs_quoting(string value, string expected) => Assert.Equal(expected, Csv.Escape(value));
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"")]
+    [InlineData("+SUM(A1)", "'+SUM(A1)")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@cmd", "'@cmd")]
+    [InlineData("\tx", "'\tx")]
+    [InlineData("-3", "-3")]
+    [InlineData("+0.5", "+0.5")]
+    [InlineData("", "")]
+    public void Csv_defuses_what_a_spreadsheet_would_run_as_a_formula_but_not_plain_numbers(string value, string expected) =>
+        Assert.Equal(expected, Csv.Escape(value));
+
+    [Fact]
+    public void Csv_writer_writes_a_header_and_rows_that_read_back_the_same()
+    {
+        var text = new CsvWriter("a", "b").Row("x, y", null).Row("=1+1", "-7").ToString();
+
+        Assert.EndsWith("\r\n", text);
+        Assert.Equal([["a", "b"], ["x, y", ""], ["'=1+1", "-7"]], Csv.Parse(new StringReader(text)));
+    }
+
     [Fact]
     public void Schema_names_must_be_plain_identifiers()
     {

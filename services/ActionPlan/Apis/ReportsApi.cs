@@ -2,6 +2,7 @@ using Jtai.Strategy.ActionPlan.Domain;
 using Jtai.Strategy.ActionPlan.Infrastructure;
 using Jtai.Strategy.ActionPlan.Reports;
 using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Text;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -40,7 +41,7 @@ public static class ReportsApi
         var report = await PlanReports.ProgressAsync(db, plan, dueBy ?? today, today, cancellationToken);
         return wanted switch
         {
-            ReportFormat.Csv => Download(http, ReportRendering.ProgressCsv(report), "text/csv", $"{code}-progress-{report.DueBy:yyyy-MM-dd}.csv"),
+            ReportFormat.Csv => Download(http, ReportRendering.ProgressCsv(report), CsvWriter.MediaType, $"{code}-progress-{report.DueBy:yyyy-MM-dd}.csv"),
             ReportFormat.Html => TypedResults.Text(ReportRendering.ProgressHtml(report), "text/html; charset=utf-8"),
             _ => TypedResults.Ok(report),
         };
@@ -78,7 +79,7 @@ public static class ReportsApi
         var report = await PlanReports.ExceptionsAsync(db, plan, period, today, cancellationToken);
         return wanted switch
         {
-            ReportFormat.Csv => Download(http, ReportRendering.ExceptionsCsv(report), "text/csv", $"{code}-exceptions-{report.Quarter}.csv"),
+            ReportFormat.Csv => Download(http, ReportRendering.ExceptionsCsv(report), CsvWriter.MediaType, $"{code}-exceptions-{report.Quarter}.csv"),
             ReportFormat.Html => TypedResults.Text(ReportRendering.ExceptionsHtml(report), "text/html; charset=utf-8"),
             _ => TypedResults.Ok(report),
         };

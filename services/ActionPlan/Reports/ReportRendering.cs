@@ -34,11 +34,10 @@ public static class ReportRendering
 
     public static string ProgressCsv(ProgressReport report)
     {
-        var csv = new StringBuilder("theme_number,theme,green,amber,yellow,not_started,total,overdue\n");
+        var csv = new CsvWriter("theme_number", "theme", "green", "amber", "yellow", "not_started", "total", "overdue");
         foreach (var line in report.Themes.Append(report.Totals))
         {
-            csv.AppendJoin(',', line.ThemeNumber?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, Csv.Escape(line.Theme),
-                line.Green, line.Amber, line.Yellow, line.NotStarted, line.Total, line.Overdue).Append('\n');
+            csv.Row(Text(line.ThemeNumber), line.Theme, Text(line.Green), Text(line.Amber), Text(line.Yellow), Text(line.NotStarted), Text(line.Total), Text(line.Overdue));
         }
 
         return csv.ToString();
@@ -70,7 +69,7 @@ public static class ReportRendering
     /// <summary>One flat file: a <c>section</c> column says which part of the report a row belongs to.</summary>
     public static string ExceptionsCsv(ExceptionReport report)
     {
-        var csv = new StringBuilder("section,action_key,theme_number,action,lead,agency,due_date,revised_due_date,status,metric_key,period_start,period_end,numerator,denominator,value,target,approved_by,approved_on,detail\n");
+        var csv = new CsvWriter("section", "action_key", "theme_number", "action", "lead", "agency", "due_date", "revised_due_date", "status", "metric_key", "period_start", "period_end", "numerator", "denominator", "value", "target", "approved_by", "approved_on", "detail");
         foreach (var o in report.Overdue)
         {
             Row(csv, "overdue", o.Key, o.ThemeNumber, o.Intent, o.Lead, o.Lead, Iso(o.OriginalDueDate), Iso(o.RevisedDueDate), o.Status.ToString(), "", "", "", "", "", "", "", "", "",
@@ -92,8 +91,7 @@ public static class ReportRendering
 
         return csv.ToString();
 
-        static void Row(StringBuilder csv, params object[] values) =>
-            csv.AppendJoin(',', values.Select(v => Csv.Escape(Convert.ToString(v, CultureInfo.InvariantCulture)))).Append('\n');
+        static void Row(CsvWriter csv, params object?[] values) => csv.Row(values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)));
     }
 
     public static string ExceptionsHtml(ExceptionReport report)
@@ -172,6 +170,8 @@ public static class ReportRendering
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
 
     private static string Day(DateOnly? date) => date?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "undated";
+
+    private static string? Text(int? number) => number?.ToString(CultureInfo.InvariantCulture);
 
     private static string Iso(DateOnly? date) => date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty;
 

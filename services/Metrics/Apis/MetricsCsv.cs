@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using Jtai.Strategy.BuildingBlocks.Text;
 using Jtai.Strategy.Metrics.Infrastructure;
 
 namespace Jtai.Strategy.Metrics.Apis;
@@ -10,71 +10,39 @@ namespace Jtai.Strategy.Metrics.Apis;
 /// </summary>
 public static class MetricsCsv
 {
-    public const string ContentType = "text/csv; charset=utf-8";
+    public const string ContentType = CsvWriter.ContentType;
 
     private static readonly string[] Header =
         ["period", "period_start", "period_end", "kind", "metric", "agency_code", "team_code", "reason_code", "numerator", "denominator", "ratio", "count", "median_minutes", "p90_minutes"];
 
     public static string Write(IEnumerable<MetricsReport> reports)
     {
-        var csv = new StringBuilder();
-        Row(csv, Header);
+        var csv = new CsvWriter(Header);
         foreach (var r in reports)
         {
             string[] period = [r.PeriodLabel, Date(r.PeriodStart), Date(r.PeriodEnd)];
             foreach (var f in r.Figures)
             {
-                Row(csv, [.. period, "ratio", f.Key, f.AgencyCode, f.TeamCode, null, Number(f.Numerator), Number(f.Denominator), Ratio(f.Numerator, f.Denominator), null, null, null]);
+                csv.Row([.. period, "ratio", f.Key, f.AgencyCode, f.TeamCode, null, Number(f.Numerator), Number(f.Denominator), Ratio(f.Numerator, f.Denominator), null, null, null]);
             }
 
             foreach (var d in r.Durations)
             {
-                Row(csv, [.. period, "duration", d.Key, d.AgencyCode, d.TeamCode, null, null, null, null, Number(d.Count), Minutes(d.MedianMinutes), Minutes(d.P90Minutes)]);
+                csv.Row([.. period, "duration", d.Key, d.AgencyCode, d.TeamCode, null, null, null, null, Number(d.Count), Minutes(d.MedianMinutes), Minutes(d.P90Minutes)]);
             }
 
             foreach (var c in r.ReasonCounts)
             {
-                Row(csv, [.. period, "reason", c.Key, null, c.TeamCode, c.ReasonCode, null, null, null, Number(c.Count), null, null]);
+                csv.Row([.. period, "reason", c.Key, null, c.TeamCode, c.ReasonCode, null, null, null, Number(c.Count), null, null]);
             }
 
             foreach (var b in r.Breaches)
             {
-                Row(csv, [.. period, "breach", b.MetricKey, b.AgencyCode, b.TeamCode, b.RuleKey, null, null, b.Actual.ToString("0.####", CultureInfo.InvariantCulture), null, null, null]);
+                csv.Row([.. period, "breach", b.MetricKey, b.AgencyCode, b.TeamCode, b.RuleKey, null, null, b.Actual.ToString("0.####", CultureInfo.InvariantCulture), null, null, null]);
             }
         }
 
         return csv.ToString();
-    }
-
-    private static void Row(StringBuilder csv, IReadOnlyList<string?> fields)
-    {
-        for (var i = 0; i < fields.Count; i++)
-        {
-            if (i > 0)
-            {
-                csv.Append(',');
-            }
-
-            csv.Append(Escape(fields[i]));
-        }
-
-        csv.Append("\r\n");
-    }
-
-    private static string Escape(string? value)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return string.Empty;
-        }
-
-        // A code that a spreadsheet would read as a formula is prefixed, so an export cannot run anything.
-        if (value[0] is '=' or '+' or '-' or '@')
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
     private static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
