@@ -26,7 +26,7 @@ public static class PublicationsApi
     /// <summary>The latest publications, newest first.</summary>
     public static async Task<Ok<List<PublicationSummary>>> ListPublications(MetricsDbContext db, CancellationToken cancellationToken, int take = 50) =>
         TypedResults.Ok(await db.Publications.AsNoTracking()
-            .OrderByDescending(p => p.PublishedAt)
+            .OrderByDescending(p => p.PublishedAt).ThenBy(p => p.PublicationId)
             .Take(Math.Clamp(take, 1, 500))
             .Select(p => new PublicationSummary(p.PublicationId, p.PeriodKind, p.PeriodStart, p.PeriodEnd, p.Trigger, p.PublishedAt, p.RequestedBy))
             .ToListAsync(cancellationToken));

@@ -34,7 +34,7 @@ public static class DeliveriesApi
     {
         var deliveries = await db.Deliveries.AsNoTracking()
             .Where(d => d.InvitationId == invitationId)
-            .OrderBy(d => d.CreatedAt)
+            .OrderBy(d => d.CreatedAt).ThenBy(d => d.Id)
             .ToListAsync(cancellationToken);
         if (deliveries.Count == 0)
         {
@@ -55,7 +55,7 @@ public static class DeliveriesApi
     {
         var deliveries = await db.Deliveries.AsNoTracking()
             .Where(d => d.MeetingId == meetingId)
-            .OrderBy(d => d.CreatedAt)
+            .OrderBy(d => d.CreatedAt).ThenBy(d => d.Id)
             .ToListAsync(cancellationToken);
         if (deliveries.Count == 0)
         {

@@ -44,7 +44,7 @@ public static class SpocsApi
 
         var spocs = await db.Spocs.AsNoTracking().Include(s => s.Covers)
             .Where(s => s.AgencyCode == code && (s.Active || includeRetired == true))
-            .OrderBy(s => s.Area).ThenBy(s => s.Rank)
+            .OrderBy(s => s.Area).ThenBy(s => s.Rank).ThenBy(s => s.Id)
             .ToListAsync(cancellationToken);
         return TypedResults.Ok(spocs.Select(s => s.ToSnapshot()).ToList());
     }

@@ -36,7 +36,7 @@ public sealed class Spoc
 
     public SpocSnapshot ToSnapshot() => new(
         Id, AgencyCode, Area, FullName, Rank, SecureEmail, Phone, Active,
-        Covers.OrderBy(c => c.StartsAt).Select(c => new CoverPeriod(c.Id, c.StartsAt, c.EndsAt, c.Reason)).ToList(),
+        Covers.OrderBy(c => c.StartsAt).ThenBy(c => c.Id).Select(c => new CoverPeriod(c.Id, c.StartsAt, c.EndsAt, c.Reason)).ToList(),
         Version);
 
     public void Touch(DateTimeOffset now)
