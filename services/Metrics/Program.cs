@@ -1,17 +1,15 @@
 using Jtai.Strategy.BuildingBlocks;
-using Jtai.Strategy.Metrics.Apis;
-using Jtai.Strategy.Metrics.Infrastructure;
+using Jtai.Strategy.Metrics;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddMetricsService();
+builder.AddMetrics();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.MapMetricsApi();
-app.MapPublicationsApi();
+app.MapMetrics();
 
 await app.RunServiceAsync(args);
 

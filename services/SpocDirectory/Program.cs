@@ -1,22 +1,15 @@
 using Jtai.Strategy.BuildingBlocks;
-using Jtai.Strategy.BuildingBlocks.Messaging;
-using Jtai.Strategy.BuildingBlocks.Persistence;
-using Jtai.Strategy.SpocDirectory.Apis;
-using Jtai.Strategy.SpocDirectory.Infrastructure;
+using Jtai.Strategy.SpocDirectory;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<DirectoryDbContext>(Migration.FromEmbeddedResources(typeof(DirectoryDbContext).Assembly));
-builder.Services.AddScoped<IDataSeeder<DirectoryDbContext>, DurhamAgenciesSeeder>();
-builder.AddMessaging("spoc-directory", x => x.AddConsumer<DirectorySnapshotRequestedConsumer>());
-builder.Services.AddHostedService<DirectorySnapshotOnStartup>();
+builder.AddSpocDirectory();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.MapAgenciesApi();
-app.MapSpocsApi();
+app.MapSpocDirectory();
 
 await app.RunServiceAsync(args);
 

@@ -8,6 +8,7 @@ using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.SpocDirectory.Apis;
 using Jtai.Strategy.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jtai.Strategy.SpocDirectory.Tests;
 
@@ -22,12 +23,14 @@ public sealed class DirectoryFixture : IAsyncLifetime
 
     public MessageProbe Probe { get; private set; } = null!;
 
+    public LogCapture Logs { get; } = new();
+
     public async Task InitializeAsync()
     {
         Database = await PostgresDatabase.CreateAsync();
         Broker = await RabbitMqVirtualHost.CreateAsync();
         Probe = await MessageProbe.StartAsync(Broker, p => p.Collect<AgencyRegistered>().Collect<SpocAssigned>().Collect<SpocCoverChanged>().Collect<SpocRetired>().Collect<DirectorySnapshotPublished>());
-        Host = new ServiceHost<SpocDirectoryService>(Database, Broker);
+        Host = new ServiceHost<SpocDirectoryService>(Database, Broker, services: s => s.AddSingleton<ILoggerProvider>(Logs));
         _ = Host.Server; // start it
     }
 
@@ -61,6 +64,19 @@ public sealed class DirectoryApiTests(DirectoryFixture fixture) : IClassFixture<
         var response = await admin.PostAsJsonAsync($"/api/agencies/{agency}/spocs", new { fullName = name, secureEmail = $"{name.Replace(' ', '.').ToLowerInvariant()}@nhs.example", phone = "0191 000 0000", area, rank });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<SpocSnapshot>(Json))!;
+    }
+
+    [Fact]
+    public async Task Each_committed_change_is_logged_with_its_codes_and_version_but_no_name_or_address()
+    {
+        var agency = await RegisterAgency();
+        var spoc = await AssignSpoc(agency, "Lee Logged", 0);
+
+        var registered = Assert.Single(fixture.Logs.Entries, e => Equals(e.Fields.GetValueOrDefault("Change"), nameof(AgencyRegistered)) && Equals(e.Fields.GetValueOrDefault("AgencyCode"), agency));
+        Assert.Equal(LogLevel.Information, registered.Level);
+        var assigned = Assert.Single(fixture.Logs.Entries, e => Equals(e.Fields.GetValueOrDefault("Change"), nameof(SpocAssigned)) && Equals(e.Fields.GetValueOrDefault("SpocId"), spoc.SpocId));
+        Assert.Equal((agency, spoc.Version), (assigned.Fields["AgencyCode"], assigned.Fields["Version"]));
+        Assert.DoesNotContain(fixture.Logs.Entries, e => e.Message.Contains("Lee Logged", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("lee.logged@", StringComparison.OrdinalIgnoreCase));
     }
 
     [Fact]

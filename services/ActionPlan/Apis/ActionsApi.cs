@@ -14,8 +14,8 @@ public static class ActionsApi
     public static IEndpointRouteBuilder MapActionsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/plans/{code}/actions").WithTags("Actions");
-        api.MapGet("/", ListActions).RequireAuthorization(ActionPlanSetup.PlanReaders);
-        api.MapGet("/{key}", GetAction).RequireAuthorization(ActionPlanSetup.PlanReaders);
+        api.MapGet("/", ListActions).RequireAuthorization(PlanPolicies.PlanReaders);
+        api.MapGet("/{key}", GetAction).RequireAuthorization(PlanPolicies.PlanReaders);
         api.MapPost("/{key}/status", ChangeStatus).RequireAuthorization(JtaiPolicies.Masdg);
         return app;
     }
@@ -28,7 +28,7 @@ public static class ActionsApi
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
+            return ApiMapping.UnknownPlan(code);
         }
 
         var query = db.Actions.AsNoTracking().Where(a => a.PlanId == plan.Id);
@@ -48,7 +48,7 @@ public static class ActionsApi
         string code, string key, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
         var action = await FindAsync(db, code, key, tracked: false, cancellationToken);
-        return action is null ? TypedResults.Problem(ApiMapping.UnknownAction(code, key)) : TypedResults.Ok(await DetailAsync(db, action, calendar.Today(), cancellationToken));
+        return action is null ? ApiMapping.UnknownAction(code, key) : TypedResults.Ok(await DetailAsync(db, action, calendar.Today(), cancellationToken));
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public static class ActionsApi
         var action = await FindAsync(db, code, key, tracked: true, cancellationToken);
         if (action is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownAction(code, key));
+            return ApiMapping.UnknownAction(code, key);
         }
 
         if (revision?.RevisedDueDate is { } revised && action.DueDate is { } current && revised <= current)
@@ -94,7 +94,7 @@ public static class ActionsApi
 
         if (request.Status == action.Status && request.Status != ActionStatus.Yellow)
         {
-            return TypedResults.Problem(ApiMapping.Problem(409, "Status unchanged", $"Action {action.Key} is already {action.Status}."));
+            return Problems.Conflict("Status unchanged", $"Action {action.Key} is already {action.Status}.");
         }
 
         var actor = user.ToActor();
@@ -115,7 +115,7 @@ public static class ActionsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Problem(ApiMapping.Problem(409, "Changed meanwhile", $"Action {action.Key} was changed by someone else just now; reload it and try again."));
+            return Problems.Conflict("Changed meanwhile", $"Action {action.Key} was changed by someone else just now; reload it and try again.");
         }
 
         return TypedResults.Ok(await DetailAsync(db, action, today, cancellationToken));

@@ -1,7 +1,8 @@
 using System.Security.Claims;
 using Jtai.Strategy.ActionPlan.Domain;
 using Jtai.Strategy.BuildingBlocks.Security;
-using Microsoft.AspNetCore.Mvc;
+using Jtai.Strategy.BuildingBlocks.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Jtai.Strategy.ActionPlan.Apis;
 
@@ -59,6 +60,13 @@ public sealed record MetricLinkRequest(
 
 public sealed record RevisionsImported(string PlanCode, IReadOnlyList<string> RevisedActions);
 
+/// <summary>The authorization policies of the plan's endpoints beyond the shared roles.</summary>
+public static class PlanPolicies
+{
+    /// <summary>Who may read the plan itself (not the reports): the MASDG, and administrators who keep the plan and its links.</summary>
+    public const string PlanReaders = nameof(PlanReaders);
+}
+
 internal static class ApiMapping
 {
     public static Actor ToActor(this ClaimsPrincipal user) => new(user.SubjectId(), user.Identity?.Name ?? user.SubjectId());
@@ -70,9 +78,7 @@ internal static class ApiMapping
     public static MetricLinkView ToView(this MetricLink l, string actionKey) => new(
         l.Id, actionKey, l.MetricKey, l.Comparison, l.Target, l.AgencyScope, l.AgencyCode, l.PeriodKind, l.MinimumDenominator, l.Description, l.UpdatedBy, l.UpdatedAt);
 
-    public static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+    public static ProblemHttpResult UnknownPlan(string code) => Problems.NotFound("Unknown plan", $"No plan has code '{code}'.");
 
-    public static ProblemDetails UnknownPlan(string code) => Problem(404, "Unknown plan", $"No plan has code '{code}'.");
-
-    public static ProblemDetails UnknownAction(string code, string key) => Problem(404, "Unknown action", $"Plan '{code}' has no action '{key}'.");
+    public static ProblemHttpResult UnknownAction(string code, string key) => Problems.NotFound("Unknown action", $"Plan '{code}' has no action '{key}'.");
 }

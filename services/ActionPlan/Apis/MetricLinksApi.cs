@@ -1,6 +1,7 @@
 using Jtai.Strategy.ActionPlan.Domain;
 using Jtai.Strategy.ActionPlan.Evidence;
 using Jtai.Strategy.ActionPlan.Infrastructure;
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -17,7 +18,7 @@ public static class MetricLinksApi
     public static IEndpointRouteBuilder MapMetricLinksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/plans/{code}/metric-links").WithTags("Metric links");
-        api.MapGet("/", ListLinks).RequireAuthorization(ActionPlanSetup.PlanReaders);
+        api.MapGet("/", ListLinks).RequireAuthorization(PlanPolicies.PlanReaders);
         api.MapPost("/", AddLink).RequireAuthorization(JtaiPolicies.Administrator);
         api.MapPut("/{id:guid}", UpdateLink).RequireAuthorization(JtaiPolicies.Administrator);
         api.MapDelete("/{id:guid}", DeleteLink).RequireAuthorization(JtaiPolicies.Administrator);
@@ -29,7 +30,7 @@ public static class MetricLinksApi
         var planId = await PlanIdAsync(db, code, cancellationToken);
         if (planId is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
+            return ApiMapping.UnknownPlan(code);
         }
 
         var links = await (from l in db.MetricLinks.AsNoTracking()
@@ -46,7 +47,7 @@ public static class MetricLinksApi
         var planId = await PlanIdAsync(db, code, cancellationToken);
         if (planId is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
+            return ApiMapping.UnknownPlan(code);
         }
 
         var (action, errors) = await ValidateAsync(db, planId.Value, request, cancellationToken);
@@ -79,7 +80,7 @@ public static class MetricLinksApi
         var link = planId is null ? null : await db.MetricLinks.SingleOrDefaultAsync(l => l.Id == id && l.PlanId == planId, cancellationToken);
         if (link is null)
         {
-            return TypedResults.Problem(ApiMapping.Problem(404, "Unknown metric link", $"Plan '{code}' has no metric link {id}."));
+            return Problems.NotFound("Unknown metric link", $"Plan '{code}' has no metric link {id}.");
         }
 
         var (action, errors) = await ValidateAsync(db, planId!.Value, request, cancellationToken);
@@ -106,7 +107,7 @@ public static class MetricLinksApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Problem(ApiMapping.Problem(409, "Changed meanwhile", "The link or its action changed just now; reload and try again."));
+            return Problems.Conflict("Changed meanwhile", "The link or its action changed just now; reload and try again.");
         }
 
         return TypedResults.Ok(link.ToView(action.Key));
@@ -118,7 +119,7 @@ public static class MetricLinksApi
         var link = planId is null ? null : await db.MetricLinks.SingleOrDefaultAsync(l => l.Id == id && l.PlanId == planId, cancellationToken);
         if (link is null)
         {
-            return TypedResults.Problem(ApiMapping.Problem(404, "Unknown metric link", $"Plan '{code}' has no metric link {id}."));
+            return Problems.NotFound("Unknown metric link", $"Plan '{code}' has no metric link {id}.");
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);

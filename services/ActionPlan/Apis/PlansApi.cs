@@ -18,8 +18,8 @@ public static partial class PlansApi
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/plans").WithTags("Plans");
-        api.MapGet("/", ListPlans).RequireAuthorization(ActionPlanSetup.PlanReaders);
-        api.MapGet("/{code}", GetPlan).RequireAuthorization(ActionPlanSetup.PlanReaders);
+        api.MapGet("/", ListPlans).RequireAuthorization(PlanPolicies.PlanReaders);
+        api.MapGet("/{code}", GetPlan).RequireAuthorization(PlanPolicies.PlanReaders);
         api.MapPut("/{code}", ImportPlan).RequireAuthorization(JtaiPolicies.Administrator).Accepts<string>("text/csv");
         api.MapPost("/{code}/timescale-revisions", ImportRevisions).RequireAuthorization(JtaiPolicies.Administrator).Accepts<string>("text/csv");
         return app;
@@ -40,7 +40,7 @@ public static partial class PlansApi
     public static async Task<Results<Ok<PlanSummary>, ProblemHttpResult>> GetPlan(string code, ActionPlanDbContext db, CancellationToken cancellationToken)
     {
         var plan = await db.Plans.AsNoTracking().Include(p => p.Themes).SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
-        return plan is null ? TypedResults.Problem(ApiMapping.UnknownPlan(code)) : TypedResults.Ok(await SummariseAsync(db, plan, cancellationToken));
+        return plan is null ? ApiMapping.UnknownPlan(code) : TypedResults.Ok(await SummariseAsync(db, plan, cancellationToken));
     }
 
     /// <summary>Creates a plan from a plan CSV (text/csv body). A plan is imported once; its progress is then kept through the API.</summary>
@@ -64,7 +64,7 @@ public static partial class PlansApi
 
         if (await db.Plans.AnyAsync(p => p.Code == code, cancellationToken))
         {
-            return TypedResults.Problem(ApiMapping.Problem(409, "Plan already imported", $"A plan with code '{code}' exists; import under a new code."));
+            return Problems.Conflict("Plan already imported", $"A plan with code '{code}' exists; import under a new code.");
         }
 
         var plan = PlanImporter.Build(code, title!.Trim(), rows, user.ToActor(), clock.GetUtcNow());
@@ -87,7 +87,7 @@ public static partial class PlansApi
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
+            return ApiMapping.UnknownPlan(code);
         }
 
         var errors = new ValidationErrors();
@@ -118,8 +118,8 @@ public static partial class PlansApi
         var type = request.ContentType ?? string.Empty;
         if (!type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))
         {
-            return (string.Empty, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Send the file as CSV",
-                detail: "The body must be a CSV file with Content-Type: text/csv (UTF-8)."));
+            return (string.Empty, Problems.Of(StatusCodes.Status415UnsupportedMediaType, "Send the file as CSV",
+                "The body must be a CSV file with Content-Type: text/csv (UTF-8)."));
         }
 
         using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
@@ -132,7 +132,7 @@ public static partial class PlansApi
         }
 
         return read > MaxCsvBytes || request.ContentLength > MaxCsvBytes
-            ? (string.Empty, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large", detail: $"A plan CSV may be at most {MaxCsvBytes / 1024 / 1024} MB."))
+            ? (string.Empty, Problems.Of(StatusCodes.Status413PayloadTooLarge, "File too large", $"A plan CSV may be at most {MaxCsvBytes / 1024 / 1024} MB."))
             : (new string(buffer, 0, read), null);
     }
 

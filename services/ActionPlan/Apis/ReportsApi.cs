@@ -34,7 +34,7 @@ public static class ReportsApi
         var plan = await db.Plans.AsNoTracking().Include(p => p.Themes).SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
+            return ApiMapping.UnknownPlan(code);
         }
 
         var today = calendar.Today();
@@ -73,7 +73,7 @@ public static class ReportsApi
         var plan = await db.Plans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
         if (plan is null)
         {
-            return TypedResults.Problem(ApiMapping.UnknownPlan(code));
+            return ApiMapping.UnknownPlan(code);
         }
 
         var report = await PlanReports.ExceptionsAsync(db, plan, period, today, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Notifications.Domain;
 using Jtai.Strategy.Notifications.Infrastructure;
@@ -83,8 +84,7 @@ public static class DeliveriesApi
         return team is not null && teams.Count > 0 && teams.All(t => string.Equals(t, team, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No deliveries", detail: detail);
+    private static ProblemHttpResult NotFound(string detail) => Problems.NotFound("No deliveries", detail);
 }
 
 public sealed record InvitationDeliveries(Guid InvitationId, Guid MeetingId, string MeetingReference, IReadOnlyList<DeliveryView> Deliveries);

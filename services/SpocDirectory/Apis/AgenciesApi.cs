@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.SpocDirectory;
@@ -30,7 +31,7 @@ public static class AgenciesApi
         return TypedResults.Ok(agencies.Where(a => user.MayReadAgency(a.Code)).Select(a => a.ToSnapshot()).ToList());
     }
 
-    public static async Task<Results<Ok<AgencySnapshot>, NotFound, ForbidHttpResult>> GetAgency(string code, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AgencySnapshot>, ProblemHttpResult, ForbidHttpResult>> GetAgency(string code, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
     {
         if (!user.MayReadAgency(code))
         {
@@ -38,11 +39,11 @@ public static class AgenciesApi
         }
 
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
-        return agency is null ? TypedResults.NotFound() : TypedResults.Ok(agency.ToSnapshot());
+        return agency is null ? UnknownAgency(code) : TypedResults.Ok(agency.ToSnapshot());
     }
 
     public static async Task<Results<Created<AgencySnapshot>, ValidationProblem, ProblemHttpResult>> RegisterAgency(
-        RegisterAgencyRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        RegisterAgencyRequest request, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
         if (errors.Any)
@@ -52,19 +53,18 @@ public static class AgenciesApi
 
         if (await db.Agencies.AnyAsync(a => a.Code == request.Code, cancellationToken))
         {
-            return TypedResults.Problem(SpocsApi.Problem(409, "Agency already registered", $"An agency with code {request.Code} already exists."));
+            return Problems.Conflict("Agency already registered", $"An agency with code {request.Code} already exists.");
         }
 
         var now = clock.GetUtcNow();
         var agency = new Agency { Code = request.Code!, Name = request.Name!.Trim(), Kind = request.Kind!.Value, UpdatedAt = now };
         db.Agencies.Add(agency);
-        db.AddOutboxMessage(new AgencyRegistered(agency.ToSnapshot(), now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new AgencyRegistered(agency.ToSnapshot(), now), cancellationToken);
         return TypedResults.Created($"/api/agencies/{agency.Code}", agency.ToSnapshot());
     }
 
-    public static async Task<Results<Ok<AgencySnapshot>, NotFound, ValidationProblem>> UpdateAgency(
-        string code, UpdateAgencyRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<AgencySnapshot>, ProblemHttpResult, ValidationProblem>> UpdateAgency(
+        string code, UpdateAgencyRequest request, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
         if (errors.Any)
@@ -75,30 +75,29 @@ public static class AgenciesApi
         var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
         if (agency is null)
         {
-            return TypedResults.NotFound();
+            return UnknownAgency(code);
         }
 
         var now = clock.GetUtcNow();
         agency.Name = request.Name!.Trim();
         agency.Kind = request.Kind!.Value;
         agency.Touch(now);
-        db.AddOutboxMessage(new AgencyUpdated(agency.ToSnapshot(), now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new AgencyUpdated(agency.ToSnapshot(), now), cancellationToken);
         return TypedResults.Ok(agency.ToSnapshot());
     }
 
-    public static Task<Results<Ok<AgencySnapshot>, NotFound>> DeactivateAgency(string code, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        SetActive(code, false, db, clock, cancellationToken);
+    public static Task<Results<Ok<AgencySnapshot>, ProblemHttpResult>> DeactivateAgency(string code, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetActive(code, false, db, changes, clock, cancellationToken);
 
-    public static Task<Results<Ok<AgencySnapshot>, NotFound>> ReactivateAgency(string code, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken) =>
-        SetActive(code, true, db, clock, cancellationToken);
+    public static Task<Results<Ok<AgencySnapshot>, ProblemHttpResult>> ReactivateAgency(string code, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken) =>
+        SetActive(code, true, db, changes, clock, cancellationToken);
 
-    private static async Task<Results<Ok<AgencySnapshot>, NotFound>> SetActive(string code, bool active, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<AgencySnapshot>, ProblemHttpResult>> SetActive(string code, bool active, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
         if (agency is null)
         {
-            return TypedResults.NotFound();
+            return UnknownAgency(code);
         }
 
         if (agency.Active != active)
@@ -106,10 +105,11 @@ public static class AgenciesApi
             var now = clock.GetUtcNow();
             agency.Active = active;
             agency.Touch(now);
-            db.AddOutboxMessage(active ? (object) new AgencyUpdated(agency.ToSnapshot(), now) : new AgencyDeactivated(agency.ToSnapshot(), now));
-            await db.SaveChangesAsync(cancellationToken);
+            await changes.CommitAsync(active ? (object) new AgencyUpdated(agency.ToSnapshot(), now) : new AgencyDeactivated(agency.ToSnapshot(), now), cancellationToken);
         }
 
         return TypedResults.Ok(agency.ToSnapshot());
     }
+
+    internal static ProblemHttpResult UnknownAgency(string code) => Problems.NotFound("Unknown agency", $"No agency has code {code}.");
 }

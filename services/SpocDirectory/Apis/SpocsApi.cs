@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.SpocDirectory;
@@ -6,7 +7,6 @@ using Jtai.Strategy.SpocDirectory.Domain;
 using Jtai.Strategy.SpocDirectory.Infrastructure;
 using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jtai.Strategy.SpocDirectory.Apis;
@@ -29,7 +29,7 @@ public static class SpocsApi
         return app;
     }
 
-    public static async Task<Results<Ok<List<SpocSnapshot>>, NotFound, ForbidHttpResult>> ListSpocs(
+    public static async Task<Results<Ok<List<SpocSnapshot>>, ProblemHttpResult, ForbidHttpResult>> ListSpocs(
         string code, bool? includeRetired, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
     {
         if (!user.MayReadAgency(code))
@@ -39,7 +39,7 @@ public static class SpocsApi
 
         if (!await db.Agencies.AnyAsync(a => a.Code == code, cancellationToken))
         {
-            return TypedResults.NotFound();
+            return AgenciesApi.UnknownAgency(code);
         }
 
         var spocs = await db.Spocs.AsNoTracking().Include(s => s.Covers)
@@ -49,19 +49,19 @@ public static class SpocsApi
         return TypedResults.Ok(spocs.Select(s => s.ToSnapshot()).ToList());
     }
 
-    public static async Task<Results<Ok<SpocSnapshot>, NotFound, ForbidHttpResult>> GetSpoc(Guid id, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SpocSnapshot>, ProblemHttpResult, ForbidHttpResult>> GetSpoc(Guid id, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
     {
         var spoc = await db.Spocs.AsNoTracking().Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id, cancellationToken);
         if (spoc is null)
         {
-            return TypedResults.NotFound();
+            return UnknownSpoc(id);
         }
 
         return user.MayReadAgency(spoc.AgencyCode) ? TypedResults.Ok(spoc.ToSnapshot()) : TypedResults.Forbid();
     }
 
     public static async Task<Results<Created<SpocSnapshot>, ValidationProblem, ProblemHttpResult>> AssignSpoc(
-        string code, SpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        string code, SpocRequest request, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
         if (errors.Any)
@@ -72,13 +72,13 @@ public static class SpocsApi
         var agency = await db.Agencies.SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
         if (agency is null)
         {
-            return TypedResults.Problem(Problem(404, "Unknown agency", $"No agency has code {code}."));
+            return AgenciesApi.UnknownAgency(code);
         }
 
         var area = DirectoryValidation.NormaliseArea(request.Area);
         if (await RankTakenAsync(db, code, area, request.Rank!.Value, null, cancellationToken) is { } holder)
         {
-            return TypedResults.Problem(RankConflict(code, area, request.Rank.Value, holder));
+            return RankConflict(code, area, request.Rank.Value, holder);
         }
 
         var now = clock.GetUtcNow();
@@ -94,13 +94,12 @@ public static class SpocsApi
             UpdatedAt = now,
         };
         db.Spocs.Add(spoc);
-        db.AddOutboxMessage(new SpocAssigned(spoc.ToSnapshot(), now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new SpocAssigned(spoc.ToSnapshot(), now), cancellationToken);
         return TypedResults.Created($"/api/spocs/{spoc.Id}", spoc.ToSnapshot());
     }
 
-    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound, ProblemHttpResult>> UpdateSpoc(
-        Guid id, SpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, ProblemHttpResult>> UpdateSpoc(
+        Guid id, SpocRequest request, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
         if (errors.Any)
@@ -111,13 +110,13 @@ public static class SpocsApi
         var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
         if (spoc is null)
         {
-            return TypedResults.NotFound();
+            return UnknownSpoc(id);
         }
 
         var area = DirectoryValidation.NormaliseArea(request.Area);
         if (await RankTakenAsync(db, spoc.AgencyCode, area, request.Rank!.Value, spoc.Id, cancellationToken) is { } holder)
         {
-            return TypedResults.Problem(RankConflict(spoc.AgencyCode, area, request.Rank.Value, holder));
+            return RankConflict(spoc.AgencyCode, area, request.Rank.Value, holder);
         }
 
         var now = clock.GetUtcNow();
@@ -127,13 +126,12 @@ public static class SpocsApi
         spoc.Area = area;
         spoc.Rank = request.Rank.Value;
         spoc.Touch(now);
-        db.AddOutboxMessage(new SpocDetailsChanged(spoc.ToSnapshot(), now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new SpocDetailsChanged(spoc.ToSnapshot(), now), cancellationToken);
         return TypedResults.Ok(spoc.ToSnapshot());
     }
 
-    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound>> RetireSpoc(
-        Guid id, RetireSpocRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, ProblemHttpResult>> RetireSpoc(
+        Guid id, RetireSpocRequest request, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = new BuildingBlocks.Http.ValidationErrors().Required("reason", request.Reason, 200);
         if (errors.Any)
@@ -144,20 +142,19 @@ public static class SpocsApi
         var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
         if (spoc is null)
         {
-            return TypedResults.NotFound();
+            return UnknownSpoc(id);
         }
 
         var now = clock.GetUtcNow();
         spoc.Active = false;
         spoc.RetiredReason = request.Reason!.Trim();
         spoc.Touch(now);
-        db.AddOutboxMessage(new SpocRetired(spoc.ToSnapshot(), spoc.RetiredReason, now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new SpocRetired(spoc.ToSnapshot(), spoc.RetiredReason, now), cancellationToken);
         return TypedResults.Ok(spoc.ToSnapshot());
     }
 
-    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, NotFound>> AddCover(
-        Guid id, AddCoverRequest request, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SpocSnapshot>, ValidationProblem, ProblemHttpResult>> AddCover(
+        Guid id, AddCoverRequest request, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var errors = DirectoryValidation.Validate(request);
         if (errors.Any)
@@ -168,33 +165,31 @@ public static class SpocsApi
         var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
         if (spoc is null)
         {
-            return TypedResults.NotFound();
+            return UnknownSpoc(id);
         }
 
         var now = clock.GetUtcNow();
         var cover = new SpocCover { Id = NewId.NextGuid(), SpocId = spoc.Id, StartsAt = request.StartsAt!.Value.ToUniversalTime(), EndsAt = request.EndsAt!.Value.ToUniversalTime(), Reason = request.Reason!.Trim() };
         spoc.Covers.Add(cover);
         spoc.Touch(now);
-        db.AddOutboxMessage(new SpocCoverChanged(spoc.ToSnapshot(), now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new SpocCoverChanged(spoc.ToSnapshot(), now), cancellationToken);
         return TypedResults.Ok(spoc.ToSnapshot());
     }
 
-    public static async Task<Results<Ok<SpocSnapshot>, NotFound>> RemoveCover(Guid id, Guid coverId, DirectoryDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<SpocSnapshot>, ProblemHttpResult>> RemoveCover(Guid id, Guid coverId, DirectoryDbContext db, DirectoryChanges changes, TimeProvider clock, CancellationToken cancellationToken)
     {
         var spoc = await db.Spocs.Include(s => s.Covers).SingleOrDefaultAsync(s => s.Id == id && s.Active, cancellationToken);
         var cover = spoc?.Covers.SingleOrDefault(c => c.Id == coverId);
         if (spoc is null || cover is null)
         {
-            return TypedResults.NotFound();
+            return Problems.NotFound("Unknown cover", $"SPOC {id} has no cover period {coverId}.");
         }
 
         var now = clock.GetUtcNow();
         spoc.Covers.Remove(cover);
         db.Remove(cover);
         spoc.Touch(now);
-        db.AddOutboxMessage(new SpocCoverChanged(spoc.ToSnapshot(), now));
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.CommitAsync(new SpocCoverChanged(spoc.ToSnapshot(), now), cancellationToken);
         return TypedResults.Ok(spoc.ToSnapshot());
     }
 
@@ -210,13 +205,13 @@ public static class SpocsApi
         var agency = await db.Agencies.AsNoTracking().SingleOrDefaultAsync(a => a.Code == code, cancellationToken);
         if (agency is null)
         {
-            return TypedResults.Problem(Problem(404, "Unknown agency", $"No agency has code {code}."));
+            return AgenciesApi.UnknownAgency(code);
         }
 
         var when = (at ?? clock.GetUtcNow()).ToUniversalTime();
         if (!agency.Active)
         {
-            return TypedResults.Problem(Problem(409, "Agency inactive", $"{agency.Name} is deactivated and receives no invitations."));
+            return Problems.Conflict("Agency inactive", $"{agency.Name} is deactivated and receives no invitations.");
         }
 
         var spocs = (await db.Spocs.AsNoTracking().Include(s => s.Covers).Where(s => s.AgencyCode == code && s.Active).ToListAsync(cancellationToken))
@@ -225,10 +220,10 @@ public static class SpocsApi
         if (routed is null)
         {
             var chain = RecipientRouting.Chain(spocs, area);
-            return TypedResults.Problem(Problem(409, "No available SPOC",
+            return Problems.Conflict("No available SPOC",
                 chain.Count == 0
                     ? $"{agency.Name} has no active SPOC{(area is null ? string.Empty : $" for area {area} or agency-wide")}."
-                    : $"Every SPOC of {agency.Name} is on cover at {when:u}."));
+                    : $"Every SPOC of {agency.Name} is on cover at {when:u}.");
         }
 
         var escalation = RecipientRouting.Chain(spocs, area).SkipWhile(s => s.SpocId != routed.Spoc.SpocId).Skip(1).ToList();
@@ -246,8 +241,8 @@ public static class SpocsApi
             cancellationToken);
     }
 
-    private static ProblemDetails RankConflict(string agencyCode, string? area, int rank, Spoc holder) =>
-        Problem(409, "Rank already held", $"{holder.FullName} already holds rank {rank} for {agencyCode}{(area is null ? string.Empty : $" in {area}")}; change or retire them first.");
+    private static ProblemHttpResult RankConflict(string agencyCode, string? area, int rank, Spoc holder) =>
+        Problems.Conflict("Rank already held", $"{holder.FullName} already holds rank {rank} for {agencyCode}{(area is null ? string.Empty : $" in {area}")}; change or retire them first.");
 
-    internal static ProblemDetails Problem(int status, string title, string detail) => new() { Status = status, Title = title, Detail = detail };
+    private static ProblemHttpResult UnknownSpoc(Guid id) => Problems.NotFound("Unknown SPOC", $"No SPOC has id {id}.");
 }

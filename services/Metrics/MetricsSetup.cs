@@ -1,19 +1,22 @@
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.Metrics.Apis;
 using Jtai.Strategy.Metrics.Domain;
+using Jtai.Strategy.Metrics.Infrastructure;
 using Jtai.Strategy.Metrics.Projection;
 using Jtai.Strategy.Metrics.Publishing;
 using Microsoft.Extensions.Options;
 
-namespace Jtai.Strategy.Metrics.Infrastructure;
+namespace Jtai.Strategy.Metrics;
 
-public static class MetricsServiceExtensions
+/// <summary>The composition root of the metrics service (see <c>ServiceDefaults</c> for why every service is wired this way).</summary>
+public static class MetricsSetup
 {
     public const string EndpointPrefix = "metrics";
 
     /// <summary>The metrics service: its schema, the projection consumer, queries, publishing and period closes.</summary>
-    public static WebApplicationBuilder AddMetricsService(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddMetrics(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<MetricsOptions>().BindConfiguration("Metrics").ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
@@ -32,6 +35,13 @@ public static class MetricsServiceExtensions
         builder.AddDeadlines<MetricsDbContext>(d => d.Handle<PeriodCloseHandler>());
         builder.Services.AddHostedService<PeriodCloseBootstrap>();
         return builder;
+    }
+
+    public static WebApplication MapMetrics(this WebApplication app)
+    {
+        app.MapMetricsApi();
+        app.MapPublicationsApi();
+        return app;
     }
 }
 
