@@ -1,6 +1,5 @@
 using Jtai.Strategy.BuildingBlocks;
-using Jtai.Strategy.Meetings.Apis;
-using Jtai.Strategy.Meetings.Infrastructure;
+using Jtai.Strategy.Meetings;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,11 +9,7 @@ builder.AddMeetings();
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.MapTeamsApi();
-app.MapMeetingsApi();
-app.MapInvitationsApi();
-app.MapRespondApi();
-app.MapRecordingApi();
+app.MapMeetings();
 
 await app.RunServiceAsync(args);
 

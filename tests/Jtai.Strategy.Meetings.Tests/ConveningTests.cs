@@ -4,7 +4,7 @@ using System.Text.Json;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.SpocDirectory;
-using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Tests.Fixtures;
 using Jtai.Strategy.Testing;

@@ -1,4 +1,5 @@
 using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
 
 namespace Jtai.Strategy.Meetings.Tests;

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Jtai.Strategy.Contracts.Meetings;
-using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Invitations;
 using Jtai.Strategy.Meetings.Tests.Fixtures;
 using static Jtai.Strategy.Meetings.Tests.Fixtures.MeetingsFixture;
 

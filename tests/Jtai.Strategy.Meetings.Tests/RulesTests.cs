@@ -1,4 +1,5 @@
 using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
@@ -20,7 +21,7 @@ public sealed class RulesTests
     public void The_start_is_not_before_the_decision_and_beyond_the_limit_needs_a_reason(int minutesAfterDecision, DelayReason? reason, string? errorField)
     {
         var errors = new ValidationErrors();
-        var times = MeetingRules.CheckTimes(errors, Decision, Decision.AddMinutes(minutesAfterDecision), 60, reason, null, TimeSpan.FromHours(24), Decision);
+        var times = ConveningRules.CheckTimes(errors, Decision, Decision.AddMinutes(minutesAfterDecision), 60, reason, null, TimeSpan.FromHours(24), Decision);
 
         if (errorField is null)
         {
@@ -38,7 +39,7 @@ public sealed class RulesTests
     public void The_convening_limit_is_configurable()
     {
         var errors = new ValidationErrors();
-        var times = MeetingRules.CheckTimes(errors, Decision, Decision.AddHours(13), 60, DelayReason.WeekendOrBankHoliday, null, TimeSpan.FromHours(12), Decision);
+        var times = ConveningRules.CheckTimes(errors, Decision, Decision.AddHours(13), 60, DelayReason.WeekendOrBankHoliday, null, TimeSpan.FromHours(12), Decision);
         Assert.False(errors.Any);
         Assert.True(times!.BeyondLimit);
     }

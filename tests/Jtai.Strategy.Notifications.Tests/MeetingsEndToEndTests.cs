@@ -5,7 +5,7 @@ using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings;
-using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Notifications.Tests.Support;
 using Jtai.Strategy.Testing;

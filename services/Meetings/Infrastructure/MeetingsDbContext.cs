@@ -1,7 +1,5 @@
 using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.Meetings.Domain;
-using Jtai.Strategy.Meetings.Recording;
-using Jtai.Strategy.Meetings.Replica;
 using Microsoft.EntityFrameworkCore;
 
 namespace Jtai.Strategy.Meetings.Infrastructure;
@@ -26,15 +24,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
-    public DbSet<AgencyReplica> AgencyReplicas => Set<AgencyReplica>();
-
-    public DbSet<SpocReplica> SpocReplicas => Set<SpocReplica>();
-
-    public DbSet<MeetingRecord> MeetingRecords => Set<MeetingRecord>();
-
-    public DbSet<Circulation> Circulations => Set<Circulation>();
-
-    public DbSet<CirculationRecipientDelivery> CirculationRecipients => Set<CirculationRecipientDelivery>();
+    // The replica's and the record's sets are extension properties in their own namespaces
+    // (Replica.ReplicaData, Recording.RecordingData): the context does not depend on them.
 
     /// <summary>The next meeting number from the database sequence (gap-tolerant, never reused).</summary>
     public async Task<long> NextMeetingNumberAsync(CancellationToken cancellationToken) =>
@@ -121,18 +112,9 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             e.HasKey(a => a.Id);
             e.Property(a => a.Id).UseIdentityAlwaysColumn();
         });
-        modelBuilder.Entity<AgencyReplica>(e =>
-        {
-            e.ToTable("agency_replica");
-            e.HasKey(a => a.Code);
-            e.Property(a => a.Kind).HasConversion<string>();
-        });
-        modelBuilder.Entity<SpocReplica>(e =>
-        {
-            e.ToTable("spoc_replica");
-            e.HasKey(s => s.Id);
-            e.Property(s => s.CoversJson).HasColumnType("jsonb");
-        });
-        RecordingModel.Configure(modelBuilder);
+
+        // The tables a capability owns (the directory replica, the meeting record) are mapped beside
+        // their entities, as IEntityTypeConfiguration classes, so this context knows only the domain.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(MeetingsDbContext).Assembly);
     }
 }

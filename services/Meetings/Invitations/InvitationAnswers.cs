@@ -1,7 +1,6 @@
 using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.Contracts.Meetings;
-using Jtai.Strategy.Meetings.Apis;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -9,24 +8,27 @@ using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.Meetings.Invitations;
 
+/// <summary>An answer as a SPOC gave it, in the domain's codes; unchecked, so a missing member is a field error.</summary>
+public sealed record GivenAnswer(InvitationAnswer? Answer, DeclineReason? DeclineReason, string? DeclineReasonText, string? WrittenContribution);
+
 /// <summary>Records a SPOC's answer, however it arrived (signed in or by link), in one unit of work.</summary>
 public sealed class InvitationAnswers(MeetingsDbContext db, InvitationIssuer issuer, IOptions<MeetingsOptions> options, TimeProvider clock)
 {
     public int MaxContribution => options.Value.MaxWrittenContributionLength;
 
-    public ValidationErrors Validate(AnswerRequest request) => new ValidationErrors()
-        .When(request.Answer is null, "answer", "answer is required: AttendInPerson, AttendByDialIn, ContributeInWriting or Decline.")
-        .When(request.Answer == InvitationAnswer.Decline && request.DeclineReason is null, "declineReason", "declineReason is required when declining.")
-        .When(request.DeclineReason == DeclineReason.Other && string.IsNullOrWhiteSpace(request.DeclineReasonText), "declineReasonText", "declineReasonText is required when declineReason is Other.")
-        .MaxLength("declineReasonText", request.DeclineReasonText, 500)
-        .When(request.Answer == InvitationAnswer.ContributeInWriting && string.IsNullOrWhiteSpace(request.WrittenContribution), "writtenContribution", "writtenContribution is required when contributing in writing.")
-        .MaxLength("writtenContribution", request.WrittenContribution, MaxContribution);
+    public ValidationErrors Validate(GivenAnswer given) => new ValidationErrors()
+        .When(given.Answer is null, "answer", "answer is required: AttendInPerson, AttendByDialIn, ContributeInWriting or Decline.")
+        .When(given.Answer == InvitationAnswer.Decline && given.DeclineReason is null, "declineReason", "declineReason is required when declining.")
+        .When(given.DeclineReason == DeclineReason.Other && string.IsNullOrWhiteSpace(given.DeclineReasonText), "declineReasonText", "declineReasonText is required when declineReason is Other.")
+        .MaxLength("declineReasonText", given.DeclineReasonText, 500)
+        .When(given.Answer == InvitationAnswer.ContributeInWriting && string.IsNullOrWhiteSpace(given.WrittenContribution), "writtenContribution", "writtenContribution is required when contributing in writing.")
+        .MaxLength("writtenContribution", given.WrittenContribution, MaxContribution);
 
     /// <summary>
     /// Records the answer, stops the chase, spends every outstanding link of the invitation (one answer
     /// per link; a signed-in SPOC may still change it) and queues <see cref="InvitationAnswered"/>.
     /// </summary>
-    public async Task<AnswerResponse> AnswerAsync(StrategyMeeting meeting, Invitation invitation, AnswerRequest request, string actor, bool byLink, CancellationToken cancellationToken)
+    public async Task<AnswerResponse> AnswerAsync(StrategyMeeting meeting, Invitation invitation, GivenAnswer given, string actor, bool byLink, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         if (!meeting.IsScheduled)
@@ -40,7 +42,7 @@ public sealed class InvitationAnswers(MeetingsDbContext db, InvitationIssuer iss
         }
 
         var withinLimit = invitation.RecordAnswer(
-            request.Answer!.Value, request.DeclineReason, MeetingRules.Trim(request.DeclineReasonText), request.WrittenContribution, byLink ? AuditLog.ResponseLinkActor : actor, byLink, now);
+            given.Answer!.Value, given.DeclineReason, MeetingRules.Trim(given.DeclineReasonText), given.WrittenContribution, byLink ? AuditLog.ResponseLinkActor : actor, byLink, now);
         await issuer.CancelChaseAsync(invitation, now, cancellationToken);
         await db.ResponseLinks.Where(l => l.InvitationId == invitation.Id && l.ConsumedAt == null && l.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.ConsumedAt, now), cancellationToken);

@@ -18,7 +18,8 @@ internal static class CirculationNotices
         agencyCode is null
             ? Task.FromResult<CirculationRecipientDelivery?>(null)
             : db.CirculationRecipients.SingleOrDefaultAsync(
-                r => r.AgencyCode == agencyCode && db.Circulations.Any(c => c.Id == r.CirculationId && c.SourceMessageId == sourceMessageId),
+                // Set<T>() here: an extension property (RecordingData) cannot appear in an expression tree.
+                r => r.AgencyCode == agencyCode && db.Set<Circulation>().Any(c => c.Id == r.CirculationId && c.SourceMessageId == sourceMessageId),
                 cancellationToken);
 }
 

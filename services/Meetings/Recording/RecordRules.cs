@@ -1,7 +1,6 @@
 using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.SpocDirectory;
-using Jtai.Strategy.Meetings.Apis;
 using Jtai.Strategy.Meetings.Domain;
 
 namespace Jtai.Strategy.Meetings.Recording;
@@ -27,11 +26,11 @@ public static class RecordRules
         return NationalMinimum.Where(k => !present.Contains(k)).ToList();
     }
 
-    public static RecordDetails? Validate(ValidationErrors errors, RecordMeetingRequest request, StrategyMeeting meeting, DateTimeOffset now)
+    public static RecordDetails? Validate(ValidationErrors errors, ReportedMeeting reported, StrategyMeeting meeting, DateTimeOffset now)
     {
-        errors.When(request.ActualStart is null, "actualStart", "actualStart is required.")
-            .When(request.ActualEnd is null, "actualEnd", "actualEnd is required.");
-        if (request is { ActualStart: { } start, ActualEnd: { } end })
+        errors.When(reported.ActualStart is null, "actualStart", "actualStart is required.")
+            .When(reported.ActualEnd is null, "actualEnd", "actualEnd is required.");
+        if (reported is { ActualStart: { } start, ActualEnd: { } end })
         {
             errors.When(end <= start, "actualEnd", "actualEnd must be after actualStart.")
                 .When(end - start > LongestMeeting, "actualEnd", $"A strategy meeting of more than {LongestMeeting.TotalHours:0} hours is not plausible; check the times.")
@@ -39,12 +38,12 @@ public static class RecordRules
                 .When(start < meeting.DecisionAt, "actualStart", "The meeting cannot have started before the decision to convene it.");
         }
 
-        var attendance = ValidateAttendance(errors, request.Attendance, meeting);
+        var attendance = ValidateAttendance(errors, reported.Attendance, meeting);
 
-        errors.Required("chairName", request.ChairName)
-            .Required("chairAgencyCode", request.ChairAgencyCode);
-        if (attendance is not null && !string.IsNullOrWhiteSpace(request.ChairAgencyCode)
-            && !attendance.Any(a => a.Attended && string.Equals(a.AgencyCode, request.ChairAgencyCode.Trim(), StringComparison.OrdinalIgnoreCase)))
+        errors.Required("chairName", reported.ChairName)
+            .Required("chairAgencyCode", reported.ChairAgencyCode);
+        if (attendance is not null && !string.IsNullOrWhiteSpace(reported.ChairAgencyCode)
+            && !attendance.Any(a => a.Attended && string.Equals(a.AgencyCode, reported.ChairAgencyCode.Trim(), StringComparison.OrdinalIgnoreCase)))
         {
             errors.Add("chairAgencyCode", "The chair's agency must be one recorded as attending (in person or by dial-in).");
         }
@@ -53,29 +52,29 @@ public static class RecordRules
         if (missing.Count > 0)
         {
             errors.When(
-                request.BelowMinimumReason is null,
+                reported.BelowMinimumReason is null,
                 "belowMinimumReason",
                 $"Nobody attended for {string.Join(", ", missing)}: the national minimum is social care, health and police. Record why the meeting went ahead without them.")
                 .When(
-                    request.BelowMinimumReason == BelowMinimumReason.Other && string.IsNullOrWhiteSpace(request.BelowMinimumReasonText),
+                    reported.BelowMinimumReason == BelowMinimumReason.Other && string.IsNullOrWhiteSpace(reported.BelowMinimumReasonText),
                     "belowMinimumReasonText",
                     "belowMinimumReasonText is required when belowMinimumReason is Other.")
-                .MaxLength("belowMinimumReasonText", request.BelowMinimumReasonText, 500);
+                .MaxLength("belowMinimumReasonText", reported.BelowMinimumReasonText, 500);
         }
 
-        errors.When(request.SectionFortySevenEnquiry is null, "sectionFortySevenEnquiry", "sectionFortySevenEnquiry is required: record whether a section 47 enquiry starts.")
+        errors.When(reported.SectionFortySevenEnquiry is null, "sectionFortySevenEnquiry", "sectionFortySevenEnquiry is required: record whether a section 47 enquiry starts.")
             .When(
-                request.SectionFortySevenEnquiry == true && request.Investigation is null,
+                reported.SectionFortySevenEnquiry == true && reported.Investigation is null,
                 "investigation",
                 "investigation is required for a section 47 enquiry: SingleAgency or JointWithPolice.")
-            .Required("immediateSafetyActions", request.ImmediateSafetyActions, MaxTextLength)
-            .Required("familyTold", request.FamilyTold, MaxTextLength)
-            .When(request.ChildViews is null, "childViews", "childViews is required: Recorded, or NotYetObtained.")
+            .Required("immediateSafetyActions", reported.ImmediateSafetyActions, MaxTextLength)
+            .Required("familyTold", reported.FamilyTold, MaxTextLength)
+            .When(reported.ChildViews is null, "childViews", "childViews is required: Recorded, or NotYetObtained.")
             .When(
-                request.ChildViews == ChildViews.Recorded && string.IsNullOrWhiteSpace(request.ChildViewsText),
+                reported.ChildViews == ChildViews.Recorded && string.IsNullOrWhiteSpace(reported.ChildViewsText),
                 "childViewsText",
                 "childViewsText is required when the child's views are recorded.")
-            .MaxLength("childViewsText", request.ChildViewsText, MaxTextLength);
+            .MaxLength("childViewsText", reported.ChildViewsText, MaxTextLength);
 
         if (errors.Any || attendance is null)
         {
@@ -83,24 +82,24 @@ public static class RecordRules
         }
 
         return new RecordDetails(
-            request.ActualStart!.Value.ToUniversalTime(),
-            request.ActualEnd!.Value.ToUniversalTime(),
-            request.ChairName!.Trim(),
-            attendance.First(a => string.Equals(a.AgencyCode, request.ChairAgencyCode!.Trim(), StringComparison.OrdinalIgnoreCase)).AgencyCode,
+            reported.ActualStart!.Value.ToUniversalTime(),
+            reported.ActualEnd!.Value.ToUniversalTime(),
+            reported.ChairName!.Trim(),
+            attendance.First(a => string.Equals(a.AgencyCode, reported.ChairAgencyCode!.Trim(), StringComparison.OrdinalIgnoreCase)).AgencyCode,
             attendance,
             missing.Count > 0,
-            missing.Count > 0 ? request.BelowMinimumReason : null,
-            missing.Count > 0 ? Trimmed(request.BelowMinimumReasonText) : null,
-            request.SectionFortySevenEnquiry!.Value,
-            request.SectionFortySevenEnquiry == true ? request.Investigation : null,
-            request.ImmediateSafetyActions!.Trim(),
-            request.FamilyTold!.Trim(),
-            request.ChildViews!.Value,
-            Trimmed(request.ChildViewsText));
+            missing.Count > 0 ? reported.BelowMinimumReason : null,
+            missing.Count > 0 ? Trimmed(reported.BelowMinimumReasonText) : null,
+            reported.SectionFortySevenEnquiry!.Value,
+            reported.SectionFortySevenEnquiry == true ? reported.Investigation : null,
+            reported.ImmediateSafetyActions!.Trim(),
+            reported.FamilyTold!.Trim(),
+            reported.ChildViews!.Value,
+            Trimmed(reported.ChildViewsText));
     }
 
     /// <summary>One entry per invited agency, no more and no fewer.</summary>
-    private static List<MeetingAttendance>? ValidateAttendance(ValidationErrors errors, IReadOnlyList<AttendanceRequest>? requested, StrategyMeeting meeting)
+    private static List<MeetingAttendance>? ValidateAttendance(ValidationErrors errors, IReadOnlyList<ReportedAttendance>? requested, StrategyMeeting meeting)
     {
         var invited = meeting.Agencies.Where(a => a.Invited).ToDictionary(a => a.AgencyCode, StringComparer.OrdinalIgnoreCase);
         if (requested is null || requested.Count == 0)
@@ -154,7 +153,7 @@ public static class RecordRules
     }
 
     /// <summary>The complete list of agreed actions, numbered in the order given; owners must be invited agencies.</summary>
-    public static List<AgreedAction>? ValidateActions(ValidationErrors errors, IReadOnlyList<AgreedActionRequest>? requested, StrategyMeeting meeting, DateOnly notBefore)
+    public static List<AgreedAction>? ValidateActions(ValidationErrors errors, IReadOnlyList<ProposedAction>? requested, StrategyMeeting meeting, DateOnly notBefore)
     {
         if (requested is null)
         {

@@ -1,61 +1,96 @@
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Jtai.Strategy.Meetings.Recording;
 
-/// <summary>The EF mapping of the recording tables (migration 0100_recording); called from <c>MeetingsDbContext</c>.</summary>
-internal static class RecordingModel
+// The EF mapping of the recording tables (migration 0100_recording), applied by MeetingsDbContext from
+// this assembly: the context stays free of the record's types, so Infrastructure depends on Domain only.
+
+internal sealed class MeetingRecordMapping : IEntityTypeConfiguration<MeetingRecord>
 {
-    public static void Configure(ModelBuilder modelBuilder)
+    public void Configure(EntityTypeBuilder<MeetingRecord> e)
     {
-        modelBuilder.Entity<MeetingRecord>(e =>
-        {
-            e.ToTable("meeting_record");
-            e.HasKey(r => r.MeetingId);
-            e.Ignore(r => r.IsCirculated);
-            e.Property(r => r.BelowMinimumReasonCode).HasConversion<string>();
-            e.Property(r => r.Investigation).HasConversion<string>();
-            e.Property(r => r.ChildViews).HasConversion<string>();
-            e.Property(r => r.Revision).IsConcurrencyToken();
-            e.HasOne<Domain.StrategyMeeting>().WithOne().HasForeignKey<MeetingRecord>(r => r.MeetingId);
-            e.HasMany(r => r.Attendance).WithOne().HasForeignKey(a => a.MeetingId);
-            e.HasMany(r => r.Actions).WithOne().HasForeignKey(a => a.MeetingId);
-            e.HasMany(r => r.Circulations).WithOne().HasForeignKey(c => c.MeetingId);
-        });
-        modelBuilder.Entity<MeetingAttendance>(e =>
-        {
-            e.ToTable("meeting_attendance");
-            e.HasKey(a => new { a.MeetingId, a.AgencyCode });
-            e.Ignore(a => a.Attended);
-            e.Property(a => a.AgencyKind).HasConversion<string>();
-            e.Property(a => a.Mode).HasConversion<string>();
-        });
-        modelBuilder.Entity<AgreedAction>(e =>
-        {
-            e.ToTable("agreed_action");
-            e.HasKey(a => a.Id);
-            // Known to EF so that a replaced list deletes the old rows before inserting the new numbers.
-            e.HasIndex(a => new { a.MeetingId, a.Number }).IsUnique();
-            e.Property(a => a.Status).HasConversion<string>();
-        });
-        modelBuilder.Entity<Circulation>(e =>
-        {
-            e.ToTable("circulation");
-            e.HasKey(c => c.Id);
-            e.HasIndex(c => new { c.MeetingId, c.Version }).IsUnique();
-            e.HasMany(c => c.Actions).WithOne().HasForeignKey(a => a.CirculationId);
-            e.HasMany(c => c.Recipients).WithOne().HasForeignKey(r => r.CirculationId);
-        });
-        modelBuilder.Entity<CirculatedAction>(e =>
-        {
-            e.ToTable("circulated_action");
-            e.HasKey(a => new { a.CirculationId, a.Number });
-            e.Property(a => a.Status).HasConversion<string>();
-        });
-        modelBuilder.Entity<CirculationRecipientDelivery>(e =>
-        {
-            e.ToTable("circulation_recipient");
-            e.HasKey(r => new { r.CirculationId, r.AgencyCode });
-            e.Property(r => r.DeliveryState).HasConversion<string>();
-        });
+        e.ToTable("meeting_record");
+        e.HasKey(r => r.MeetingId);
+        e.Ignore(r => r.IsCirculated);
+        e.Property(r => r.BelowMinimumReasonCode).HasConversion<string>();
+        e.Property(r => r.Investigation).HasConversion<string>();
+        e.Property(r => r.ChildViews).HasConversion<string>();
+        e.Property(r => r.Revision).IsConcurrencyToken();
+        e.HasOne<StrategyMeeting>().WithOne().HasForeignKey<MeetingRecord>(r => r.MeetingId);
+        e.HasMany(r => r.Attendance).WithOne().HasForeignKey(a => a.MeetingId);
+        e.HasMany(r => r.Actions).WithOne().HasForeignKey(a => a.MeetingId);
+        e.HasMany(r => r.Circulations).WithOne().HasForeignKey(c => c.MeetingId);
+    }
+}
+
+internal sealed class MeetingAttendanceMapping : IEntityTypeConfiguration<MeetingAttendance>
+{
+    public void Configure(EntityTypeBuilder<MeetingAttendance> e)
+    {
+        e.ToTable("meeting_attendance");
+        e.HasKey(a => new { a.MeetingId, a.AgencyCode });
+        e.Ignore(a => a.Attended);
+        e.Property(a => a.AgencyKind).HasConversion<string>();
+        e.Property(a => a.Mode).HasConversion<string>();
+    }
+}
+
+internal sealed class AgreedActionMapping : IEntityTypeConfiguration<AgreedAction>
+{
+    public void Configure(EntityTypeBuilder<AgreedAction> e)
+    {
+        e.ToTable("agreed_action");
+        e.HasKey(a => a.Id);
+        // Known to EF so that a replaced list deletes the old rows before inserting the new numbers.
+        e.HasIndex(a => new { a.MeetingId, a.Number }).IsUnique();
+        e.Property(a => a.Status).HasConversion<string>();
+    }
+}
+
+internal sealed class CirculationMapping : IEntityTypeConfiguration<Circulation>
+{
+    public void Configure(EntityTypeBuilder<Circulation> e)
+    {
+        e.ToTable("circulation");
+        e.HasKey(c => c.Id);
+        e.HasIndex(c => new { c.MeetingId, c.Version }).IsUnique();
+        e.HasMany(c => c.Actions).WithOne().HasForeignKey(a => a.CirculationId);
+        e.HasMany(c => c.Recipients).WithOne().HasForeignKey(r => r.CirculationId);
+    }
+}
+
+internal sealed class CirculatedActionMapping : IEntityTypeConfiguration<CirculatedAction>
+{
+    public void Configure(EntityTypeBuilder<CirculatedAction> e)
+    {
+        e.ToTable("circulated_action");
+        e.HasKey(a => new { a.CirculationId, a.Number });
+        e.Property(a => a.Status).HasConversion<string>();
+    }
+}
+
+internal sealed class CirculationRecipientMapping : IEntityTypeConfiguration<CirculationRecipientDelivery>
+{
+    public void Configure(EntityTypeBuilder<CirculationRecipientDelivery> e)
+    {
+        e.ToTable("circulation_recipient");
+        e.HasKey(r => new { r.CirculationId, r.AgencyCode });
+        e.Property(r => r.DeliveryState).HasConversion<string>();
+    }
+}
+
+/// <summary>The recording tables as sets of the service's context.</summary>
+public static class RecordingData
+{
+    extension(MeetingsDbContext db)
+    {
+        public DbSet<MeetingRecord> MeetingRecords => db.Set<MeetingRecord>();
+
+        public DbSet<Circulation> Circulations => db.Set<Circulation>();
+
+        public DbSet<CirculationRecipientDelivery> CirculationRecipients => db.Set<CirculationRecipientDelivery>();
     }
 }

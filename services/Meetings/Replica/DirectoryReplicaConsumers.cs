@@ -80,19 +80,8 @@ public sealed class DirectorySnapshotRequestOnStartup(IServiceScopeFactory scope
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-public static class DirectoryReplicaRegistration
+/// <summary>The one queue every directory event reaches this service through, so they apply in the order published.</summary>
+public static class DirectoryReplicaQueue
 {
-    public const string QueueName = "meetings-directory-replica";
-
-    public static void AddDirectoryReplica(this IBusRegistrationConfigurator x)
-    {
-        x.AddConsumer<AgencyRegisteredConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<AgencyUpdatedConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<AgencyDeactivatedConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<SpocAssignedConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<SpocDetailsChangedConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<SpocCoverChangedConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<SpocRetiredConsumer>().Endpoint(e => e.Name = QueueName);
-        x.AddConsumer<DirectorySnapshotPublishedConsumer>().Endpoint(e => e.Name = QueueName);
-    }
+    public const string Name = "meetings-directory-replica";
 }

@@ -1,5 +1,5 @@
 using Jtai.Strategy.Contracts.Meetings;
-using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Testing;
 
 namespace Jtai.Strategy.Meetings.Tests.Recording;

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.SpocDirectory;
-using Jtai.Strategy.Meetings.Apis;
+using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Meetings.Tests.Fixtures;

@@ -4,7 +4,6 @@ using System.Text.Json;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.Notifications;
-using Jtai.Strategy.Meetings.Apis;
 using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Testing;
 using static Jtai.Strategy.Meetings.Tests.Fixtures.MeetingsFixture;

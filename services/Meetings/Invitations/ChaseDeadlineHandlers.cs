@@ -4,7 +4,7 @@ using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
 
-namespace Jtai.Strategy.Meetings.Deadlines;
+namespace Jtai.Strategy.Meetings.Invitations;
 
 // The chase of an unanswered invitation, driven by deadline rows that the poller claims with
 // FOR UPDATE SKIP LOCKED and marks fired in the transaction that applies these effects: a restart

@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
-namespace Jtai.Strategy.Meetings.Infrastructure;
+namespace Jtai.Strategy.Meetings.Convening;
 
 public sealed record BridgeClash(string Bridge, string DialInNumber, string MeetingReference, DateTimeOffset Start, DateTimeOffset End);
 

@@ -7,7 +7,7 @@ using Jtai.Strategy.Meetings.Recording;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Recording;
 
 /// <summary>
 /// The record of a held meeting and its agreed actions: written and circulated by a team manager of
@@ -60,7 +60,7 @@ public static class RecordingApi
 
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
-        var details = RecordRules.Validate(errors, request, meeting, now);
+        var details = RecordRules.Validate(errors, request.ToReport(), meeting, now);
         if (details is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -129,7 +129,7 @@ public static class RecordingApi
         }
 
         var errors = new ValidationErrors();
-        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting, record.StrategyDiscussionDate);
+        var actions = RecordRules.ValidateActions(errors, AgreedActionRequest.ToProposals(request.Actions), meeting, record.StrategyDiscussionDate);
         if (actions is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -195,7 +195,7 @@ public static class RecordingApi
         }
 
         var errors = new ValidationErrors().Required("reason", request.Reason, 500);
-        var actions = RecordRules.ValidateActions(errors, request.Actions, meeting, record.StrategyDiscussionDate);
+        var actions = RecordRules.ValidateActions(errors, AgreedActionRequest.ToProposals(request.Actions), meeting, record.StrategyDiscussionDate);
         if (errors.Any || actions is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -270,7 +270,7 @@ public static class RecordingApi
             return new Loaded(null, null, Problems.NotFound($"No meeting {id}."));
         }
 
-        if (!MeetingsApi.ActsFor(user, meeting.TeamCode))
+        if (!TeamAccess.ActsFor(user, meeting.TeamCode))
         {
             return new Loaded(meeting, null, Forbidden: true);
         }

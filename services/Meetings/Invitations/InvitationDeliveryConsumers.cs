@@ -5,7 +5,7 @@ using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
 using MassTransit;
 
-namespace Jtai.Strategy.Meetings.Delivery;
+namespace Jtai.Strategy.Meetings.Invitations;
 
 /// <summary>The notifications service delivered something for an invitation: the board shows it as delivered.</summary>
 public sealed class InvitationDeliveredConsumer(MeetingsDbContext db, ILogger<InvitationDeliveredConsumer> logger)

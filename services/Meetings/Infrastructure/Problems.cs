@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Infrastructure;
 
-/// <summary>RFC 9457 problems with a title a person can act on.</summary>
+/// <summary>RFC 9457 problems with a title a person can act on; shared by every capability's endpoints.</summary>
 internal static class Problems
 {
     public static ProblemHttpResult NotFound(string what) => TypedResults.Problem(statusCode: 404, title: "Not found", detail: what);

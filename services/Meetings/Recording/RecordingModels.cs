@@ -3,11 +3,14 @@ using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Recording;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Recording;
 
 // Requests take nullable members so that a missing field is a field-level validation error, not a 500.
 
-public sealed record AttendanceRequest(string? AgencyCode, AttendanceMode? Mode, bool? WithApologies);
+public sealed record AttendanceRequest(string? AgencyCode, AttendanceMode? Mode, bool? WithApologies)
+{
+    public ReportedAttendance ToReport() => new(AgencyCode, Mode, WithApologies);
+}
 
 /// <summary>What happened at the meeting. Sent once the meeting has ended; may be corrected until circulated.</summary>
 public sealed record RecordMeetingRequest(
@@ -23,9 +26,20 @@ public sealed record RecordMeetingRequest(
     string? ImmediateSafetyActions,
     string? FamilyTold,
     ChildViews? ChildViews,
-    string? ChildViewsText);
+    string? ChildViewsText)
+{
+    public ReportedMeeting ToReport() => new(
+        ActualStart, ActualEnd, ChairName, ChairAgencyCode, Attendance?.Select(a => a.ToReport()).ToList(), BelowMinimumReason, BelowMinimumReasonText,
+        SectionFortySevenEnquiry, Investigation, ImmediateSafetyActions, FamilyTold, ChildViews, ChildViewsText);
+}
 
-public sealed record AgreedActionRequest(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, AgreedActionStatus? Status);
+public sealed record AgreedActionRequest(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, AgreedActionStatus? Status)
+{
+    public ProposedAction ToProposal() => new(Description, OwnerAgencyCode, DueDate, Status);
+
+    /// <summary>The list as the rules read it; null stays null (a field error, not an empty list).</summary>
+    public static IReadOnlyList<ProposedAction>? ToProposals(IReadOnlyList<AgreedActionRequest>? actions) => actions?.Select(a => a.ToProposal()).ToList();
+}
 
 public sealed record AgreedActionsRequest(IReadOnlyList<AgreedActionRequest>? Actions);
 

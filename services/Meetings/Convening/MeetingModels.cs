@@ -2,7 +2,7 @@ using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings.Domain;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Convening;
 
 // Requests take nullable members so that a missing field is a field-level validation error, not a 500.
 
@@ -21,11 +21,17 @@ public sealed record CaseFactsRequest(
     bool? AdultKnownToProbation,
     bool? KnownToYos,
     string? ReferrerAgencyCode,
-    ConcernCategory? ConcernCategory);
+    ConcernCategory? ConcernCategory)
+{
+    public ProposedCaseFacts ToProposal() => new(AgeBand, UnbornChild, AdultKnownToProbation, KnownToYos, ReferrerAgencyCode, ConcernCategory);
+}
 
 public sealed record SuggestionResponse(string AgencyCode, string AgencyName, AgencyKind Kind, InviteeRole Role, bool Minimum, string Reason);
 
-public sealed record RemoveAgencyRequest(string? AgencyCode, RemovalReason? Reason, string? ReasonText);
+public sealed record RemoveAgencyRequest(string? AgencyCode, RemovalReason? Reason, string? ReasonText)
+{
+    public ProposedRemoval ToProposal() => new(AgencyCode, Reason, ReasonText);
+}
 
 public sealed record ConveneRequest(
     string? TeamCode,
@@ -41,7 +47,13 @@ public sealed record ConveneRequest(
     string? DelayReasonText,
     CaseFactsRequest? CaseFacts,
     IReadOnlyList<string>? AddAgencies,
-    IReadOnlyList<RemoveAgencyRequest>? RemoveAgencies);
+    IReadOnlyList<RemoveAgencyRequest>? RemoveAgencies)
+{
+    public ConveneProposal ToProposal() => new(
+        CaseReference, ConcernCategory, IncidentAt, DecisionAt, ThresholdReason, ThresholdReasonText,
+        new ProposedTimes(ScheduledStart, LengthMinutes, DelayReason, DelayReasonText),
+        CaseFacts?.ToProposal(), AddAgencies, RemoveAgencies?.Select(r => r.ToProposal()).ToList());
+}
 
 public sealed record RescheduleRequest(
     DateTimeOffset? ScheduledStart,
@@ -49,9 +61,15 @@ public sealed record RescheduleRequest(
     RescheduleReason? Reason,
     string? ReasonText,
     DelayReason? DelayReason,
-    string? DelayReasonText);
+    string? DelayReasonText)
+{
+    public RescheduleProposal ToProposal() => new(new ProposedTimes(ScheduledStart, LengthMinutes, DelayReason, DelayReasonText), Reason, ReasonText);
+}
 
-public sealed record CancelRequest(CancelReason? Reason, string? ReasonText);
+public sealed record CancelRequest(CancelReason? Reason, string? ReasonText)
+{
+    public CancelProposal ToProposal() => new(Reason, ReasonText);
+}
 
 public sealed record DecisionNotToConveneRequest(
     string? TeamCode,
@@ -59,11 +77,12 @@ public sealed record DecisionNotToConveneRequest(
     ConcernCategory? ConcernCategory,
     NotConveneReason? Reason,
     string? ReasonText,
-    DateTimeOffset? DecidedAt);
+    DateTimeOffset? DecidedAt)
+{
+    public DecisionNotToConveneProposal ToProposal() => new(CaseReference, ConcernCategory, Reason, ReasonText, DecidedAt);
+}
 
 public sealed record DecisionNotToConveneResponse(Guid Id, string TeamCode, string CaseReference, ConcernCategory ConcernCategory, NotConveneReason Reason, string? ReasonText, DateTimeOffset DecidedAt);
-
-public sealed record AnswerRequest(InvitationAnswer? Answer, DeclineReason? DeclineReason, string? DeclineReasonText, string? WrittenContribution);
 
 public sealed record AgencyConsidered(string AgencyCode, string AgencyName, AgencyKind Kind, AgencySource Source, string Reason, bool Invited, RemovalReason? RemovalReason, string? RemovalReasonText, string? NotIssuedReason);
 
@@ -156,51 +175,3 @@ public sealed record BoardResponse(Guid MeetingId, string Reference, MeetingStat
                 all.Where(i => i != current).Select(i => new PreviousRecipient(i.Id, i.RecipientName, i.RecipientRole, i.SupersededReason, i.DeliveryState)).ToList());
         }).ToList());
 }
-
-/// <summary>An invitation as its agency's SPOC sees it after signing in (the case reference, no free text).</summary>
-public sealed record SpocInvitationResponse(
-    Guid InvitationId,
-    Guid MeetingId,
-    string MeetingReference,
-    string CaseReference,
-    ConcernCategory ConcernCategory,
-    string TeamCode,
-    string AgencyCode,
-    string RecipientName,
-    RecipientRole RecipientRole,
-    InvitationStatus Status,
-    MeetingStatus MeetingStatus,
-    DateTimeOffset ScheduledStart,
-    DateTimeOffset ScheduledEnd,
-    string DialInNumber,
-    string ConferenceCode,
-    string Pin,
-    DateTimeOffset RespondBy,
-    InvitationAnswer? Answer,
-    DeclineReason? DeclineReason,
-    bool HasWrittenContribution,
-    DateTimeOffset? AnsweredAt)
-{
-    public static SpocInvitationResponse From(StrategyMeeting m, Invitation i) => new(
-        i.Id, m.Id, m.Reference, m.CaseReference, m.ConcernCategory, m.TeamCode, i.AgencyCode, i.RecipientName, i.RecipientRole, i.Status, m.Status,
-        m.ScheduledStart, m.ScheduledEnd, m.Bridge!.DialInNumber, m.Bridge.ConferenceCode, m.Pin, i.RespondBy, i.Answer, i.DeclineReasonCode,
-        i.WrittenContribution is not null, i.AnsweredAt);
-}
-
-/// <summary>What a response link shows: what is asked and how to answer. Nothing about the child.</summary>
-public sealed record ResponsePage(
-    string MeetingReference,
-    string TeamName,
-    string AgencyName,
-    string RecipientName,
-    DateTimeOffset ScheduledStart,
-    DateTimeOffset ScheduledEnd,
-    string DialInNumber,
-    string ConferenceCode,
-    string Pin,
-    DateTimeOffset RespondBy,
-    IReadOnlyList<InvitationAnswer> Answers,
-    IReadOnlyList<DeclineReason> DeclineReasons,
-    int MaxWrittenContributionLength);
-
-public sealed record AnswerResponse(Guid InvitationId, string MeetingReference, InvitationAnswer Answer, bool HasWrittenContribution, DateTimeOffset AnsweredAt, bool AnsweredWithinLimit);

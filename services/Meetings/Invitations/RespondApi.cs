@@ -4,7 +4,7 @@ using Jtai.Strategy.Meetings.Invitations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Invitations;
 
 /// <summary>
 /// Answering through the signed, expiring, single-use link of an invitation: no account needed.
@@ -65,13 +65,13 @@ public static class RespondApi
             return gone;
         }
 
-        var errors = answers.Validate(request);
+        var errors = answers.Validate(request.ToAnswer());
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var answered = await answers.AnswerAsync(meeting, invitation, request, AuditLog.ResponseLinkActor, byLink: true, cancellationToken);
+        var answered = await answers.AnswerAsync(meeting, invitation, request.ToAnswer(), AuditLog.ResponseLinkActor, byLink: true, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(answered);
     }

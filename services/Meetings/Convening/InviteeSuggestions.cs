@@ -1,6 +1,7 @@
 using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings.Domain;
 
-namespace Jtai.Strategy.Meetings.Domain;
+namespace Jtai.Strategy.Meetings.Convening;
 
 /// <summary>A part a partner plays at a strategy meeting; configuration maps each to agency codes.</summary>
 public enum InviteeRole
@@ -17,19 +18,6 @@ public enum InviteeRole
     DomesticAbuse,
     Referrer,
 }
-
-/// <summary>What the case says, in coded form: the inputs of the suggestion rules.</summary>
-public sealed record CaseFacts(
-    ChildAgeBand AgeBand,
-    bool UnbornChild,
-    bool AdultKnownToProbation,
-    bool KnownToYos,
-    bool GpPilot,
-    string? ReferrerAgencyCode,
-    ConcernCategory Concern);
-
-/// <summary>An agency as the replica knows it.</summary>
-public sealed record AgencyEntry(string Code, string Name, AgencyKind Kind, bool Active);
 
 public sealed record SuggestedInvitee(string AgencyCode, string AgencyName, AgencyKind Kind, InviteeRole Role, bool Minimum, string Reason);
 

@@ -6,7 +6,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Convening;
 
 /// <summary>Families First teams and their dial-in bridges: administrators manage them, managers read them.</summary>
 public static class TeamsApi

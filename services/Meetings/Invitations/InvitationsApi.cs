@@ -6,7 +6,7 @@ using Jtai.Strategy.Meetings.Invitations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
-namespace Jtai.Strategy.Meetings.Apis;
+namespace Jtai.Strategy.Meetings.Invitations;
 
 /// <summary>Invitations as a signed-in SPOC sees them: its own agency's only.</summary>
 public static class InvitationsApi
@@ -73,13 +73,13 @@ public static class InvitationsApi
             return TypedResults.Forbid();
         }
 
-        var errors = answers.Validate(request);
+        var errors = answers.Validate(request.ToAnswer());
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var answered = await answers.AnswerAsync(meeting, invitation, request, user.SubjectId(), byLink: false, cancellationToken);
+        var answered = await answers.AnswerAsync(meeting, invitation, request.ToAnswer(), user.SubjectId(), byLink: false, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.Ok(answered);
     }

@@ -1,0 +1,172 @@
+using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Jtai.Strategy.Meetings.Convening;
+
+/// <summary>
+/// Strategy meetings, for the team managers of the team that convenes them. The endpoints bind,
+/// authorise, call <see cref="MeetingConvener"/> and map its outcome to HTTP; reads query directly.
+/// </summary>
+public static class MeetingsApi
+{
+    public static IEndpointRouteBuilder MapMeetingsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/meetings").WithTags("Meetings").RequireAuthorization(JtaiPolicies.TeamManager);
+        api.MapPost("/suggestions", SuggestInvitees);
+        api.MapPost("/", Convene);
+        api.MapGet("/", ListMeetings);
+        api.MapGet("/{id:guid}", GetMeeting);
+        api.MapGet("/{id:guid}/board", GetBoard);
+        api.MapPost("/{id:guid}/reschedule", Reschedule);
+        api.MapPost("/{id:guid}/cancel", Cancel);
+
+        var decisions = app.MapGroup("/api/decisions-not-to-convene").WithTags("Meetings").RequireAuthorization(JtaiPolicies.TeamManager);
+        decisions.MapPost("/", RecordDecisionNotToConvene);
+        decisions.MapGet("/", ListDecisionsNotToConvene);
+        return app;
+    }
+
+    /// <summary>What the rules suggest for these case facts; the manager decides when convening.</summary>
+    public static async Task<Results<Ok<List<SuggestionResponse>>, ValidationProblem, ProblemHttpResult>> SuggestInvitees(
+        CaseFactsRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken)
+    {
+        var outcome = await convener.SuggestAsync(request.ToProposal(), user.TeamCode(), cancellationToken);
+        return outcome switch
+        {
+            { Problem: { } problem } => ToProblem(problem),
+            { Errors: { } errors } => TypedResults.ValidationProblem(errors.ToDictionary()),
+            _ => TypedResults.Ok(outcome.Value!.Select(s => new SuggestionResponse(s.AgencyCode, s.AgencyName, s.Kind, s.Role, s.Minimum, s.Reason)).ToList()),
+        };
+    }
+
+    public static async Task<Results<Created<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Convene(
+        ConveneRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken)
+    {
+        if (!TeamAccess.ActsFor(user, request.TeamCode ?? user.TeamCode()))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var outcome = await convener.ConveneAsync(request.ToProposal(), ManagerOf(user), cancellationToken);
+        return outcome switch
+        {
+            { Problem: { } problem } => ToProblem(problem),
+            { Errors: { } errors } => TypedResults.ValidationProblem(errors.ToDictionary()),
+            { Forbidden: true } => TypedResults.Forbid(),
+            _ => TypedResults.Created($"/api/meetings/{outcome.Value!.Id}", MeetingResponse.From(outcome.Value)),
+        };
+    }
+
+    /// <summary>The team's meetings in a period (default: from yesterday for 30 days). No case details.</summary>
+    public static async Task<Ok<List<MeetingListItem>>> ListMeetings(
+        DateTimeOffset? from, DateTimeOffset? to, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var start = (from ?? now.AddDays(-1)).ToUniversalTime();
+        var end = (to ?? start.AddDays(30)).ToUniversalTime();
+        var team = user.TeamCode();
+        var meetings = await db.Meetings.AsNoTracking()
+            .Where(m => m.TeamCode == team && m.ScheduledStart >= start && m.ScheduledStart < end)
+            .OrderBy(m => m.ScheduledStart)
+            .Select(m => new MeetingListItem(
+                m.Id, m.Reference, m.Status, m.ScheduledStart, m.ScheduledEnd, m.ConvenedBeyondLimit,
+                m.Agencies.Count(a => a.Invited),
+                m.Invitations.Count(i => i.Status == InvitationStatus.Answered)))
+            .ToListAsync(cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "meetings.listed", null, now, $"team {team}: {meetings.Count} meetings", cancellationToken);
+        return TypedResults.Ok(meetings);
+    }
+
+    public static async Task<Results<Ok<MeetingResponse>, ProblemHttpResult, ForbidHttpResult>> GetMeeting(
+        Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var meeting = await db.LoadMeetingAsync(id, cancellationToken);
+        if (meeting is null)
+        {
+            return Problems.NotFound($"No meeting {id}.");
+        }
+
+        if (!TeamAccess.ActsFor(user, meeting.TeamCode))
+        {
+            return TypedResults.Forbid();
+        }
+
+        await db.AuditReadAsync(user.SubjectId(), "meeting.read", meeting.Id, clock.GetUtcNow(), meeting.Reference, cancellationToken);
+        return TypedResults.Ok(MeetingResponse.From(meeting));
+    }
+
+    /// <summary>The live response board: per agency the recipient, delivery, answer and written contribution.</summary>
+    public static async Task<Results<Ok<BoardResponse>, ProblemHttpResult, ForbidHttpResult>> GetBoard(
+        Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var meeting = await db.LoadMeetingAsync(id, cancellationToken);
+        if (meeting is null)
+        {
+            return Problems.NotFound($"No meeting {id}.");
+        }
+
+        if (!TeamAccess.ActsFor(user, meeting.TeamCode))
+        {
+            return TypedResults.Forbid();
+        }
+
+        await db.AuditReadAsync(user.SubjectId(), "meeting.board.read", meeting.Id, clock.GetUtcNow(), meeting.Reference, cancellationToken);
+        return TypedResults.Ok(BoardResponse.From(meeting));
+    }
+
+    public static async Task<Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Reschedule(
+        Guid id, RescheduleRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken) =>
+        ToMeetingResult(await convener.RescheduleAsync(id, request.ToProposal(), ManagerOf(user), cancellationToken));
+
+    public static async Task<Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Cancel(
+        Guid id, CancelRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken) =>
+        ToMeetingResult(await convener.CancelAsync(id, request.ToProposal(), ManagerOf(user), cancellationToken));
+
+    /// <summary>A decision not to convene, coded, so thresholds can be compared across teams.</summary>
+    public static async Task<Results<Created<DecisionNotToConveneResponse>, ValidationProblem, ForbidHttpResult, ProblemHttpResult>> RecordDecisionNotToConvene(
+        DecisionNotToConveneRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken)
+    {
+        if (!TeamAccess.ActsFor(user, request.TeamCode ?? user.TeamCode()))
+        {
+            return TypedResults.Forbid();
+        }
+
+        var outcome = await convener.RecordDecisionNotToConveneAsync(request.ToProposal(), ManagerOf(user), cancellationToken);
+        return outcome switch
+        {
+            { Problem: { } problem } => ToProblem(problem),
+            { Errors: { } errors } => TypedResults.ValidationProblem(errors.ToDictionary()),
+            { Forbidden: true } => TypedResults.Forbid(),
+            _ => TypedResults.Created($"/api/decisions-not-to-convene/{outcome.Value!.Id}", ToResponse(outcome.Value)),
+        };
+    }
+
+    public static async Task<Ok<List<DecisionNotToConveneResponse>>> ListDecisionsNotToConvene(ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var team = user.TeamCode();
+        var decisions = await db.DecisionsNotToConvene.AsNoTracking().Where(d => d.TeamCode == team).OrderByDescending(d => d.DecidedAt).Take(500).ToListAsync(cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "decisions-not-to-convene.listed", null, clock.GetUtcNow(), $"team {team}", cancellationToken);
+        return TypedResults.Ok(decisions.Select(ToResponse).ToList());
+    }
+
+    private static Manager ManagerOf(ClaimsPrincipal user) => new(user.SubjectId(), user.TeamCode());
+
+    private static Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult> ToMeetingResult(ConveningOutcome<StrategyMeeting> outcome) => outcome switch
+    {
+        { Problem: { } problem } => ToProblem(problem),
+        { Errors: { } errors } => TypedResults.ValidationProblem(errors.ToDictionary()),
+        { Forbidden: true } => TypedResults.Forbid(),
+        _ => TypedResults.Ok(MeetingResponse.From(outcome.Value!)),
+    };
+
+    private static ProblemHttpResult ToProblem(ConveningProblem problem) => problem.Status == StatusCodes.Status404NotFound
+        ? Problems.NotFound(problem.Detail)
+        : Problems.Conflict(problem.Title, problem.Detail, problem.Extensions);
+
+    private static DecisionNotToConveneResponse ToResponse(DecisionNotToConvene d) =>
+        new(d.Id, d.TeamCode, d.CaseReference, d.ConcernCategory, d.ReasonCode, d.ReasonText, d.DecidedAt);
+}

@@ -1,0 +1,128 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
+using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.Meetings.Convening;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Infrastructure;
+using Jtai.Strategy.Meetings.Invitations;
+using Jtai.Strategy.Meetings.Recording;
+using Jtai.Strategy.Meetings.Replica;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Jtai.Strategy.Meetings;
+
+/// <summary>
+/// The composition root: everything the service runs, listed here by capability, so that each
+/// consumer, deadline handler and endpoint group is registered in one visible place.
+/// </summary>
+public static class MeetingsSetup
+{
+    public const string EndpointPrefix = "meetings";
+
+    /// <summary>The service's database, messaging (directory replica, delivery results), deadlines and services.</summary>
+    public static WebApplicationBuilder AddMeetings(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<MeetingsOptions>().BindConfiguration(MeetingsOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MeetingsOptions>, MeetingsOptionsValidator>();
+        services.AddExceptionHandler<MeetingsExceptionHandler>();
+        builder.AddServiceDatabase<MeetingsDbContext>(Migration.FromEmbeddedResources(typeof(MeetingsDbContext).Assembly));
+
+        // Convening: teams, bridges, suggestions, convene / reschedule / cancel, decisions not to convene.
+        services.AddScoped<MeetingConvener>();
+
+        // Invitations: issuing, answering (signed in or by link), chasing, delivery results.
+        services.AddSingleton<ResponseLinkSigner>();
+        services.AddScoped<InvitationIssuer>();
+        services.AddScoped<InvitationAnswers>();
+
+        // Recording: the record, its agreed actions, circulation and its 24-hour clock.
+        services.AddOptions<RecordingOptions>().BindConfiguration(RecordingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RecordingOptions>, RecordingOptionsValidator>();
+        services.AddSingleton(sp =>
+        {
+            var file = sp.GetRequiredService<IOptions<RecordingOptions>>().Value.BankHolidaysFile;
+            return string.IsNullOrWhiteSpace(file) ? WorkingDayCalendar.EnglandAndWales() : WorkingDayCalendar.FromFile(file);
+        });
+        services.AddSingleton(sp => new InitialConferenceClock(
+            sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<IOptions<RecordingOptions>>().Value.TimeZone()));
+        services.AddScoped<MeetingRecorder>();
+
+        // Every consumer. Queue names come from the consumer types' names, so moving one between
+        // folders changes no queue; the directory's events share one queue to keep their order.
+        builder.AddMessaging(EndpointPrefix, x =>
+        {
+            // Replica: the SPOC directory's events and snapshots.
+            x.AddConsumer<AgencyRegisteredConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<AgencyUpdatedConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<AgencyDeactivatedConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<SpocAssignedConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<SpocDetailsChangedConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<SpocCoverChangedConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<SpocRetiredConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+            x.AddConsumer<DirectorySnapshotPublishedConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);
+
+            // Invitations: delivery results of invitations, reminders and notices about them.
+            x.AddConsumer<InvitationDeliveredConsumer>();
+            x.AddConsumer<InvitationDeliveryFailedConsumer>();
+
+            // Recording: delivery results of circulation notices (same events, kind "actions-circulated").
+            x.AddConsumer<CirculationDeliveredConsumer>();
+            x.AddConsumer<CirculationDeliveryFailedConsumer>();
+        });
+
+        // Every deadline handler, on the service's one deadline poller.
+        builder.AddDeadlines<MeetingsDbContext>(d => d
+            // Invitations: the chase of an unanswered invitation.
+            .Handle<InvitationReminderHandler>()
+            .Handle<InvitationEscalationHandler>()
+            // Recording: the 24-hour circulation rule.
+            .Handle<CirculationWarningHandler>()
+            .Handle<CirculationOverdueHandler>());
+
+        services.AddHostedService<DirectorySnapshotRequestOnStartup>();
+        return builder;
+    }
+
+    /// <summary>Every endpoint group, by capability.</summary>
+    public static WebApplication MapMeetings(this WebApplication app)
+    {
+        app.MapTeamsApi();
+        app.MapMeetingsApi();
+        app.MapInvitationsApi();
+        app.MapRespondApi();
+        app.MapRecordingApi();
+        return app;
+    }
+}
+
+/// <summary>Meeting rule breaks and a lost race for a bridge as 409 problems, never a 500.</summary>
+internal sealed class MeetingsExceptionHandler(IProblemDetailsService problemDetails) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var (title, detail) = exception switch
+        {
+            MeetingRuleException rule => (rule.Title, rule.Message),
+            // Concurrency and uniqueness races are the building blocks' 409 (registered first).
+            DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.ExclusionViolation } } =>
+                ("No free dial-in bridge", "The bridge was booked by another meeting a moment ago. Try again: another bridge or slot will be offered."),
+            _ => (null, null),
+        };
+        if (title is null)
+        {
+            return false;
+        }
+
+        httpContext.Response.StatusCode = StatusCodes.Status409Conflict;
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails = { Status = StatusCodes.Status409Conflict, Title = title, Detail = detail },
+        });
+    }
+}
