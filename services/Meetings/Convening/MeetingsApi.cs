@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
@@ -87,7 +88,7 @@ public static class MeetingsApi
         var meeting = await db.LoadMeetingAsync(id, cancellationToken);
         if (meeting is null)
         {
-            return Problems.NotFound($"No meeting {id}.");
+            return Problems.NotFound("Not found", $"No meeting {id}.");
         }
 
         if (!TeamAccess.ActsFor(user, meeting.TeamCode))
@@ -106,7 +107,7 @@ public static class MeetingsApi
         var meeting = await db.LoadMeetingAsync(id, cancellationToken);
         if (meeting is null)
         {
-            return Problems.NotFound($"No meeting {id}.");
+            return Problems.NotFound("Not found", $"No meeting {id}.");
         }
 
         if (!TeamAccess.ActsFor(user, meeting.TeamCode))
@@ -164,7 +165,7 @@ public static class MeetingsApi
     };
 
     private static ProblemHttpResult ToProblem(ConveningProblem problem) => problem.Status == StatusCodes.Status404NotFound
-        ? Problems.NotFound(problem.Detail)
+        ? Problems.NotFound("Not found", problem.Detail)
         : Problems.Conflict(problem.Title, problem.Detail, problem.Extensions);
 
     private static DecisionNotToConveneResponse ToResponse(DecisionNotToConvene d) =>

@@ -32,7 +32,7 @@ public static class TeamsApi
     public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetTeam(string code, MeetingsDbContext db, CancellationToken cancellationToken)
     {
         var team = await db.Teams.AsNoTracking().Include(t => t.Bridges).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
-        return team is null ? Problems.NotFound($"No team has code {code}.") : TypedResults.Ok(ToResponse(team));
+        return team is null ? Problems.NotFound("Not found", $"No team has code {code}.") : TypedResults.Ok(ToResponse(team));
     }
 
     public static async Task<Results<Created<TeamResponse>, ValidationProblem, ProblemHttpResult>> CreateTeam(
@@ -78,7 +78,7 @@ public static class TeamsApi
         var team = await db.Teams.Include(t => t.Bridges).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
         if (team is null)
         {
-            return Problems.NotFound($"No team has code {code}.");
+            return Problems.NotFound("Not found", $"No team has code {code}.");
         }
 
         team.Name = request.Name!.Trim();
@@ -106,7 +106,7 @@ public static class TeamsApi
 
         if (!await db.Teams.AnyAsync(t => t.Code == code, cancellationToken))
         {
-            return Problems.NotFound($"No team has code {code}.");
+            return Problems.NotFound("Not found", $"No team has code {code}.");
         }
 
         var bridge = new Bridge
@@ -129,7 +129,7 @@ public static class TeamsApi
         var bridge = await db.Bridges.SingleOrDefaultAsync(b => b.Id == id && b.TeamCode == code, cancellationToken);
         if (bridge is null)
         {
-            return Problems.NotFound($"Team {code} has no bridge {id}.");
+            return Problems.NotFound("Not found", $"Team {code} has no bridge {id}.");
         }
 
         bridge.Active = false;

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
@@ -44,7 +45,7 @@ public static class InvitationsApi
     {
         if (await db.LoadInvitationAsync(id, cancellationToken) is not { } found)
         {
-            return Problems.NotFound($"No invitation {id}.");
+            return Problems.NotFound("Not found", $"No invitation {id}.");
         }
 
         var (meeting, invitation) = found;
@@ -64,7 +65,7 @@ public static class InvitationsApi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await db.LoadInvitationAsync(id, cancellationToken) is not { } found)
         {
-            return Problems.NotFound($"No invitation {id}.");
+            return Problems.NotFound("Not found", $"No invitation {id}.");
         }
 
         var (meeting, invitation) = found;

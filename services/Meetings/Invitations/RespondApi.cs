@@ -1,3 +1,4 @@
+using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
@@ -81,7 +82,7 @@ public static class RespondApi
     {
         if (signer.Verify(token) is not { } claims)
         {
-            return (null, Problems.LinkInvalid());
+            return (null, LinkInvalid());
         }
 
         if (now >= claims.ExpiresAt)
@@ -96,7 +97,7 @@ public static class RespondApi
         if (link is null || link.InvitationId != claims.InvitationId)
         {
             // Well signed but unknown: a key shared with another environment, or a forged id. Either way, invalid.
-            return (null, Problems.LinkInvalid());
+            return (null, LinkInvalid());
         }
 
         if (link.ConsumedAt is { } used)
@@ -122,4 +123,9 @@ public static class RespondApi
         !meeting.IsScheduled ? Problems.Gone("Meeting cancelled", $"{meeting.Reference} was cancelled; there is nothing to answer.")
         : !invitation.IsCurrent ? Problems.Gone("Invitation passed on", "This invitation passed to a colleague in your agency and can no longer be answered here.")
         : null;
+
+    private static ProblemHttpResult LinkInvalid() => Problems.Of(
+        StatusCodes.Status400BadRequest,
+        "Link invalid",
+        "This response link is not valid. Use the link exactly as it arrived in the invitation, or sign in to answer.");
 }

@@ -97,7 +97,7 @@ public static class RecordingApi
         var (meeting, record) = (loaded.Meeting!, loaded.Record);
         if (record is null)
         {
-            return Problems.NotFound($"{meeting.Reference} has not been recorded yet.");
+            return Problems.NotFound("Not found", $"{meeting.Reference} has not been recorded yet.");
         }
 
         var now = clock.GetUtcNow();
@@ -237,7 +237,7 @@ public static class RecordingApi
         var meeting = await db.Meetings.AsNoTracking().Include(m => m.Agencies).SingleOrDefaultAsync(m => m.Id == id, cancellationToken);
         if (meeting is null)
         {
-            return Problems.NotFound($"No meeting {id}.");
+            return Problems.NotFound("Not found", $"No meeting {id}.");
         }
 
         if (!meeting.Agencies.Any(a => a.Invited && string.Equals(a.AgencyCode, user.AgencyCode(), StringComparison.OrdinalIgnoreCase)))
@@ -249,7 +249,7 @@ public static class RecordingApi
         var shown = record?.Circulations.Where(c => version is null || c.Version == version).MaxBy(c => c.Version);
         if (record is null || shown is null)
         {
-            return Problems.NotFound(version is null
+            return Problems.NotFound("Not found", version is null
                 ? $"The record of {meeting.Reference} has not been circulated yet."
                 : $"{meeting.Reference} has no circulated version {version}.");
         }
@@ -267,7 +267,7 @@ public static class RecordingApi
         var meeting = await db.LoadMeetingAsync(id, cancellationToken);
         if (meeting is null)
         {
-            return new Loaded(null, null, Problems.NotFound($"No meeting {id}."));
+            return new Loaded(null, null, Problems.NotFound("Not found", $"No meeting {id}."));
         }
 
         if (!TeamAccess.ActsFor(user, meeting.TeamCode))
