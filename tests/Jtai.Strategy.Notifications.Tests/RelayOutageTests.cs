@@ -1,4 +1,4 @@
-using Jtai.Strategy.Notifications.Delivery.Smtp;
+using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Tests.Support;
 using Jtai.Strategy.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -126,9 +126,9 @@ public sealed class RelayOutageTests : IAsyncLifetime
     /// <summary>Publishes an invitation to a host whose send "dies" at the given point, then stops that host. Returns the message id.</summary>
     private async Task<Guid> CrashAsync(bool afterRelayAccepted)
     {
-        CrashingSmtpClient? crashing = null;
+        CrashingRelay? crashing = null;
         var host = await new NotificationsHost(database, broker, NotificationsHost.Settings(smtp, CrashSettings), services =>
-            services.AddSingleton<ISmtpClient>(sp => crashing = new CrashingSmtpClient(new SmtpClient(sp.GetRequiredService<IOptions<SmtpOptions>>().Value), afterRelayAccepted))).StartedAsync();
+            services.AddSingleton<IMailRelay>(sp => crashing = new CrashingRelay(new SmtpRelayPool(sp.GetRequiredService<IOptions<SmtpOptions>>().Value), afterRelayAccepted))).StartedAsync();
         var messageId = await meetings.PublishAsync(TestMeeting.New().Invite(TestMeeting.Address("crash")));
         await Eventually.TrueAsync(() => Task.FromResult(crashing?.Crashed.IsCompleted == true), Timeout, "the send reaches the crash point");
 
