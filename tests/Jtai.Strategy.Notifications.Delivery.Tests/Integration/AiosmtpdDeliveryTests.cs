@@ -22,6 +22,13 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
 
     private EmailChannel Channel(IMailRelay relay) => new(relay, server.Options());
 
+    /// <summary>One e-mail through a fresh pool with the given relay settings.</summary>
+    private async Task<DeliveryResult> SendOnceAsync(string id, string recipient, Action<SmtpOptions>? configure = null)
+    {
+        await using var relay = new SmtpRelayPool(server.Options(configure));
+        return await Channel(relay).SendAsync(Note(id, recipient));
+    }
+
     [Fact]
     public async Task Invitation_arrives_with_headers_bodies_and_a_decodable_calendar_part_and_no_case_details()
     {
@@ -146,9 +153,7 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     public async Task Refusals_are_classified_by_reply_class_and_nothing_is_stored(string recipient, DeliveryOutcome expected, string code)
     {
         var id = NewId();
-        await using var relay = new SmtpRelayPool(server.Options());
-
-        var result = await Channel(relay).SendAsync(Note(id, recipient));
+        var result = await SendOnceAsync(id, recipient);
 
         Assert.Equal(expected, result.Outcome);
         Assert.Equal(expected == DeliveryOutcome.TransientFailure, result.ShouldRetry);
@@ -173,9 +178,7 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     public async Task Connection_refused_is_transient()
     {
         var closedPort = AiosmtpdFixture.FreeTcpPort();
-        await using var relay = new SmtpRelayPool(server.Options(o => o.Port = closedPort));
-
-        var channelResult = await Channel(relay).SendAsync(Note(NewId(), "ok@agency.example"));
+        var channelResult = await SendOnceAsync(NewId(), "ok@agency.example", o => o.Port = closedPort);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, channelResult.Outcome);
         Assert.Contains("SocketException", channelResult.Detail);
@@ -185,16 +188,14 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     public async Task Starttls_then_auth_delivers_over_tls_as_the_authenticated_user()
     {
         var id = NewId();
-        await using var relay = new SmtpRelayPool(server.Options(o =>
+        var result = await SendOnceAsync(id, "ok@agency.example", o =>
         {
             o.UseStartTls = true;
             o.TlsTargetHost = "localhost";
             o.ServerCertificateValidation = server.PinnedCertificate;
             o.Username = AiosmtpdFixture.Username;
             o.Password = AiosmtpdFixture.Password;
-        }));
-
-        var result = await Channel(relay).SendAsync(Note(id, "ok@agency.example"));
+        });
 
         Assert.True(result.IsDelivered, result.Detail);
         var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithId(id)));
@@ -205,15 +206,13 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     [Fact]
     public async Task Starttls_with_wrong_password_is_a_permanent_authentication_failure()
     {
-        await using var relay = new SmtpRelayPool(server.Options(o =>
+        var result = await SendOnceAsync(NewId(), "ok@agency.example", o =>
         {
             o.UseStartTls = true;
             o.ServerCertificateValidation = server.PinnedCertificate;
             o.Username = AiosmtpdFixture.Username;
             o.Password = "wrong";
-        }));
-
-        var result = await Channel(relay).SendAsync(Note(NewId(), "ok@agency.example"));
+        });
 
         Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
         Assert.Contains("535", result.Detail);
@@ -223,13 +222,11 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     public async Task Credentials_are_never_sent_over_an_unencrypted_connection_by_default()
     {
         var id = NewId();
-        await using var relay = new SmtpRelayPool(server.Options(o =>
+        var result = await SendOnceAsync(id, "ok@agency.example", o =>
         {
             o.Username = AiosmtpdFixture.Username;
             o.Password = AiosmtpdFixture.Password;
-        }));
-
-        var result = await Channel(relay).SendAsync(Note(id, "ok@agency.example"));
+        });
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Contains("No credentials were sent", result.Detail);
@@ -240,9 +237,7 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     public async Task Untrusted_server_certificate_is_a_transient_tls_failure()
     {
         var id = NewId();
-        await using var relay = new SmtpRelayPool(server.Options(o => o.Security = SmtpSecurity.StartTls));
-
-        var result = await Channel(relay).SendAsync(Note(id, "ok@agency.example"));
+        var result = await SendOnceAsync(id, "ok@agency.example", o => o.Security = SmtpSecurity.StartTls);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Contains("TLS", result.Detail);
