@@ -135,6 +135,16 @@ public sealed class CalendarWriterTests
     }
 
     [Fact]
+    public void Control_characters_other_than_tab_and_line_breaks_are_dropped_from_text()
+    {
+        var lines = Unfolded(_writer.Write(TestData.Event("a\tb\u0007c\u001Bd") with { Summary = "Meeting\u0000 SM-1", Location = "Dial-in\u000B 0300" }));
+
+        Assert.Contains("DESCRIPTION:a\tbcd", lines);
+        Assert.Contains("SUMMARY:Meeting SM-1", lines);
+        Assert.Contains("LOCATION:Dial-in 0300", lines);
+    }
+
+    [Fact]
     public void Parameter_values_with_a_double_quote_or_caret_use_rfc_6868()
     {
         var lines = Unfolded(_writer.Write(TestData.Event() with { Attendees = [new CalendarAttendee("a@b.example", "Dana \"DJ\" a^b")] }));

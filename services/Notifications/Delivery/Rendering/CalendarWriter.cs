@@ -53,9 +53,9 @@ public sealed class CalendarWriter : ICalendarWriter
             DtStamp = Utc(calendarEvent.DtStamp),
             DtStart = Utc(calendarEvent.Start),
             DtEnd = Utc(calendarEvent.End),
-            Summary = calendarEvent.Summary,
-            Location = string.IsNullOrEmpty(calendarEvent.Location) ? null : calendarEvent.Location,
-            Description = string.IsNullOrEmpty(calendarEvent.Description) ? null : calendarEvent.Description,
+            Summary = Text(calendarEvent.Summary),
+            Location = string.IsNullOrEmpty(calendarEvent.Location) ? null : Text(calendarEvent.Location),
+            Description = string.IsNullOrEmpty(calendarEvent.Description) ? null : Text(calendarEvent.Description),
             Organizer = new Organizer(MailTo(calendarEvent.Organizer.Email)) { CommonName = CommonName(calendarEvent.Organizer.CommonName) },
             Status = calendarEvent.Status == CalendarEventStatus.Cancelled ? "CANCELLED" : "CONFIRMED",
             Transparency = "OPAQUE",
@@ -113,6 +113,9 @@ public sealed class CalendarWriter : ICalendarWriter
 
     private static CalDateTime Utc(DateTimeOffset value) =>
         new(DateTime.SpecifyKind(value.UtcDateTime.AddTicks(-(value.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)), DateTimeKind.Utc));
+
+    /// <summary>TEXT (RFC 5545 §3.3.11) cannot hold control characters other than TAB and line breaks; Ical.Net passes them through, so they are dropped here.</summary>
+    private static string Text(string value) => string.Concat(value.Where(c => c is '\t' or '\r' or '\n' || !char.IsControl(c)));
 
     private static string MailTo(string email) => "mailto:" + email.Trim();
 
