@@ -31,6 +31,7 @@ public sealed class DeliveriesApiTests(NotificationsFixture fixture) : IClassFix
         Assert.Equal(meeting.Reference, board.GetProperty("meetingReference").GetString());
         var notices = board.GetProperty("deliveries").EnumerateArray().ToList();
         Assert.Equal(["invitation", "reminder"], notices.Select(d => d.GetProperty("kind").GetString()).Order());
+        // Both sides in Guid order: message ids are time-ordered only in their timestamp bytes, not under Guid.CompareTo.
         Assert.Equal(new[] { issued, reminded }.Order(), notices.Select(d => d.GetProperty("sourceMessageId").GetGuid()).Order());
         Assert.All(notices, d => Assert.Equal(("email", 1, "DURHAM-POLICE"), (d.GetProperty("channel").GetString(), d.GetProperty("attempts").GetInt32(), d.GetProperty("agencyCode").GetString())));
         Assert.All(notices, d => Assert.False(d.TryGetProperty("recipientEmail", out _)));

@@ -1,4 +1,4 @@
-using Jtai.Strategy.Notifications.Delivery.Smtp;
+using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Tests.Support;
 using Jtai.Strategy.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -66,6 +66,25 @@ public sealed class RelayOutageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_relay_that_drops_the_connection_before_its_final_reply_is_retried_and_the_email_arrives_once_with_the_same_message_id()
+    {
+        await using var host = await new NotificationsHost(database, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        // The test relay closes the connection after the message content, before its 250, the first two times (the
+        // ambiguous window of SMTP; here it kept nothing), then accepts.
+        var invitation = TestMeeting.New().Invite(TestMeeting.Address("dropdata2"));
+
+        var messageId = await meetings.PublishAsync(invitation);
+
+        await Eventually.TrueAsync(() => Task.FromResult(meetings.Delivered.Any(d => d.SourceMessageId == messageId)), Timeout, "delivered after the drops");
+        var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesWithId(messageId.ToString("N"))));
+        Assert.Equal($"<{messageId:N}@jtai-strategy>", mail.Header("Message-ID"));
+        Assert.Equal("sent", await Scalar<string>("SELECT status FROM notifications.delivery WHERE source_message_id = @id", messageId));
+        Assert.True(await Scalar<int>("SELECT attempts FROM notifications.delivery WHERE source_message_id = @id", messageId) >= 2, "the drops were retried by later dispatches");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(smtp.MessagesWithId(messageId.ToString("N")));
+    }
+
+    [Fact]
     public async Task A_dispatcher_killed_before_the_relay_got_the_email_is_taken_over_after_its_lease_and_the_email_sent_once()
     {
         var messageId = await CrashAsync(afterRelayAccepted: false);
@@ -126,9 +145,9 @@ public sealed class RelayOutageTests : IAsyncLifetime
     /// <summary>Publishes an invitation to a host whose send "dies" at the given point, then stops that host. Returns the message id.</summary>
     private async Task<Guid> CrashAsync(bool afterRelayAccepted)
     {
-        CrashingSmtpClient? crashing = null;
+        CrashingRelay? crashing = null;
         var host = await new NotificationsHost(database, broker, NotificationsHost.Settings(smtp, CrashSettings), services =>
-            services.AddSingleton<ISmtpClient>(sp => crashing = new CrashingSmtpClient(new SmtpClient(sp.GetRequiredService<IOptions<SmtpOptions>>().Value), afterRelayAccepted))).StartedAsync();
+            services.AddSingleton<IMailRelay>(sp => crashing = new CrashingRelay(new SmtpRelayPool(sp.GetRequiredService<IOptions<SmtpOptions>>().Value), afterRelayAccepted))).StartedAsync();
         var messageId = await meetings.PublishAsync(TestMeeting.New().Invite(TestMeeting.Address("crash")));
         await Eventually.TrueAsync(() => Task.FromResult(crashing?.Crashed.IsCompleted == true), Timeout, "the send reaches the crash point");
 

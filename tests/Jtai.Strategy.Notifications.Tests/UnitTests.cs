@@ -90,7 +90,7 @@ public sealed class UnitTests
             TextBody = "T",
             HtmlBody = "<p>H</p>",
             ShortText = "short",
-            Calendar = new Delivery.Calendar.CalendarAttachment("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", Delivery.Calendar.CalendarMethod.Cancel, "cancel.ics"),
+            Calendar = new Delivery.Rendering.CalendarAttachment("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", Delivery.Rendering.CalendarMethod.Cancel, "cancel.ics"),
         };
 
         Assert.Equal(content, StoredContent.Deserialize(StoredContent.Serialize(content)));

@@ -1,7 +1,6 @@
 using Jtai.Strategy.Notifications.Apis;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
-using Jtai.Strategy.Notifications.Delivery.Smtp;
 using Jtai.Strategy.Notifications.Dispatch;
 using Jtai.Strategy.Notifications.Intake;
 using MassTransit;
@@ -32,11 +31,12 @@ public static class NotificationsSetup
 
         // Channels: every IDeliveryChannel registered here is a candidate; ChannelSelector picks per recipient.
         // An SMS gateway over HTTP would be one more AddSingleton<IDeliveryChannel, SmsChannel>().
-        services.AddSingleton<ISmtpClient>(sp => new SmtpClient(sp.GetRequiredService<IOptions<SmtpOptions>>().Value));
+        // The relay is a pool of authenticated MailKit connections; the container disposes it (closing them) on shutdown.
+        services.AddSingleton<IMailRelay>(sp => new SmtpRelayPool(sp.GetRequiredService<IOptions<SmtpOptions>>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDeliveryChannel>(sp => new EmailChannel(
-            sp.GetRequiredService<ISmtpClient>(),
+            sp.GetRequiredService<IMailRelay>(),
             sp.GetRequiredService<IOptions<SmtpOptions>>().Value,
-            new Delivery.Mime.MimeMessageBuilder(sp.GetRequiredService<TimeProvider>())));
+            new EmailComposer(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton<ChannelSelector>();
 
         services.AddSingleton<RelayResilience>();

@@ -1,9 +1,7 @@
 using Jtai.Strategy.Contracts.Notifications;
 using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Notifications.Delivery;
-using Jtai.Strategy.Notifications.Delivery.Calendar;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
-using Jtai.Strategy.Notifications.Delivery.Smtp;
 using Jtai.Strategy.Notifications.Domain;
 using Jtai.Strategy.Notifications.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Jtai.Strategy.Notifications.Delivery;
-using Jtai.Strategy.Notifications.Delivery.Calendar;
+using Jtai.Strategy.Notifications.Delivery.Rendering;
 
 namespace Jtai.Strategy.Notifications.Intake;
 

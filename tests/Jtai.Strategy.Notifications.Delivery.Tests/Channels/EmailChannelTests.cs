@@ -1,8 +1,7 @@
-using System.Text;
-using Jtai.Strategy.Notifications.Delivery.Mime;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
-using Jtai.Strategy.Notifications.Delivery.Smtp;
 using Jtai.Strategy.Notifications.Delivery.Tests.Support;
+using MailKit.Net.Smtp;
+using MimeKit;
 
 namespace Jtai.Strategy.Notifications.Delivery.Tests.Channels;
 
@@ -19,18 +18,18 @@ public sealed class EmailChannelTests
     [Fact]
     public async Task Sends_one_message_to_the_recipient_from_the_configured_sender()
     {
-        var smtp = new RecordingSmtpClient();
-        var channel = new EmailChannel(smtp, Options, new MimeMessageBuilder(new FixedTimeProvider(TestData.Now)));
+        var relay = new RecordingRelay();
+        var channel = new EmailChannel(relay, Options, new EmailComposer(new FixedTimeProvider(TestData.Now)));
 
         var result = await channel.SendAsync(Notification());
 
         Assert.Equal("email", channel.ChannelName);
         Assert.True(result.IsDelivered);
         Assert.Equal("<n-1@jtai-strategy>", result.ProviderReference);
-        var (envelope, message) = Assert.Single(smtp.Sent);
-        Assert.Equal("no-reply@strategy.example.gov.uk", envelope.MailFrom);
-        Assert.Equal(["dana.officer@police.example"], envelope.Recipients);
-        var raw = Encoding.ASCII.GetString(message);
+        var message = Assert.Single(relay.Sent);
+        Assert.Equal("no-reply@strategy.example.gov.uk", Assert.IsType<MailboxAddress>(Assert.Single(message.From)).Address);
+        Assert.Equal(["dana.officer@police.example"], message.To.Mailboxes.Select(m => m.Address));
+        var raw = MimeBytes.Text(message);
         Assert.Contains("\r\nMessage-ID: <n-1@jtai-strategy>\r\n", raw);
         Assert.Contains("\r\nFrom: Strategy meetings <no-reply@strategy.example.gov.uk>\r\n", raw);
         Assert.Contains("Content-Type: text/calendar; charset=utf-8; method=REQUEST", raw);
@@ -39,20 +38,20 @@ public sealed class EmailChannelTests
     [Fact]
     public async Task Recipient_without_e_mail_is_a_permanent_failure_and_nothing_is_sent()
     {
-        var smtp = new RecordingSmtpClient();
-        var channel = new EmailChannel(smtp, Options);
+        var relay = new RecordingRelay();
+        var channel = new EmailChannel(relay, Options);
 
         Assert.False(channel.CanDeliver(Notification(email: null)));
         var result = await channel.SendAsync(Notification(email: null));
 
         Assert.True(result.IsPermanentFailure);
-        Assert.Empty(smtp.Sent);
+        Assert.Empty(relay.Sent);
     }
 
     [Fact]
     public async Task Invalid_address_is_a_permanent_failure()
     {
-        var result = await new EmailChannel(new RecordingSmtpClient(), Options).SendAsync(Notification(email: "not an address"));
+        var result = await new EmailChannel(new RecordingRelay(), Options).SendAsync(Notification(email: "not an address"));
         Assert.True(result.IsPermanentFailure);
     }
 
@@ -61,12 +60,13 @@ public sealed class EmailChannelTests
     [InlineData(false, DeliveryOutcome.TransientFailure)]
     public async Task Smtp_failures_map_to_permanent_or_transient(bool permanent, DeliveryOutcome expected)
     {
-        var smtp = new RecordingSmtpClient
+        var relay = new RecordingRelay
         {
-            Failure = new SmtpDeliveryException("refused", SmtpStage.RecipientTo, permanent, new SmtpReply(permanent ? 550 : 451, ["x"])),
+            Failure = new SmtpCommandException(
+                SmtpErrorCode.RecipientNotAccepted, permanent ? SmtpStatusCode.MailboxUnavailable : SmtpStatusCode.MailboxBusy, "refused"),
         };
 
-        var result = await new EmailChannel(smtp, Options).SendAsync(Notification());
+        var result = await new EmailChannel(relay, Options).SendAsync(Notification());
 
         Assert.Equal(expected, result.Outcome);
         Assert.Equal(!permanent, result.ShouldRetry);
@@ -76,24 +76,25 @@ public sealed class EmailChannelTests
     [Fact]
     public void Channel_needs_a_valid_sender()
     {
-        Assert.Throws<ArgumentException>(() => new EmailChannel(new RecordingSmtpClient(), new SmtpOptions { FromAddress = "" }));
+        Assert.Throws<ArgumentException>(() => new EmailChannel(new RecordingRelay(), new SmtpOptions { FromAddress = "" }));
     }
 
-    private sealed class RecordingSmtpClient : ISmtpClient
+    /// <summary>Keeps what the channel hands over instead of sending it (the relay itself is tested against aiosmtpd).</summary>
+    private sealed class RecordingRelay : IMailRelay
     {
-        public List<(SmtpEnvelope Envelope, byte[] Message)> Sent { get; } = [];
+        public List<MimeMessage> Sent { get; } = [];
 
-        public SmtpDeliveryException? Failure { get; init; }
+        public Exception? Failure { get; init; }
 
-        public Task<SmtpSendResult> SendAsync(SmtpEnvelope envelope, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+        public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
         {
             if (Failure is not null)
             {
                 throw Failure;
             }
 
-            Sent.Add((envelope, message.ToArray()));
-            return Task.FromResult(new SmtpSendResult(envelope.Recipients, [], new SmtpReply(250, ["OK"])));
+            Sent.Add(message);
+            return Task.FromResult("OK");
         }
     }
 }

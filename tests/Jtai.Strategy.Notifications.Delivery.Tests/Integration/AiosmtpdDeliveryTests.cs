@@ -1,22 +1,33 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
-using System.Security.Authentication;
 using System.Text;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
-using Jtai.Strategy.Notifications.Delivery.Smtp;
-using Jtai.Strategy.Notifications.Delivery.Tests.Calendar;
+using Jtai.Strategy.Notifications.Delivery.Tests.Rendering;
 using Jtai.Strategy.Notifications.Delivery.Tests.Support;
 
 namespace Jtai.Strategy.Notifications.Delivery.Tests.Integration;
 
-/// <summary>End-to-end against a real SMTP server (Debian's aiosmtpd, private instance per test run).</summary>
+/// <summary>
+/// End-to-end against a real SMTP server (Debian's aiosmtpd, private instance per test run): the e-mail channel over
+/// the MailKit connection pool, with every failure class the relay can produce.
+/// </summary>
 [Collection(AiosmtpdCollection.Name)]
 public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
 {
     private static string NewId() => "it-" + Guid.NewGuid().ToString("N");
 
-    private static byte[] Probe(string marker) => Encoding.ASCII.GetBytes(
-        $"From: no-reply@strategy.example.gov.uk\r\nTo: x@example.org\r\nSubject: probe\r\nX-Probe: {marker}\r\n\r\nhello\r\n");
+    private static OutgoingNotification Note(string id, string email, string subject = "s", string text = "t") =>
+        new(id, new NotificationRecipient("R", email), new NotificationContent { Subject = subject, TextBody = text });
+
+    private EmailChannel Channel(IMailRelay relay) => new(relay, server.Options());
+
+    /// <summary>One e-mail through a fresh pool with the given relay settings.</summary>
+    private async Task<DeliveryResult> SendOnceAsync(string id, string recipient, Action<SmtpOptions>? configure = null)
+    {
+        await using var relay = new SmtpRelayPool(server.Options(configure));
+        return await Channel(relay).SendAsync(Note(id, recipient));
+    }
 
     [Fact]
     public async Task Invitation_arrives_with_headers_bodies_and_a_decodable_calendar_part_and_no_case_details()
@@ -24,7 +35,8 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
         var renderer = new InvitationEmailRenderer(timeProvider: new FixedTimeProvider(TestData.Now));
         var rendered = renderer.RenderInvitation(TestData.Invitation());
         var id = NewId();
-        var channel = new EmailChannel(new SmtpClient(server.Options()), server.Options());
+        await using var relay = new SmtpRelayPool(server.Options());
+        var channel = Channel(relay);
 
         var result = await channel.SendAsync(new OutgoingNotification(
             id, new NotificationRecipient("Dana Officer", "dana.officer@police.example"), rendered.ToNotificationContent()));
@@ -68,7 +80,7 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
         Assert.Equal("REQUEST", calendarPart.Param("method"));
         var ics = Encoding.UTF8.GetString(calendarPart.Bytes);
         Assert.Equal(rendered.Calendar!.Content, ics);
-        var lines = IcsWriterTests.Unfolded(ics);
+        var lines = CalendarWriterTests.Unfolded(ics);
         Assert.Contains("METHOD:REQUEST", lines);
         Assert.Contains("UID:SM-2026-000123@jtai-strategy", lines);
         Assert.Contains("SEQUENCE:0", lines);
@@ -99,7 +111,8 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
         var id = NewId();
         var rendered = new InvitationEmailRenderer().RenderInvitation(TestData.Invitation());
         var notification = new OutgoingNotification(id, new NotificationRecipient("Dana Officer", "dana.officer@police.example"), rendered.ToNotificationContent());
-        var channel = new EmailChannel(new SmtpClient(server.Options()), server.Options());
+        await using var relay = new SmtpRelayPool(server.Options());
+        var channel = Channel(relay);
 
         Assert.True((await channel.SendAsync(notification)).IsDelivered);
         Assert.True((await channel.SendAsync(notification)).IsDelivered);
@@ -115,7 +128,8 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     {
         var id = NewId();
         var rendered = new InvitationEmailRenderer().RenderCancellation(TestData.Cancellation(sequence: 3));
-        var channel = new EmailChannel(new SmtpClient(server.Options()), server.Options());
+        await using var relay = new SmtpRelayPool(server.Options());
+        var channel = Channel(relay);
 
         var result = await channel.SendAsync(new OutgoingNotification(id, new NotificationRecipient("Dana Officer", "dana.officer@police.example"), rendered.ToNotificationContent()));
 
@@ -124,104 +138,67 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
         Assert.Equal("Strategy meeting SM-2026-000123 – cancelled", mail.Header("Subject"));
         var calendarPart = mail.Part("text/calendar");
         Assert.Equal("CANCEL", calendarPart.Param("method"));
-        var lines = IcsWriterTests.Unfolded(Encoding.UTF8.GetString(calendarPart.Bytes));
+        var lines = CalendarWriterTests.Unfolded(Encoding.UTF8.GetString(calendarPart.Bytes));
         Assert.Contains("METHOD:CANCEL", lines);
         Assert.Contains("STATUS:CANCELLED", lines);
         Assert.Contains("SEQUENCE:3", lines);
         Assert.Equal("cancel.ics", mail.Part("application/ics").FileName);
     }
 
-    [Fact]
-    public async Task Per_recipient_refusals_are_collected_and_classified_while_others_receive_the_message()
+    [Theory]
+    [InlineData("reject-c@agency.example", DeliveryOutcome.PermanentFailure, "550")]
+    [InlineData("tempfail-c@agency.example", DeliveryOutcome.TransientFailure, "451")]
+    [InlineData("datareject-c@agency.example", DeliveryOutcome.PermanentFailure, "554")]
+    [InlineData("datatempfail-c@agency.example", DeliveryOutcome.TransientFailure, "452")]
+    public async Task Refusals_are_classified_by_reply_class_and_nothing_is_stored(string recipient, DeliveryOutcome expected, string code)
     {
-        var marker = NewId();
-        var client = new SmtpClient(server.Options());
+        var id = NewId();
+        var result = await SendOnceAsync(id, recipient);
 
-        var result = await client.SendAsync(
-            new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["ok-1@agency.example", "reject-1@agency.example", "tempfail-1@agency.example", "ok-2@agency.example"]),
-            Probe(marker));
-
-        Assert.Equal(["ok-1@agency.example", "ok-2@agency.example"], result.AcceptedRecipients);
-        Assert.Equal(2, result.RejectedRecipients.Count);
-        var rejected = result.RejectedRecipients.Single(r => r.Recipient == "reject-1@agency.example");
-        Assert.True(rejected.IsPermanent);
-        Assert.Equal(550, rejected.Reply.Code);
-        Assert.Equal("5.1.1", rejected.Reply.EnhancedStatusCode);
-        Assert.Contains("mailbox unavailable", rejected.Reply.Message);
-        var deferred = result.RejectedRecipients.Single(r => r.Recipient == "tempfail-1@agency.example");
-        Assert.False(deferred.IsPermanent);
-        Assert.Equal(451, deferred.Reply.Code);
-        Assert.Equal(250, result.DataReply.Code);
-
-        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithHeaderText($"X-Probe: {marker}")));
-        Assert.Equal("ok-1@agency.example, ok-2@agency.example", mail.Header("X-RcptTo"));
+        Assert.Equal(expected, result.Outcome);
+        Assert.Equal(expected == DeliveryOutcome.TransientFailure, result.ShouldRetry);
+        Assert.Contains(code, result.Detail);
+        Assert.Empty(server.MessagesWithId(id));
     }
 
     [Fact]
-    public async Task Only_permanently_refused_recipients_is_a_permanent_failure()
+    public async Task After_a_refusal_the_pool_still_delivers()
     {
-        var ex = await Assert.ThrowsAsync<SmtpDeliveryException>(() => new SmtpClient(server.Options())
-            .SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["reject-a@agency.example", "reject-b@agency.example"]), Probe(NewId())));
+        var id = NewId();
+        await using var relay = new SmtpRelayPool(server.Options(o => o.PoolSize = 1));
+        var channel = Channel(relay);
 
-        Assert.True(ex.IsPermanent);
-        Assert.Equal(SmtpStage.RecipientTo, ex.Stage);
-        Assert.Equal(2, ex.RejectedRecipients.Count);
-        Assert.Equal(550, ex.Reply!.Code);
+        Assert.True((await channel.SendAsync(Note(NewId(), "reject-d@agency.example"))).IsPermanentFailure);
+        Assert.True((await channel.SendAsync(Note(id, "ok@agency.example"))).IsDelivered);
 
-        var channelResult = await new EmailChannel(new SmtpClient(server.Options()), server.Options()).SendAsync(
-            new OutgoingNotification(NewId(), new NotificationRecipient("R", "reject-c@agency.example"), new NotificationContent { Subject = "s", TextBody = "t" }));
-        Assert.Equal(DeliveryOutcome.PermanentFailure, channelResult.Outcome);
-        Assert.Contains("550", channelResult.Detail);
-    }
-
-    [Fact]
-    public async Task Temporarily_refused_recipients_are_a_transient_failure()
-    {
-        var ex = await Assert.ThrowsAsync<SmtpDeliveryException>(() => new SmtpClient(server.Options())
-            .SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["tempfail-a@agency.example", "reject-b@agency.example"]), Probe(NewId())));
-
-        Assert.False(ex.IsPermanent);
-        Assert.Equal(SmtpStage.RecipientTo, ex.Stage);
-
-        var channelResult = await new EmailChannel(new SmtpClient(server.Options()), server.Options()).SendAsync(
-            new OutgoingNotification(NewId(), new NotificationRecipient("T", "tempfail-c@agency.example"), new NotificationContent { Subject = "s", TextBody = "t" }));
-        Assert.Equal(DeliveryOutcome.TransientFailure, channelResult.Outcome);
-        Assert.True(channelResult.ShouldRetry);
+        Assert.Single(server.MessagesWithId(id));
     }
 
     [Fact]
     public async Task Connection_refused_is_transient()
     {
         var closedPort = AiosmtpdFixture.FreeTcpPort();
-        var ex = await Assert.ThrowsAsync<SmtpDeliveryException>(() => new SmtpClient(server.Options(o => o.Port = closedPort))
-            .SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["ok@agency.example"]), Probe(NewId())));
+        var channelResult = await SendOnceAsync(NewId(), "ok@agency.example", o => o.Port = closedPort);
 
-        Assert.False(ex.IsPermanent);
-        Assert.Equal(SmtpStage.Connect, ex.Stage);
-        Assert.Equal(SocketError.ConnectionRefused, Assert.IsType<SocketException>(ex.InnerException).SocketErrorCode);
-
-        var channelResult = await new EmailChannel(new SmtpClient(server.Options(o => o.Port = closedPort)), server.Options()).SendAsync(
-            new OutgoingNotification(NewId(), new NotificationRecipient("T", "ok@agency.example"), new NotificationContent { Subject = "s", TextBody = "t" }));
         Assert.Equal(DeliveryOutcome.TransientFailure, channelResult.Outcome);
+        Assert.Contains("SocketException", channelResult.Detail);
     }
 
     [Fact]
-    public async Task Starttls_then_auth_plain_delivers_over_tls_as_the_authenticated_user()
+    public async Task Starttls_then_auth_delivers_over_tls_as_the_authenticated_user()
     {
-        var marker = NewId();
-        var client = new SmtpClient(server.Options(o =>
+        var id = NewId();
+        var result = await SendOnceAsync(id, "ok@agency.example", o =>
         {
             o.UseStartTls = true;
             o.TlsTargetHost = "localhost";
             o.ServerCertificateValidation = server.PinnedCertificate;
             o.Username = AiosmtpdFixture.Username;
             o.Password = AiosmtpdFixture.Password;
-        }));
+        });
 
-        var result = await client.SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["ok@agency.example"]), Probe(marker));
-
-        Assert.True(result.AllRecipientsAccepted);
-        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithHeaderText($"X-Probe: {marker}")));
+        Assert.True(result.IsDelivered, result.Detail);
+        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithId(id)));
         Assert.Equal("yes", mail.Header("X-Test-Tls"));
         Assert.Equal(AiosmtpdFixture.Username, mail.Header("X-Test-Auth"));
     }
@@ -229,41 +206,218 @@ public sealed class AiosmtpdDeliveryTests(AiosmtpdFixture server)
     [Fact]
     public async Task Starttls_with_wrong_password_is_a_permanent_authentication_failure()
     {
-        var ex = await Assert.ThrowsAsync<SmtpDeliveryException>(() => new SmtpClient(server.Options(o =>
+        var result = await SendOnceAsync(NewId(), "ok@agency.example", o =>
         {
             o.UseStartTls = true;
             o.ServerCertificateValidation = server.PinnedCertificate;
             o.Username = AiosmtpdFixture.Username;
             o.Password = "wrong";
-        })).SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["ok@agency.example"]), Probe(NewId())));
+        });
 
-        Assert.True(ex.IsPermanent);
-        Assert.Equal(SmtpStage.Authentication, ex.Stage);
-        Assert.Equal(535, ex.Reply!.Code);
+        Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
+        Assert.Contains("535", result.Detail);
+    }
+
+    [Fact]
+    public async Task Credentials_are_never_sent_over_an_unencrypted_connection_by_default()
+    {
+        var id = NewId();
+        var result = await SendOnceAsync(id, "ok@agency.example", o =>
+        {
+            o.Username = AiosmtpdFixture.Username;
+            o.Password = AiosmtpdFixture.Password;
+        });
+
+        Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
+        Assert.Contains("No credentials were sent", result.Detail);
+        Assert.Empty(server.MessagesWithId(id));
     }
 
     [Fact]
     public async Task Untrusted_server_certificate_is_a_transient_tls_failure()
     {
-        var ex = await Assert.ThrowsAsync<SmtpDeliveryException>(() => new SmtpClient(server.Options(o => o.UseStartTls = true))
-            .SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["ok@agency.example"]), Probe(NewId())));
+        var id = NewId();
+        var result = await SendOnceAsync(id, "ok@agency.example", o => o.Security = SmtpSecurity.StartTls);
 
-        Assert.False(ex.IsPermanent);
-        Assert.Equal(SmtpStage.StartTls, ex.Stage);
-        Assert.IsType<AuthenticationException>(ex.InnerException);
+        Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
+        Assert.Contains("TLS", result.Detail);
+        Assert.Empty(server.MessagesWithId(id));
     }
 
     [Fact]
     public async Task Lines_starting_with_a_dot_survive_the_real_server()
     {
-        var marker = NewId();
-        var body = ".one leading dot\r\n..two leading dots\r\n.\r\nlast line\r\n";
-        var message = Encoding.ASCII.GetBytes(
-            $"From: no-reply@strategy.example.gov.uk\r\nTo: ok@agency.example\r\nSubject: dots\r\nX-Probe: {marker}\r\n\r\n{body}");
+        var id = NewId();
+        var body = ".one leading dot\n..two leading dots\n.\nFrom the team\nlast line\n";
+        await using var relay = new SmtpRelayPool(server.Options());
 
-        await new SmtpClient(server.Options()).SendAsync(new SmtpEnvelope(AiosmtpdFixture.FromAddress, ["ok@agency.example"]), message);
+        Assert.True((await Channel(relay).SendAsync(Note(id, "ok@agency.example", text: body))).IsDelivered);
 
-        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithHeaderText($"X-Probe: {marker}")));
-        Assert.Equal(body.Replace("\r\n", "\n", StringComparison.Ordinal), mail.Part("text/plain").Text!.Replace("\r\n", "\n", StringComparison.Ordinal));
+        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithId(id)));
+        Assert.Equal(body, mail.Part("text/plain").Text!.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Non_ascii_subject_names_and_body_arrive_intact()
+    {
+        var id = NewId();
+        var subject = "Ärger – " + string.Concat(Enumerable.Repeat("Zoë’s meeting 😀 ", 6)) + "end";
+        var text = "Hello Zoë Ærø-Łukasz,\ncafé ☕ – " + string.Concat(Enumerable.Repeat("naïve ", 30)) + "\n";
+        await using var relay = new SmtpRelayPool(server.Options());
+
+        var result = await Channel(relay).SendAsync(new OutgoingNotification(
+            id, new NotificationRecipient("Zoë Ærø-Łukasz", "zoe@police.example"), new NotificationContent { Subject = subject, TextBody = text }));
+
+        Assert.True(result.IsDelivered, result.Detail);
+        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithId(id)));
+        Assert.Empty(mail.Defects);
+        Assert.Equal(subject, mail.Header("Subject"));
+        Assert.Equal("Zoë Ærø-Łukasz <zoe@police.example>", mail.Header("To"));
+        Assert.Equal(text, mail.Part("text/plain").Text!.Replace("\r\n", "\n", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Relay_closing_the_connection_before_its_final_reply_is_transient_and_the_retry_arrives_once_with_the_same_message_id()
+    {
+        var id = NewId();
+        await using var relay = new SmtpRelayPool(server.Options(o => o.PoolSize = 1));
+        var channel = Channel(relay);
+        var notification = Note(id, "dropdata2-a@agency.example");
+
+        var first = await channel.SendAsync(notification);
+        var second = await channel.SendAsync(notification);
+        var third = await channel.SendAsync(notification);
+
+        Assert.Equal(DeliveryOutcome.TransientFailure, first.Outcome);
+        Assert.Equal(DeliveryOutcome.TransientFailure, second.Outcome);
+        Assert.True(third.IsDelivered, third.Detail);
+        var mail = await MailInspector.InspectFileAsync(Assert.Single(server.MessagesWithId(id)));
+        Assert.Equal($"<{id}@jtai-strategy>", mail.Header("Message-ID"));
+    }
+
+    [Fact]
+    public async Task Connections_are_reused_for_many_e_mails()
+    {
+        var ids = Enumerable.Range(0, 12).Select(_ => NewId()).ToList();
+        await using var relay = new SmtpRelayPool(server.Options(o => o.PoolSize = 2));
+        var channel = Channel(relay);
+
+        var results = await Task.WhenAll(ids.Select(id => channel.SendAsync(Note(id, "ok@agency.example"))));
+
+        Assert.All(results, r => Assert.True(r.IsDelivered, r.Detail));
+        var files = ids.Select(id => Assert.Single(server.MessagesWithId(id))).ToList();
+        Assert.InRange(await server.ConnectionsUsedAsync(files), 1, 2);
+    }
+
+    [Fact]
+    public async Task A_connection_carries_at_most_the_configured_number_of_messages()
+    {
+        var ids = Enumerable.Range(0, 7).Select(_ => NewId()).ToList();
+        await using var relay = new SmtpRelayPool(server.Options(o =>
+        {
+            o.PoolSize = 1;
+            o.MaxMessagesPerConnection = 3;
+        }));
+        var channel = Channel(relay);
+
+        foreach (var id in ids)
+        {
+            Assert.True((await channel.SendAsync(Note(id, "ok@agency.example"))).IsDelivered);
+        }
+
+        var files = ids.Select(id => Assert.Single(server.MessagesWithId(id))).ToList();
+        Assert.Equal(3, await server.ConnectionsUsedAsync(files));
+    }
+
+    [Fact]
+    public async Task Silent_relay_times_out_as_a_transient_failure_and_caller_cancellation_is_not_a_verdict()
+    {
+        // A listener that accepts and never greets: a hung relay.
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            await using var relay = new SmtpRelayPool(server.Options(o =>
+            {
+                o.Port = port;
+                o.Timeout = TimeSpan.FromMilliseconds(500);
+            }));
+
+            var timedOut = await Channel(relay).SendAsync(Note(NewId(), "ok@agency.example"));
+            Assert.Equal(DeliveryOutcome.TransientFailure, timedOut.Outcome);
+
+            using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await using var patientRelay = new SmtpRelayPool(server.Options(o => o.Port = port));
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Channel(patientRelay).SendAsync(Note(NewId(), "ok@agency.example"), cancelled.Token));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+}
+
+/// <summary>A relay that requires STARTTLS and AUTH before it accepts mail (python/jtai_strict_relay.py).</summary>
+public sealed class StrictRelayDeliveryTests(StrictRelayFixture relayServer) : IClassFixture<StrictRelayFixture>
+{
+    private SmtpOptions Secured(string password) => relayServer.Options(o =>
+    {
+        o.Security = SmtpSecurity.StartTls;
+        o.TlsTargetHost = "localhost";
+        o.PinnedCertificateSha256 = relayServer.CertificateSha256;
+        o.Username = AiosmtpdFixture.Username;
+        o.Password = password;
+    });
+
+    private static OutgoingNotification Note(string id) =>
+        new(id, new NotificationRecipient("Dana Officer", "dana.officer@police.example"), new NotificationContent { Subject = "s", TextBody = "t" });
+
+    [Fact]
+    public async Task With_the_right_credentials_e_mails_arrive_over_tls_as_the_authenticated_user_on_one_connection()
+    {
+        var ids = Enumerable.Range(0, 3).Select(_ => "strict-" + Guid.NewGuid().ToString("N")).ToList();
+        await using var relay = new SmtpRelayPool(Secured(AiosmtpdFixture.Password));
+        var channel = new EmailChannel(relay, Secured(AiosmtpdFixture.Password));
+
+        foreach (var id in ids)
+        {
+            var result = await channel.SendAsync(Note(id));
+            Assert.True(result.IsDelivered, result.Detail);
+        }
+
+        var files = ids.Select(id => Assert.Single(relayServer.MessagesWithId(id))).ToList();
+        var mail = await MailInspector.InspectFileAsync(files[0]);
+        Assert.Equal("yes", mail.Header("X-Test-Tls"));
+        Assert.Equal(AiosmtpdFixture.Username, mail.Header("X-Test-Auth"));
+        Assert.Equal(1, await relayServer.ConnectionsUsedAsync(files));
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_are_a_permanent_failure_535()
+    {
+        var id = "strict-" + Guid.NewGuid().ToString("N");
+        await using var relay = new SmtpRelayPool(Secured("wrong"));
+
+        var result = await new EmailChannel(relay, Secured("wrong")).SendAsync(Note(id));
+
+        Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
+        Assert.Contains("535", result.Detail);
+        Assert.Empty(relayServer.MessagesWithId(id));
+    }
+
+    [Fact]
+    public async Task Without_starttls_the_relay_refuses_and_no_credentials_are_sent()
+    {
+        var id = "strict-" + Guid.NewGuid().ToString("N");
+        var plain = Secured(AiosmtpdFixture.Password);
+        plain.Security = SmtpSecurity.None;
+        await using var relay = new SmtpRelayPool(plain);
+
+        var result = await new EmailChannel(relay, plain).SendAsync(Note(id));
+
+        Assert.False(result.IsDelivered);
+        Assert.Contains("No credentials were sent", result.Detail);
+        Assert.Empty(relayServer.MessagesWithId(id));
     }
 }

@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Jtai.Strategy.Notifications.Delivery.Smtp;
 using Jtai.Strategy.Notifications.Delivery.Tests.Support;
 
 namespace Jtai.Strategy.Notifications.Delivery.Tests.Integration;
@@ -16,7 +15,7 @@ namespace Jtai.Strategy.Notifications.Delivery.Tests.Integration;
 /// throw-away self-signed certificate for STARTTLS; stops it and deletes its folder afterwards.
 /// Independent of the shared development server on 55025.
 /// </summary>
-public sealed class AiosmtpdFixture : IAsyncLifetime
+public class AiosmtpdFixture : IAsyncLifetime
 {
     public const string Username = "jtai-test";
     public const string Password = "dev-only-password";
@@ -54,11 +53,7 @@ public sealed class AiosmtpdFixture : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = _root,
         };
-        foreach (var arg in new[]
-                 {
-                     TestPaths.Aiosmtpd, "-n", "-l", $"127.0.0.1:{Port}", "-c", "jtai_test_smtp.RejectingMailbox",
-                     "--tlscert", certPath, "--tlskey", keyPath, "--no-requiretls", MailDir,
-                 })
+        foreach (var arg in ServerArguments(certPath, keyPath))
         {
             psi.ArgumentList.Add(arg);
         }
@@ -73,6 +68,13 @@ public sealed class AiosmtpdFixture : IAsyncLifetime
 
         await WaitUntilReadyAsync(TimeSpan.FromSeconds(15));
     }
+
+    /// <summary>What the system Python runs: aiosmtpd's command line with the test handler, STARTTLS offered but optional.</summary>
+    protected virtual IReadOnlyList<string> ServerArguments(string certPath, string keyPath) =>
+    [
+        TestPaths.Aiosmtpd, "-n", "-l", $"127.0.0.1:{Port}", "-c", "jtai_test_smtp.RejectingMailbox",
+        "--tlscert", certPath, "--tlskey", keyPath, "--no-requiretls", MailDir,
+    ];
 
     public async Task DisposeAsync()
     {
@@ -103,6 +105,16 @@ public sealed class AiosmtpdFixture : IAsyncLifetime
         };
         configure?.Invoke(options);
         return options;
+    }
+
+    /// <summary>The SHA-256 fingerprint of this fixture's certificate, for <see cref="SmtpOptions.PinnedCertificateSha256"/>.</summary>
+    public string CertificateSha256 => Certificate.GetCertHashString(HashAlgorithmName.SHA256);
+
+    /// <summary>Distinct client connections (aiosmtpd's X-Peer header: address and port) that carried the given messages.</summary>
+    public async Task<int> ConnectionsUsedAsync(IEnumerable<string> files)
+    {
+        var peers = await Task.WhenAll(files.Select(async f => (await MailInspector.InspectFileAsync(f)).Header("X-Peer")));
+        return peers.Distinct().Count();
     }
 
     /// <summary>Trusts exactly this fixture's certificate (pinning), as a private relay would be configured.</summary>
@@ -217,6 +229,13 @@ public sealed class AiosmtpdFixture : IAsyncLifetime
         listener.Stop();
         return port;
     }
+}
+
+/// <summary>The same handler behind a relay that requires STARTTLS and then AUTH before MAIL FROM (python/jtai_strict_relay.py).</summary>
+public sealed class StrictRelayFixture : AiosmtpdFixture
+{
+    protected override IReadOnlyList<string> ServerArguments(string certPath, string keyPath) =>
+        ["-m", "jtai_strict_relay", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), certPath, keyPath, MailDir];
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,4 @@
-using Jtai.Strategy.Notifications.Delivery.Calendar;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
-using Jtai.Strategy.Notifications.Delivery.Tests.Calendar;
 using Jtai.Strategy.Notifications.Delivery.Tests.Support;
 
 namespace Jtai.Strategy.Notifications.Delivery.Tests.Rendering;
@@ -88,7 +86,7 @@ public sealed class InvitationEmailRendererTests
         Assert.Contains("New time: Thursday 25 June 2026, 14:00 to 15:00 (UK time)", rendered.TextBody);
         Assert.Contains("Previous time: Wednesday 24 June 2026, 10:00 to 11:30 (UK time)", rendered.TextBody);
         Assert.Contains("Please answer again by", rendered.TextBody);
-        var lines = IcsWriterTests.Unfolded(rendered.Calendar!.Content);
+        var lines = CalendarWriterTests.Unfolded(rendered.Calendar!.Content);
         Assert.Contains("SEQUENCE:1", lines);
         Assert.Contains("METHOD:REQUEST", lines);
         Assert.Contains("DTSTART:20260625T130000Z", lines);

@@ -1,4 +1,3 @@
-using Jtai.Strategy.Notifications.Delivery.Calendar;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
 
 namespace Jtai.Strategy.Notifications.Delivery.Tests.Support;

@@ -3,11 +3,15 @@
 Behaves like aiosmtpd.handlers.Mailbox (stores every message in a maildir) except:
   * RCPT TO an address whose local part starts with "reject"   -> 550 5.1.1 mailbox unavailable
   * RCPT TO an address whose local part starts with "tempfail" -> 451 4.3.0 temporary failure
+  * a message for "datareject*" is refused after its content (554 5.6.0), for "datatempfail*" deferred (452 4.3.1)
+  * a message for "dropdataN*" makes the relay close the connection after the content, before its final reply,
+    the first N times that recipient is tried (then it is stored as usual): the ambiguous window of SMTP
   * AUTH PLAIN / LOGIN accept only TEST_USERNAME / TEST_PASSWORD (AUTH is offered by aiosmtpd only after STARTTLS)
   * each stored message gets X-Test-Tls (yes/no) and X-Test-Auth (login or "none") headers, so tests can see how it arrived.
 
 Run: PYTHONPATH=<this dir> /usr/bin/python3 /usr/bin/aiosmtpd -n -l 127.0.0.1:PORT -c jtai_test_smtp.RejectingMailbox MAILDIR
 """
+import re
 from base64 import b64decode
 
 from aiosmtpd.handlers import Mailbox
@@ -18,6 +22,10 @@ TEST_PASSWORD = b"dev-only-password"
 
 
 class RejectingMailbox(Mailbox):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._dropped = {}
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local_part = address.split("@", 1)[0].lower()
         if local_part.startswith("reject"):
@@ -26,6 +34,20 @@ class RejectingMailbox(Mailbox):
             return "451 4.3.0 temporary failure, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        for address in envelope.rcpt_tos:
+            local_part = address.split("@", 1)[0].lower()
+            if local_part.startswith("datareject"):
+                return "554 5.6.0 message content rejected"
+            if local_part.startswith("datatempfail"):
+                return "452 4.3.1 insufficient system storage"
+            drop = re.match(r"dropdata(\d+)", local_part)
+            if drop and self._dropped.get(address, 0) < int(drop.group(1)):
+                self._dropped[address] = self._dropped.get(address, 0) + 1
+                server.transport.close()
+                return "421 4.3.0 closing (never seen: the connection is gone)"
+        return await super().handle_DATA(server, session, envelope)
 
     def prepare_message(self, session, envelope):
         message = super().prepare_message(session, envelope)

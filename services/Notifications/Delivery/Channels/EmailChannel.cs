@@ -1,32 +1,39 @@
 using System.Diagnostics;
-using Jtai.Strategy.Notifications.Delivery.Mime;
-using Jtai.Strategy.Notifications.Delivery.Smtp;
+using System.Net.Sockets;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
 
 namespace Jtai.Strategy.Notifications.Delivery;
 
 /// <summary>
-/// Delivers a notification as one e-mail to one recipient: builds the MIME message (Message-ID from
-/// <see cref="OutgoingNotification.NotificationId"/>, calendar part when present) and sends it with an <see cref="ISmtpClient"/>.
+/// Delivers a notification as one e-mail to one recipient: composes the MIME message (Message-ID from
+/// <see cref="OutgoingNotification.NotificationId"/>, calendar part when present) and hands it to an <see cref="IMailRelay"/>
+/// (in production the <see cref="SmtpRelayPool"/>). Relay failures become results: a 5yz reply (and refused credentials)
+/// is permanent; a 4yz reply, an I/O or protocol error, a TLS failure or a timeout is transient. A failure after the
+/// message content was sent but before the relay's final reply is the one ambiguous window: it is transient, and the
+/// resend carries the same Message-ID.
 /// </summary>
 public sealed class EmailChannel : IDeliveryChannel
 {
     public const string Name = "email";
 
-    private readonly ISmtpClient _smtp;
-    private readonly MimeMessageBuilder _builder;
+    private readonly IMailRelay _relay;
+    private readonly EmailComposer _composer;
     private readonly MailboxAddress _from;
 
-    /// <param name="smtp">The SMTP transport.</param>
+    /// <param name="relay">The SMTP transport.</param>
     /// <param name="options">Supplies the sender (<see cref="SmtpOptions.FromAddress"/>, <see cref="SmtpOptions.FromDisplayName"/>).</param>
-    /// <param name="builder">MIME builder; a default one (system clock) when null.</param>
-    public EmailChannel(ISmtpClient smtp, SmtpOptions options, MimeMessageBuilder? builder = null)
+    /// <param name="composer">MIME composer; a default one (system clock) when null.</param>
+    public EmailChannel(IMailRelay relay, SmtpOptions options, EmailComposer? composer = null)
     {
-        ArgumentNullException.ThrowIfNull(smtp);
+        ArgumentNullException.ThrowIfNull(relay);
         ArgumentNullException.ThrowIfNull(options);
-        MimeEncoding.ValidateAddress(options.FromAddress);
-        _smtp = smtp;
-        _builder = builder ?? new MimeMessageBuilder();
-        _from = new MailboxAddress(options.FromAddress.Trim(), options.FromDisplayName);
+        EmailComposer.ValidateAddress(options.FromAddress);
+        _relay = relay;
+        _composer = composer ?? new EmailComposer();
+        _from = new MailboxAddress(options.FromDisplayName, options.FromAddress.Trim());
     }
 
     public string ChannelName => Name;
@@ -60,21 +67,13 @@ public sealed class EmailChannel : IDeliveryChannel
             return DeliveryResult.Permanent(Name, "The recipient has no e-mail address.");
         }
 
-        byte[] mime;
+        MimeMessage message;
         try
         {
-            mime = _builder.Build(new EmailMessage
-            {
-                MessageId = notification.NotificationId,
-                From = _from,
-                To = [new MailboxAddress(address, notification.Recipient!.DisplayName)],
-                Subject = notification.Content.Subject,
-                TextBody = notification.Content.TextBody,
-                HtmlBody = notification.Content.HtmlBody,
-                Calendar = notification.Content.Calendar,
-            });
+            message = _composer.Compose(
+                notification.NotificationId, _from, new MailboxAddress(notification.Recipient!.DisplayName, address), notification.Content);
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or ParseException)
         {
             // Bad address or id: sending the same notification again cannot succeed.
             return DeliveryResult.Permanent(Name, "The e-mail could not be built: " + ex.Message);
@@ -82,16 +81,48 @@ public sealed class EmailChannel : IDeliveryChannel
 
         try
         {
-            var result = await _smtp.SendAsync(new SmtpEnvelope(_from.Address, [address]), mime, cancellationToken);
-            return DeliveryResult.Delivered(Name, result.DataReply.ToString(), MimeMessageBuilder.FormatMessageId(notification.NotificationId));
+            var reply = await _relay.SendAsync(message, cancellationToken);
+            return DeliveryResult.Delivered(Name, "250 " + reply, EmailComposer.FormatMessageId(notification.NotificationId));
         }
-        catch (SmtpDeliveryException ex)
+        catch (Exception ex) when (Classify(ex, cancellationToken) is { } failure)
         {
-            Activity.Current?.SetTag("smtp.stage", ex.Stage.ToString());
-            Activity.Current?.SetTag("smtp.reply_code", ex.Reply?.Code);
-            return ex.IsPermanent
-                ? DeliveryResult.Permanent(Name, ex.Message)
-                : DeliveryResult.Transient(Name, ex.Message);
+            return failure;
         }
     }
+
+    /// <summary>The verdict on a relay failure; null for what is not a relay failure (the caller's cancellation, bugs).</summary>
+    private static DeliveryResult? Classify(Exception ex, CancellationToken cancellationToken)
+    {
+        switch (ex)
+        {
+            case SmtpCommandException command:
+                var code = (int)command.StatusCode;
+                Activity.Current?.SetTag("smtp.reply_code", code);
+                Activity.Current?.SetTag("smtp.error", command.ErrorCode.ToString());
+                var detail = $"SMTP {code} at {Stage(command.ErrorCode)}: {command.Message}";
+                return code >= 500 ? DeliveryResult.Permanent(Name, detail) : DeliveryResult.Transient(Name, detail);
+            case AuthenticationException auth:
+                // The relay refused the credentials (535): the same credentials will be refused again.
+                var authCode = auth.InnerException is SmtpCommandException inner ? (int)inner.StatusCode : 535;
+                Activity.Current?.SetTag("smtp.reply_code", authCode);
+                return DeliveryResult.Permanent(Name, $"SMTP {authCode} at authentication: {auth.Message}");
+            case SslHandshakeException tls:
+                return DeliveryResult.Transient(Name, "TLS with the relay failed: " + tls.Message);
+            case SmtpProtocolException or IOException or SocketException or TimeoutException
+                or ServiceNotConnectedException or ServiceNotAuthenticatedException or NotSupportedException or SmtpRelayUnusableException:
+                return DeliveryResult.Transient(Name, $"SMTP relay unavailable ({ex.GetType().Name}): {ex.Message}");
+            case OperationCanceledException when !cancellationToken.IsCancellationRequested:
+                return DeliveryResult.Transient(Name, "SMTP relay timed out.");
+            default:
+                return null;
+        }
+    }
+
+    private static string Stage(SmtpErrorCode error) => error switch
+    {
+        SmtpErrorCode.SenderNotAccepted => "MAIL FROM",
+        SmtpErrorCode.RecipientNotAccepted => "RCPT TO",
+        SmtpErrorCode.MessageNotAccepted => "DATA",
+        _ => "session",
+    };
 }

@@ -1,4 +1,4 @@
-using Jtai.Strategy.Notifications.Delivery.Calendar;
+using Jtai.Strategy.Notifications.Delivery.Rendering;
 
 namespace Jtai.Strategy.Notifications.Delivery;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using Jtai.Strategy.Notifications.Delivery.Calendar;
 using static Jtai.Strategy.Notifications.Delivery.Rendering.RenderingText;
 
 namespace Jtai.Strategy.Notifications.Delivery.Rendering;
@@ -22,7 +21,7 @@ public sealed class InvitationEmailRenderer
         TimeProvider? timeProvider = null)
     {
         _options = options ?? new InvitationRenderingOptions();
-        _calendarWriter = calendarWriter ?? new IcsWriter();
+        _calendarWriter = calendarWriter ?? new CalendarWriter();
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 

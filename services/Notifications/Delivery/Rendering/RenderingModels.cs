@@ -1,5 +1,3 @@
-using Jtai.Strategy.Notifications.Delivery.Calendar;
-
 namespace Jtai.Strategy.Notifications.Delivery.Rendering;
 
 /// <summary>

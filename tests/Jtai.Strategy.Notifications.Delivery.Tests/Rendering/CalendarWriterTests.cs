@@ -1,13 +1,12 @@
 using System.Text;
-using Jtai.Strategy.Notifications.Delivery.Calendar;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
 using Jtai.Strategy.Notifications.Delivery.Tests.Support;
 
-namespace Jtai.Strategy.Notifications.Delivery.Tests.Calendar;
+namespace Jtai.Strategy.Notifications.Delivery.Tests.Rendering;
 
-public sealed class IcsWriterTests
+public sealed class CalendarWriterTests
 {
-    private readonly IcsWriter _writer = new();
+    private readonly CalendarWriter _writer = new();
 
     [Fact]
     public void Writes_a_vcalendar_with_one_vevent_and_crlf_line_endings()
@@ -49,9 +48,9 @@ public sealed class IcsWriterTests
         var description = "Ärger – naïve café 😀; a, b \\ c\nsecond line " + string.Concat(Enumerable.Repeat("long text – ", 30));
         var ics = _writer.Write(TestData.Event(description));
 
-        IcsFormatTests.AssertPhysicalLines(ics.TrimEnd('\r', '\n'), singleContentLine: false);
+        AssertPhysicalLines(ics.TrimEnd('\r', '\n'));
         var descriptionLine = Unfolded(ics).Single(l => l.StartsWith("DESCRIPTION:", StringComparison.Ordinal));
-        Assert.Equal("DESCRIPTION:" + IcsFormat.EscapeText(description), descriptionLine);
+        Assert.Equal("DESCRIPTION:" + EscapeText(description), descriptionLine);
         Assert.Equal(description, UnescapeText(descriptionLine["DESCRIPTION:".Length..]));
     }
 
@@ -116,8 +115,66 @@ public sealed class IcsWriterTests
         Assert.Equal((byte)'B', bytes[0]);
     }
 
+    [Theory]
+    [InlineData("é")] // 2 octets
+    [InlineData("–")] // 3 octets (en dash)
+    [InlineData("中")] // 3 octets
+    [InlineData("😀")] // 4 octets, a surrogate pair in .NET
+    [InlineData("aé–😀")] // mixed, so boundaries fall at every offset
+    public void Multi_byte_characters_are_never_split_when_lines_are_folded(string unit)
+    {
+        // Every alignment of the multi-byte characters against the 75-octet boundary.
+        for (var prefix = 0; prefix < 5; prefix++)
+        {
+            var description = new string('x', prefix) + string.Concat(Enumerable.Repeat(unit, 60));
+            var ics = _writer.Write(TestData.Event(description));
+
+            AssertPhysicalLines(ics.TrimEnd('\r', '\n'));
+            Assert.Contains("DESCRIPTION:" + description, Unfolded(ics));
+        }
+    }
+
+    [Fact]
+    public void Control_characters_other_than_tab_and_line_breaks_are_dropped_from_text()
+    {
+        var lines = Unfolded(_writer.Write(TestData.Event("a\tb\u0007c\u001Bd") with { Summary = "Meeting\u0000 SM-1", Location = "Dial-in\u000B 0300" }));
+
+        Assert.Contains("DESCRIPTION:a\tbcd", lines);
+        Assert.Contains("SUMMARY:Meeting SM-1", lines);
+        Assert.Contains("LOCATION:Dial-in 0300", lines);
+    }
+
+    [Fact]
+    public void Parameter_values_with_a_double_quote_or_caret_use_rfc_6868()
+    {
+        var lines = Unfolded(_writer.Write(TestData.Event() with { Attendees = [new CalendarAttendee("a@b.example", "Dana \"DJ\" a^b")] }));
+
+        Assert.Contains(lines, l => l.StartsWith("ATTENDEE;CN=Dana ^'DJ^' a^^b;", StringComparison.Ordinal));
+    }
+
+    /// <summary>Removes every CRLF followed by a single space or tab (RFC 5545 §3.1) and splits into content lines.</summary>
     internal static List<string> Unfolded(string ics) =>
-        IcsFormat.Unfold(ics).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
+        ics.Replace("\r\n ", string.Empty, StringComparison.Ordinal).Replace("\r\n\t", string.Empty, StringComparison.Ordinal)
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries).ToList();
+
+    /// <summary>Every physical line is at most 75 octets and valid UTF-8 on its own (no multi-byte sequence was cut).</summary>
+    internal static void AssertPhysicalLines(string folded)
+    {
+        var strictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        var physical = folded.Split("\r\n");
+        for (var i = 0; i < physical.Length; i++)
+        {
+            var bytes = Encoding.UTF8.GetBytes(physical[i]);
+            Assert.True(bytes.Length <= 75, $"physical line {i} has {bytes.Length} octets: '{physical[i]}'");
+            strictUtf8.GetString(bytes);
+            Assert.DoesNotContain('\uFFFD', physical[i]);
+        }
+    }
+
+    /// <summary>RFC 5545 §3.3.11 TEXT escaping, as the expected value: backslash, semicolon, comma, line breaks as \n.</summary>
+    private static string EscapeText(string value) =>
+        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(";", "\\;", StringComparison.Ordinal)
+            .Replace(",", "\\,", StringComparison.Ordinal).Replace("\r\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static string UnescapeText(string value)
     {

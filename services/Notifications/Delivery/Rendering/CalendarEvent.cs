@@ -1,4 +1,4 @@
-namespace Jtai.Strategy.Notifications.Delivery.Calendar;
+namespace Jtai.Strategy.Notifications.Delivery.Rendering;
 
 /// <summary>The iTIP method (RFC 5546) of the calendar object: a new or updated invitation, or a cancellation.</summary>
 public enum CalendarMethod
@@ -67,5 +67,5 @@ public sealed record CalendarEvent
 public sealed record CalendarAttachment(string Content, CalendarMethod Method, string FileName = "invite.ics")
 {
     /// <summary>The value for the <c>method</c> parameter of <c>text/calendar</c>: <c>REQUEST</c> or <c>CANCEL</c>.</summary>
-    public string MethodName => IcsFormat.MethodName(Method);
+    public string MethodName => CalendarWriter.MethodName(Method);
 }

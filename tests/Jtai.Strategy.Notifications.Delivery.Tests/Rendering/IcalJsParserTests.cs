@@ -1,8 +1,7 @@
-using Jtai.Strategy.Notifications.Delivery.Calendar;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
 using Jtai.Strategy.Notifications.Delivery.Tests.Support;
 
-namespace Jtai.Strategy.Notifications.Delivery.Tests.Calendar;
+namespace Jtai.Strategy.Notifications.Delivery.Tests.Rendering;
 
 /// <summary>The generated .ics read back by Mozilla's ical.js (the parser behind Thunderbird's calendar).</summary>
 public sealed class IcalJsParserTests
@@ -66,7 +65,7 @@ public sealed class IcalJsParserTests
             Organizer = new CalendarOrganizer("mash@northshire.example", "Smith, \"DJ\"; MASH: Ærø"),
         };
 
-        var parsed = await IcalJs.ParseAsync(new IcsWriter().Write(ev));
+        var parsed = await IcalJs.ParseAsync(new CalendarWriter().Write(ev));
 
         Assert.Equal(description, parsed.Description);
         Assert.Equal(ev.Summary, parsed.Summary);
