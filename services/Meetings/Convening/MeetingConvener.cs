@@ -38,7 +38,7 @@ public sealed record ConveningOutcome<T>(T? Value, ValidationErrors? Errors = nu
 /// not to convene. Each step validates, books the bridge, changes the meeting, issues or re-asks the
 /// invitations and queues its events and audit in one unit of work. The endpoints bind and map.
 /// </summary>
-public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssuer issuer, IOptions<MeetingsOptions> options, TimeProvider clock)
+public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssuer issuer, IOptions<MeetingsOptions> options, TimeProvider clock, ILogger<MeetingConvener> logger)
 {
     private readonly MeetingsOptions settings = options.Value;
 
@@ -111,6 +111,7 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         }
 
         db.Audit(manager.SubjectId, "meeting.convened", meeting.Id, now, meeting.Reference);
+        db.LogWhenCommitted(() => LogConvened(logger, meeting.Id, meeting.Reference, team.Code, invited.Count, meeting.ConvenedBeyondLimit));
         await db.SaveChangesAsync(cancellationToken);
         return new ConveningOutcome<StrategyMeeting>(meeting);
     }
@@ -167,6 +168,7 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         await issuer.ReaskAsync(meeting, startChanged, cancellationToken);
         db.Audit(manager.SubjectId, "meeting.rescheduled", meeting.Id, now,
             $"{previousStart:u} -> {meeting.ScheduledStart:u} ({proposal.Reason}{(proposal.ReasonText is null ? string.Empty : ": " + proposal.ReasonText.Trim())})");
+        db.LogWhenCommitted(() => LogRescheduled(logger, meeting.Reference, meeting.CalendarSequence));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ConveningOutcome<StrategyMeeting>(meeting);
@@ -212,6 +214,7 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         db.AddOutboxMessage(new StrategyMeetingCancelled(meeting.Id, meeting.Reference, proposal.Reason.Value.ToString(), now));
         await issuer.WithdrawAllAsync(meeting, standing, proposal.Reason.Value.ToString(), cancellationToken);
         db.Audit(manager.SubjectId, "meeting.cancelled", meeting.Id, now, proposal.Reason.Value.ToString());
+        db.LogWhenCommitted(() => LogCancelled(logger, meeting.Reference));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ConveningOutcome<StrategyMeeting>(meeting);
@@ -254,6 +257,7 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         db.DecisionsNotToConvene.Add(decision);
         db.AddOutboxMessage(new DecisionNotToConveneRecorded(decision.Id, decision.TeamCode, decision.ConcernCategory.ToString(), decision.ReasonCode.ToString(), decision.DecidedAt, now));
         db.Audit(manager.SubjectId, "decision-not-to-convene.recorded", null, now, $"{decision.Id} {decision.ReasonCode}");
+        db.LogWhenCommitted(() => LogDecisionNotToConvene(logger, decision.Id, decision.TeamCode, decision.ReasonCode));
         await db.SaveChangesAsync(cancellationToken);
         return new ConveningOutcome<DecisionNotToConvene>(decision);
     }
@@ -379,4 +383,17 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         errors.When(!considered.Any(c => c.Removed is null), "addAgencies", "At least one agency must be invited.");
         return considered;
     }
+
+    // Codes, ids and the meeting reference only: never the case reference or any text the manager typed.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meeting {MeetingId} ({MeetingReference}) convened for team {TeamCode}: {InvitedAgencies} agencies invited, beyond the convening limit: {ConvenedBeyondLimit}")]
+    private static partial void LogConvened(ILogger logger, Guid meetingId, string meetingReference, string teamCode, int invitedAgencies, bool convenedBeyondLimit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meeting {MeetingReference} rescheduled (calendar sequence {CalendarSequence})")]
+    private static partial void LogRescheduled(ILogger logger, string meetingReference, int calendarSequence);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meeting {MeetingReference} cancelled")]
+    private static partial void LogCancelled(ILogger logger, string meetingReference);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Decision {DecisionId} not to convene recorded for team {TeamCode}: {ReasonCode}")]
+    private static partial void LogDecisionNotToConvene(ILogger logger, Guid decisionId, string teamCode, NotConveneReason reasonCode);
 }

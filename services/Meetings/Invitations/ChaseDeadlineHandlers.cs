@@ -11,7 +11,7 @@ namespace Jtai.Strategy.Meetings.Invitations;
 // or a second instance never fires one twice. A deadline that finds nothing left to do returns.
 
 /// <summary>No answer by the reminder time: remind the same recipient.</summary>
-public sealed class InvitationReminderHandler(InvitationIssuer issuer, TimeProvider clock) : IDeadlineHandler<MeetingsDbContext>
+public sealed partial class InvitationReminderHandler(InvitationIssuer issuer, TimeProvider clock, ILogger<InvitationReminderHandler> logger) : IDeadlineHandler<MeetingsDbContext>
 {
     public string Kind => InvitationIssuer.ReminderKind;
 
@@ -32,7 +32,11 @@ public sealed class InvitationReminderHandler(InvitationIssuer issuer, TimeProvi
         invitation.MarkReminded(now);
         db.AddOutboxMessage(await issuer.ReminderMessageAsync(meeting, invitation, now, cancellationToken));
         db.Audit(AuditLog.SystemActor, "invitation.reminded", meeting.Id, now, $"{invitation.AgencyCode}: {invitation.Id}");
+        db.LogWhenCommitted(() => LogReminderDue(logger, invitation.Id, invitation.AgencyCode));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder due for invitation {InvitationId} of agency {AgencyCode}")]
+    private static partial void LogReminderDue(ILogger logger, Guid invitationId, string agencyCode);
 }
 
 /// <summary>Still no answer by the respond-by time: pass the invitation to the next deputy.</summary>

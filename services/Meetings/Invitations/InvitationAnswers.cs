@@ -12,7 +12,7 @@ namespace Jtai.Strategy.Meetings.Invitations;
 public sealed record GivenAnswer(InvitationAnswer? Answer, DeclineReason? DeclineReason, string? DeclineReasonText, string? WrittenContribution);
 
 /// <summary>Records a SPOC's answer, however it arrived (signed in or by link), in one unit of work.</summary>
-public sealed class InvitationAnswers(MeetingsDbContext db, InvitationIssuer issuer, IOptions<MeetingsOptions> options, TimeProvider clock)
+public sealed partial class InvitationAnswers(MeetingsDbContext db, InvitationIssuer issuer, IOptions<MeetingsOptions> options, TimeProvider clock, ILogger<InvitationAnswers> logger)
 {
     public int MaxContribution => options.Value.MaxWrittenContributionLength;
 
@@ -51,7 +51,12 @@ public sealed class InvitationAnswers(MeetingsDbContext db, InvitationIssuer iss
             invitation.Id, meeting.Id, meeting.TeamCode, invitation.AgencyCode, invitation.RecipientSpocId, invitation.RecipientRole,
             invitation.Answer!.Value, invitation.DeclineReasonCode?.ToString(), invitation.WrittenContribution is not null, withinLimit, byLink, now));
         db.Audit(actor, "invitation.answered", meeting.Id, now, $"{invitation.AgencyCode}: {invitation.Answer}{(byLink ? " (response link)" : string.Empty)}");
+        // Committed with the caller's transaction; the answer's text (a reason, a contribution) is never logged.
+        db.LogWhenCommitted(() => LogAnswered(logger, invitation.Id, invitation.AgencyCode, invitation.Answer.Value, byLink ? "by link" : "signed in"));
         await db.SaveChangesAsync(cancellationToken);
         return new AnswerResponse(invitation.Id, meeting.Reference, invitation.Answer.Value, invitation.WrittenContribution is not null, now, withinLimit);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invitation {InvitationId} of agency {AgencyCode} answered {Answer}, {AnsweredThrough}")]
+    private static partial void LogAnswered(ILogger logger, Guid invitationId, string agencyCode, InvitationAnswer answer, string answeredThrough);
 }

@@ -19,7 +19,7 @@ public sealed record IssueOutcome(string AgencyCode, Invitation? Invitation, str
 /// creates the single-use response link, schedules the chase (reminder, then escalation) as durable
 /// deadlines, and queues the messages in the outbox. Everything joins the caller's unit of work.
 /// </summary>
-public sealed class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner signer, IOptions<MeetingsOptions> options, TimeProvider clock)
+public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner signer, IOptions<MeetingsOptions> options, TimeProvider clock, ILogger<InvitationIssuer> logger)
 {
     public const string ReminderKind = "meetings.invitation-reminder";
     public const string EscalationKind = "meetings.invitation-escalation";
@@ -37,6 +37,8 @@ public sealed class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner si
             var reason = RecipientRouting.Chain(spocs, team.Area).Count == 0
                 ? $"{agencyName} has no active SPOC{(team.Area is null ? string.Empty : $" for {team.Area} or agency-wide")}."
                 : $"Every SPOC of {agencyName} is on cover at {now:u}.";
+            var reasonCode = RecipientRouting.Chain(spocs, team.Area).Count == 0 ? "NoActiveSpoc" : "EverySpocOnCover";
+            db.LogWhenCommitted(() => LogNotIssued(logger, meeting.Reference, agencyCode, reasonCode));
             return NotIssued(meeting, agencyCode, reason, now);
         }
 
@@ -62,12 +64,14 @@ public sealed class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner si
             // The current recipient keeps the invitation (and its link): a late answer is still welcome.
             current.MarkEscalationExhausted(now);
             var why = reason == SupersededReason.DeliveryFailed ? "could not be delivered to" : "has not been answered by";
+            db.LogWhenCommitted(() => LogNoDeputyLeft(logger, current.Id, current.AgencyCode, reason));
             return NotIssued(meeting, current.AgencyCode, $"The invitation {why} {current.RecipientName} and {current.AgencyName} has no further deputy available.", now);
         }
 
         await WithdrawChaseAsync(current, now, cancellationToken);
         var issued = Issue(meeting, team, current.AgencyCode, current.AgencyName, next, RecipientRole.DeputyAfterEscalation, current.Id, now);
         current.Supersede(reason, issued.Id);
+        db.LogWhenCommitted(() => LogEscalated(logger, current.Id, current.AgencyCode, reason, issued.Id));
         db.AddOutboxMessage(new InvitationSuperseded(current.Id, meeting.Id, current.AgencyCode, reason, issued.Id, now));
         // Issued after the superseded notice, so a consumer reading in order sees the hand-over.
         db.AddOutboxMessage(IssuedMessage(meeting, team, issued, LinkFor(issued, meeting, now), now));
@@ -157,6 +161,7 @@ public sealed class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner si
         db.Invitations.Add(invitation);
         meeting.AddInvitation(invitation);
         ScheduleChase(invitation, chase);
+        db.LogWhenCommitted(() => LogIssued(logger, invitation.Id, meeting.Reference, agencyCode, role));
         if (supersedes is null)
         {
             db.AddOutboxMessage(IssuedMessage(meeting, team, invitation, LinkFor(invitation, meeting, now), now));
@@ -197,4 +202,17 @@ public sealed class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner si
         db.AddOutboxMessage(new InvitationNotIssued(meeting.Id, meeting.Reference, meeting.TeamCode, agencyCode, reason, now));
         return new IssueOutcome(agencyCode, null, reason);
     }
+
+    // Ids, codes and the recipient's role only: never the recipient's name or address, the PIN or a link.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invitation {InvitationId} to meeting {MeetingReference} issued to agency {AgencyCode} ({RecipientRole})")]
+    private static partial void LogIssued(ILogger logger, Guid invitationId, string meetingReference, string agencyCode, RecipientRole recipientRole);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No invitation to meeting {MeetingReference} issued to agency {AgencyCode}: {ReasonCode}")]
+    private static partial void LogNotIssued(ILogger logger, string meetingReference, string agencyCode, string reasonCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Invitation {InvitationId} of agency {AgencyCode} escalated ({SupersededReason}) to a deputy: invitation {NextInvitationId}")]
+    private static partial void LogEscalated(ILogger logger, Guid invitationId, string agencyCode, SupersededReason supersededReason, Guid nextInvitationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Invitation {InvitationId} of agency {AgencyCode} not escalated ({SupersededReason}): no deputy left")]
+    private static partial void LogNoDeputyLeft(ILogger logger, Guid invitationId, string agencyCode, SupersededReason supersededReason);
 }

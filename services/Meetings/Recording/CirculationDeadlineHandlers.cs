@@ -14,7 +14,7 @@ namespace Jtai.Strategy.Meetings.Recording;
 // notice racing a circulation waits for it and then finds nothing to do.
 
 /// <summary>Nothing circulated by the warning time (20 of 24 hours): warn the team manager.</summary>
-public sealed class CirculationWarningHandler(TimeProvider clock) : IDeadlineHandler<MeetingsDbContext>
+public sealed partial class CirculationWarningHandler(TimeProvider clock, ILogger<CirculationWarningHandler> logger) : IDeadlineHandler<MeetingsDbContext>
 {
     public string Kind => MeetingRecorder.WarningKind;
 
@@ -32,7 +32,11 @@ public sealed class CirculationWarningHandler(TimeProvider clock) : IDeadlineHan
         var meeting = await db.Meetings.AsNoTracking().Where(m => m.Id == record.MeetingId).Select(m => new { m.Reference, m.TeamCode }).SingleAsync(cancellationToken);
         db.AddOutboxMessage(new ActionCirculationWarning(record.MeetingId, meeting.Reference, meeting.TeamCode, record.CirculationDeadline, now));
         db.Audit(AuditLog.SystemActor, "meeting.circulation.warned", record.MeetingId, now, $"{meeting.Reference}: circulate by {record.CirculationDeadline:u}");
+        db.LogWhenCommitted(() => LogWarned(logger, meeting.Reference, record.CirculationDeadline));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Circulation warning for meeting {MeetingReference}: nothing circulated, deadline {CirculationDeadline:u}")]
+    private static partial void LogWarned(ILogger logger, string meetingReference, DateTimeOffset circulationDeadline);
 }
 
 /// <summary>
@@ -40,7 +44,7 @@ public sealed class CirculationWarningHandler(TimeProvider clock) : IDeadlineHan
 /// MASDG; then again every day while it stays so. The repeat number is the day since the deadline,
 /// so after an outage the service sends the notice for today, not a burst of the missed ones.
 /// </summary>
-public sealed class CirculationOverdueHandler(TimeProvider clock, IOptions<RecordingOptions> options) : IDeadlineHandler<MeetingsDbContext>
+public sealed partial class CirculationOverdueHandler(TimeProvider clock, IOptions<RecordingOptions> options, ILogger<CirculationOverdueHandler> logger) : IDeadlineHandler<MeetingsDbContext>
 {
     public string Kind => MeetingRecorder.OverdueKind;
 
@@ -57,6 +61,7 @@ public sealed class CirculationOverdueHandler(TimeProvider clock, IOptions<Recor
         var meeting = await db.Meetings.AsNoTracking().Where(m => m.Id == record.MeetingId).Select(m => new { m.Reference, m.TeamCode }).SingleAsync(cancellationToken);
         db.AddOutboxMessage(new ActionCirculationOverdue(record.MeetingId, meeting.Reference, meeting.TeamCode, record.CirculationDeadline, repeat, now));
         db.Audit(AuditLog.SystemActor, "meeting.circulation.overdue", record.MeetingId, now, $"{meeting.Reference}: deadline {record.CirculationDeadline:u}, notice {repeat}");
+        db.LogWhenCommitted(() => LogOverdue(logger, meeting.Reference, record.CirculationDeadline, repeat));
 
         var circulation = CirculationClock.For(record.ActualEnd, options.Value);
         var next = repeat + 1;
@@ -67,4 +72,8 @@ public sealed class CirculationOverdueHandler(TimeProvider clock, IOptions<Recor
 
         db.ScheduleDeadline(Kind, record.MeetingId, circulation.OverdueNoticeAt(next), MeetingRecorder.OverduePayload(next));
     }
+
+    // A person should look at this: the 24-hour rule is broken.
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circulation of meeting {MeetingReference} overdue since {CirculationDeadline:u} (notice {Repeat})")]
+    private static partial void LogOverdue(ILogger logger, string meetingReference, DateTimeOffset circulationDeadline, int repeat);
 }

@@ -23,9 +23,11 @@ internal static class CirculationNotices
                 cancellationToken);
 }
 
-public sealed class CirculationDeliveredConsumer(MeetingsDbContext db, ILogger<CirculationDeliveredConsumer> logger)
+public sealed partial class CirculationDeliveredConsumer(MeetingsDbContext db, ILogger<CirculationDeliveredConsumer> logger)
     : IdempotentConsumer<InvitationDelivered, MeetingsDbContext>(db, logger)
 {
+    private readonly ILogger log = logger;
+
     protected override async Task Handle(ConsumeContext<InvitationDelivered> context)
     {
         var m = context.Message;
@@ -33,13 +35,19 @@ public sealed class CirculationDeliveredConsumer(MeetingsDbContext db, ILogger<C
             && await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
         {
             recipient.Delivered(m.DeliveredAt);
+            Db.LogWhenCommitted(() => LogDelivered(log, recipient.CirculationId, recipient.AgencyCode));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Circulation notice {CirculationId} delivered to agency {AgencyCode}")]
+    private static partial void LogDelivered(ILogger logger, Guid circulationId, string agencyCode);
 }
 
-public sealed class CirculationDeliveryFailedConsumer(MeetingsDbContext db, ILogger<CirculationDeliveryFailedConsumer> logger)
+public sealed partial class CirculationDeliveryFailedConsumer(MeetingsDbContext db, ILogger<CirculationDeliveryFailedConsumer> logger)
     : IdempotentConsumer<InvitationDeliveryFailed, MeetingsDbContext>(db, logger)
 {
+    private readonly ILogger log = logger;
+
     protected override async Task Handle(ConsumeContext<InvitationDeliveryFailed> context)
     {
         var m = context.Message;
@@ -47,6 +55,11 @@ public sealed class CirculationDeliveryFailedConsumer(MeetingsDbContext db, ILog
             && await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
         {
             recipient.Failed(m.Reason, m.FailedAt);
+            // Not the failure's reason: a mail server's words may quote the recipient's address.
+            Db.LogWhenCommitted(() => LogDeliveryFailed(log, recipient.CirculationId, recipient.AgencyCode));
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Circulation notice {CirculationId} could not be delivered to agency {AgencyCode}")]
+    private static partial void LogDeliveryFailed(ILogger logger, Guid circulationId, string agencyCode);
 }

@@ -15,12 +15,13 @@ namespace Jtai.Strategy.Meetings.Recording;
 /// Records a held meeting and circulates its actions. Each step changes state, (re)schedules the
 /// circulation deadlines and queues its events in the caller's unit of work: they commit together.
 /// </summary>
-public sealed class MeetingRecorder(
+public sealed partial class MeetingRecorder(
     MeetingsDbContext db,
     InitialConferenceClock conferenceClock,
     IOptions<RecordingOptions> options,
     IOptions<MeetingsOptions> meetingsOptions,
-    TimeProvider clock)
+    TimeProvider clock,
+    ILogger<MeetingRecorder> logger)
 {
     public const string WarningKind = "meeting.circulation-warning";
     public const string OverdueKind = "meeting.circulation-overdue";
@@ -89,6 +90,7 @@ public sealed class MeetingRecorder(
 
         db.Audit(by, first ? "meeting.recorded" : "meeting.record.corrected", meeting.Id, now,
             $"{meeting.Reference}: ended {record.ActualEnd:u}, circulate by {record.CirculationDeadline:u}{(record.BelowNationalMinimum ? ", below the national minimum" : string.Empty)}");
+        db.LogWhenCommitted(() => LogRecorded(logger, meeting.Reference, first ? "recorded as held" : "record corrected"));
         return record;
     }
 
@@ -135,6 +137,7 @@ public sealed class MeetingRecorder(
 
         db.Audit(by, amendmentReason is null ? "meeting.actions.circulated" : "meeting.actions.amended", meeting.Id, now,
             $"{meeting.Reference} v{circulation.Version}: {(circulation.OnTime ? "on time" : $"late by {circulationClock.LateBy(now)}")}, {recipients.Count} of {circulation.Recipients.Count} agencies reachable");
+        db.LogWhenCommitted(() => LogCirculated(logger, meeting.Reference, circulation.Version, recipients.Count, circulation.Recipients.Count, circulation.OnTime));
         return circulation;
     }
 
@@ -166,4 +169,10 @@ public sealed class MeetingRecorder(
 
     public static int RepeatOf(DeadlineRow deadline) =>
         int.TryParse(deadline.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var repeat) ? repeat : 0;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Meeting {MeetingReference} {RecordChange}")]
+    private static partial void LogRecorded(ILogger logger, string meetingReference, string recordChange);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Actions of meeting {MeetingReference} circulated, version {Version}, to {Recipients} recipients of {Agencies} agencies (on time: {OnTime})")]
+    private static partial void LogCirculated(ILogger logger, string meetingReference, int version, int recipients, int agencies, bool onTime);
 }

@@ -62,7 +62,7 @@ public sealed class SpocReplica
 /// the directory service is down. Routing uses the directory's own published rule
 /// (<see cref="RecipientRouting"/>), so replica and directory answer alike.
 /// </summary>
-public static class DirectoryReplica
+public static partial class DirectoryReplica
 {
     private const string UpsertAgencySql = $$"""
         INSERT INTO {{MeetingsDbContext.SchemaName}}.agency_replica (code, name, kind, active, version, updated_at)
@@ -104,6 +104,46 @@ public static class DirectoryReplica
             [spoc.SpocId, spoc.AgencyCode, NullableText(spoc.Area), spoc.FullName, spoc.Rank, spoc.SecureEmail, NullableText(spoc.Phone),
                 spoc.Active, JsonSerializer.Serialize(spoc.Covers, Json), spoc.Version, at.ToUniversalTime()],
             cancellationToken);
+
+    // Codes, ids and versions only: the snapshots' names, e-mail addresses and phone numbers stay out of the log.
+
+    /// <summary>Applies a directory event's agency and logs, once committed, whether it was newer than the replica's.</summary>
+    public static async Task ApplyAsync(this MeetingsDbContext db, string kind, AgencySnapshot agency, DateTimeOffset at, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (await db.UpsertAsync(agency, at, cancellationToken) > 0)
+        {
+            db.LogWhenCommitted(() => LogAgencyApplied(logger, kind, agency.Code, agency.Version));
+        }
+        else
+        {
+            db.LogWhenCommitted(() => LogAgencyStale(logger, kind, agency.Code, agency.Version));
+        }
+    }
+
+    /// <summary>Applies a directory event's SPOC and logs, once committed, whether it was newer than the replica's.</summary>
+    public static async Task ApplyAsync(this MeetingsDbContext db, string kind, SpocSnapshot spoc, DateTimeOffset at, ILogger logger, CancellationToken cancellationToken)
+    {
+        if (await db.UpsertAsync(spoc, at, cancellationToken) > 0)
+        {
+            db.LogWhenCommitted(() => LogSpocApplied(logger, kind, spoc.AgencyCode, spoc.SpocId, spoc.Version));
+        }
+        else
+        {
+            db.LogWhenCommitted(() => LogSpocStale(logger, kind, spoc.AgencyCode, spoc.SpocId, spoc.Version));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} applied to the replica for agency {AgencyCode}, version {Version}")]
+    private static partial void LogAgencyApplied(ILogger logger, string kind, string agencyCode, long version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} for agency {AgencyCode}, version {Version} ignored as stale: the replica holds this or a newer version")]
+    private static partial void LogAgencyStale(ILogger logger, string kind, string agencyCode, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} applied to the replica for SPOC {SpocId} of agency {AgencyCode}, version {Version}")]
+    private static partial void LogSpocApplied(ILogger logger, string kind, string agencyCode, Guid spocId, long version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} for SPOC {SpocId} of agency {AgencyCode}, version {Version} ignored as stale: the replica holds this or a newer version")]
+    private static partial void LogSpocStale(ILogger logger, string kind, string agencyCode, Guid spocId, long version);
 
     private static NpgsqlParameter NullableText(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
 }

@@ -12,55 +12,88 @@ namespace Jtai.Strategy.Meetings.Replica;
 
 public sealed class AgencyRegisteredConsumer(MeetingsDbContext db, ILogger<AgencyRegisteredConsumer> logger) : IdempotentConsumer<AgencyRegistered, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<AgencyRegistered> context) => Db.UpsertAsync(context.Message.Agency, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<AgencyRegistered> context) =>
+        Db.ApplyAsync(nameof(AgencyRegistered), context.Message.Agency, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 public sealed class AgencyUpdatedConsumer(MeetingsDbContext db, ILogger<AgencyUpdatedConsumer> logger) : IdempotentConsumer<AgencyUpdated, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<AgencyUpdated> context) => Db.UpsertAsync(context.Message.Agency, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<AgencyUpdated> context) =>
+        Db.ApplyAsync(nameof(AgencyUpdated), context.Message.Agency, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 public sealed class AgencyDeactivatedConsumer(MeetingsDbContext db, ILogger<AgencyDeactivatedConsumer> logger) : IdempotentConsumer<AgencyDeactivated, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<AgencyDeactivated> context) => Db.UpsertAsync(context.Message.Agency, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<AgencyDeactivated> context) =>
+        Db.ApplyAsync(nameof(AgencyDeactivated), context.Message.Agency, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 public sealed class SpocAssignedConsumer(MeetingsDbContext db, ILogger<SpocAssignedConsumer> logger) : IdempotentConsumer<SpocAssigned, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<SpocAssigned> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<SpocAssigned> context) =>
+        Db.ApplyAsync(nameof(SpocAssigned), context.Message.Spoc, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 public sealed class SpocDetailsChangedConsumer(MeetingsDbContext db, ILogger<SpocDetailsChangedConsumer> logger) : IdempotentConsumer<SpocDetailsChanged, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<SpocDetailsChanged> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<SpocDetailsChanged> context) =>
+        Db.ApplyAsync(nameof(SpocDetailsChanged), context.Message.Spoc, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 public sealed class SpocCoverChangedConsumer(MeetingsDbContext db, ILogger<SpocCoverChangedConsumer> logger) : IdempotentConsumer<SpocCoverChanged, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<SpocCoverChanged> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<SpocCoverChanged> context) =>
+        Db.ApplyAsync(nameof(SpocCoverChanged), context.Message.Spoc, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 public sealed class SpocRetiredConsumer(MeetingsDbContext db, ILogger<SpocRetiredConsumer> logger) : IdempotentConsumer<SpocRetired, MeetingsDbContext>(db, logger)
 {
-    protected override Task Handle(ConsumeContext<SpocRetired> context) => Db.UpsertAsync(context.Message.Spoc, context.Message.OccurredAt, context.CancellationToken);
+    private readonly ILogger log = logger;
+
+    protected override Task Handle(ConsumeContext<SpocRetired> context) =>
+        Db.ApplyAsync(nameof(SpocRetired), context.Message.Spoc, context.Message.OccurredAt, log, context.CancellationToken);
 }
 
 /// <summary>The whole directory at once (at its start-up, or answering our request): fills what we missed.</summary>
-public sealed class DirectorySnapshotPublishedConsumer(MeetingsDbContext db, ILogger<DirectorySnapshotPublishedConsumer> logger) : IdempotentConsumer<DirectorySnapshotPublished, MeetingsDbContext>(db, logger)
+public sealed partial class DirectorySnapshotPublishedConsumer(MeetingsDbContext db, ILogger<DirectorySnapshotPublishedConsumer> logger)
+    : IdempotentConsumer<DirectorySnapshotPublished, MeetingsDbContext>(db, logger)
 {
+    private readonly ILogger log = logger;
+
     protected override async Task Handle(ConsumeContext<DirectorySnapshotPublished> context)
     {
         // Agencies first: a SPOC row refers to its agency.
+        var agencies = 0;
         foreach (var agency in context.Message.Agencies)
         {
-            await Db.UpsertAsync(agency, context.Message.OccurredAt, context.CancellationToken);
+            agencies += await Db.UpsertAsync(agency, context.Message.OccurredAt, context.CancellationToken);
         }
 
+        var spocs = 0;
         foreach (var spoc in context.Message.Spocs)
         {
-            await Db.UpsertAsync(spoc, context.Message.OccurredAt, context.CancellationToken);
+            spocs += await Db.UpsertAsync(spoc, context.Message.OccurredAt, context.CancellationToken);
         }
+
+        // One line for the whole directory; what was already held (stale) is the rest of each count.
+        var message = context.Message;
+        Db.LogWhenCommitted(() => LogSnapshotApplied(log, agencies, message.Agencies.Count, spocs, message.Spocs.Count));
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Directory snapshot applied to the replica: {AgenciesApplied} of {Agencies} agencies and {SpocsApplied} of {Spocs} SPOCs were newer, the rest ignored as stale")]
+    private static partial void LogSnapshotApplied(ILogger logger, int agenciesApplied, int agencies, int spocsApplied, int spocs);
 }
 
 /// <summary>

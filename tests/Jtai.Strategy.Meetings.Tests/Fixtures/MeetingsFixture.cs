@@ -9,11 +9,12 @@ using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Jtai.Strategy.Meetings.Tests.Fixtures;
 
-/// <summary>The meetings service in process on the real PostgreSQL and RabbitMQ, with a clock tests move.</summary>
-public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock)
+/// <summary>The meetings service in process on the real PostgreSQL and RabbitMQ, with a clock tests move and its log captured.</summary>
+public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock, LogCapture logs)
     : ServiceHost<MeetingsService>(
         database,
         broker,
@@ -23,7 +24,7 @@ public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost 
             ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
             ["Meetings:ResponseLinkKey"] = MeetingsFixture.LinkKey,
         },
-        services => services.AddSingleton<TimeProvider>(clock))
+        services => services.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs))
 {
     public async Task<MeetingsHost> StartedAsync()
     {
@@ -55,6 +56,9 @@ public sealed class MeetingsFixture : IAsyncLifetime
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
 
+    /// <summary>What every host of this fixture logged.</summary>
+    public LogCapture Logs { get; } = new();
+
     public PostgresDatabase Database { get; private set; } = null!;
 
     public RabbitMqVirtualHost Broker { get; private set; } = null!;
@@ -74,7 +78,7 @@ public sealed class MeetingsFixture : IAsyncLifetime
                 p.Collect(contract);
             }
         });
-        Host = await new MeetingsHost(Database, Broker, Clock).StartedAsync();
+        Host = await new MeetingsHost(Database, Broker, Clock, Logs).StartedAsync();
         await AnnounceDirectoryAsync(Host);
     }
 
@@ -84,13 +88,13 @@ public sealed class MeetingsFixture : IAsyncLifetime
     public async Task RestartAsync()
     {
         await Host.DisposeAsync();
-        Host = await new MeetingsHost(Database, Broker, Clock).StartedAsync();
+        Host = await new MeetingsHost(Database, Broker, Clock, Logs).StartedAsync();
     }
 
     /// <summary>Another instance of the service on the same database and broker.</summary>
     public async Task<MeetingsHost> StartAnotherInstanceAsync()
     {
-        var host = await new MeetingsHost(Database, Broker, Clock).StartedAsync();
+        var host = await new MeetingsHost(Database, Broker, Clock, Logs).StartedAsync();
         extraHosts.Add(host);
         return host;
     }
