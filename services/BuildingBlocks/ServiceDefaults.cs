@@ -28,12 +28,11 @@ public static class ServiceDefaults
         return builder;
     }
 
-    /// <summary>Error handling, authentication, route tagging, health (live/ready) and the OpenAPI document.</summary>
+    /// <summary>Error handling, authentication, health (live/ready) and the OpenAPI document.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouteTagging();
         app.UseAuthentication();
         app.UseAuthorization();
 
