@@ -21,19 +21,18 @@ public static class ServiceDefaults
         builder.AddTelemetry();
         builder.AddJtaiAuthentication();
         builder.Services.AddJtaiProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddJtaiSecurity());
         builder.Services.AddHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"]);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         return builder;
     }
 
-    /// <summary>Error handling, authentication, route tagging, health (live/ready) and the OpenAPI document.</summary>
+    /// <summary>Error handling, authentication, health (live/ready) and the OpenAPI document.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseRouteTagging();
         app.UseAuthentication();
         app.UseAuthorization();
 

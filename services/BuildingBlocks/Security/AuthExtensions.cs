@@ -17,8 +17,13 @@ public static class AuthExtensions
     public static IHostApplicationBuilder AddJtaiAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // The discovery document and signing keys are fetched through the client factory with the standard
+        // resilience handler (retries with backoff, attempt and total timeouts, circuit breaker): a provider
+        // that blinks at start-up would otherwise fail every request until the next metadata refresh.
+        builder.Services.AddHttpClient(OidcMetadataClient).AddStandardResilienceHandler();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IConfiguration, IHostEnvironment>((options, configuration, environment) => Configure(options, configuration.GetSection("Auth"), environment))
+            .Configure<IConfiguration, IHostEnvironment, IHttpClientFactory>((options, configuration, environment, clients) =>
+                Configure(options, configuration.GetSection("Auth"), environment, clients))
             .ValidateOnStart();
 
         builder.Services.AddAuthorizationBuilder()
@@ -31,7 +36,10 @@ public static class AuthExtensions
         return builder;
     }
 
-    private static void Configure(JwtBearerOptions options, IConfigurationSection auth, IHostEnvironment environment)
+    /// <summary>The named HttpClient that fetches the OIDC provider's metadata and keys.</summary>
+    public const string OidcMetadataClient = "oidc-metadata";
+
+    private static void Configure(JwtBearerOptions options, IConfigurationSection auth, IHostEnvironment environment, IHttpClientFactory clients)
     {
         var authority = auth["Authority"];
         var developmentKey = auth["DevelopmentSigningKey"];
@@ -47,6 +55,7 @@ public static class AuthExtensions
         if (!string.IsNullOrWhiteSpace(authority))
         {
             options.Authority = authority;
+            options.Backchannel = clients.CreateClient(OidcMetadataClient);
             options.RequireHttpsMetadata = !authority.StartsWith("http://127.0.0.1", StringComparison.Ordinal) && !authority.StartsWith("http://localhost", StringComparison.Ordinal);
             return;
         }

@@ -1,13 +1,9 @@
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -17,18 +13,22 @@ namespace Jtai.Strategy.BuildingBlocks.Telemetry;
 public static class TelemetryExtensions
 {
     /// <summary>
-    /// Every ActivitySource whose spans we keep: HTTP in, the bus, the database, and every source of
-    /// ours (the wildcard takes in services' and libraries' own, e.g. the delivery library's).
+    /// ActivitySources kept besides those the instrumentation packages add (HTTP in and out, Npgsql): the
+    /// bus, and every source of ours (the wildcard takes in services' and libraries' own, e.g. the delivery library's).
     /// </summary>
-    public static readonly string[] TraceSources = ["Microsoft.AspNetCore", "MassTransit", "Npgsql", JtaiTelemetry.Name + "*"];
+    public static readonly string[] TraceSources = ["MassTransit", JtaiTelemetry.Name + "*"];
 
-    public static readonly string[] Meters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "MassTransit", "Npgsql", JtaiTelemetry.Name + "*"];
+    /// <summary>Meters kept besides those the instrumentation packages add (ASP.NET Core, Kestrel, HttpClient, runtime, Npgsql).</summary>
+    public static readonly string[] Meters = ["MassTransit", JtaiTelemetry.Name + "*"];
 
     /// <summary>
-    /// OpenTelemetry through the base SDK (OpenTelemetry.Extensions.Hosting is not available here):
-    /// traces and metrics always collected, so trace context flows HTTP → outbox → bus → consumer;
-    /// exported by OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured. Logs are structured
-    /// (JSON on the console outside Development) and exported by OTLP likewise.
+    /// OpenTelemetry through the hosting package: the tracer, meter and logger providers live in the
+    /// container and are flushed and disposed when the host stops, so spans buffered by the batch
+    /// processor at shutdown are still exported. Traces and metrics are always collected, so trace
+    /// context flows HTTP → outbox → bus → consumer; exported by OTLP only when
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is configured (protocol, batch delay and the rest from the
+    /// standard <c>OTEL_*</c> settings). Logs are structured (JSON on the console outside Development)
+    /// and exported by OTLP likewise.
     /// </summary>
     public static IHostApplicationBuilder AddTelemetry(this IHostApplicationBuilder builder)
     {
@@ -45,6 +45,22 @@ public static class TelemetryExtensions
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
 
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            // The AspNetCore instrumentation names server spans "METHOD route" and records
+            // http.route and http.response.status_code (and http.server.request.duration).
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddNpgsql()
+                .AddSource(TraceSources))
+            .WithMetrics(m => m
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddNpgsqlInstrumentation()
+                .AddMeter(Meters));
+
         if (exportOtlp)
         {
             builder.Logging.AddOpenTelemetry(o =>
@@ -52,42 +68,9 @@ public static class TelemetryExtensions
                 o.IncludeFormattedMessage = true;
                 o.IncludeScopes = true;
             });
+            otel.UseOtlpExporter();
         }
 
-        var sdk = OpenTelemetrySdk.Create(otel =>
-        {
-            otel.ConfigureResource(r => r.AddService(serviceName));
-            otel.WithTracing(t => t.AddSource(TraceSources));
-            otel.WithMetrics(m => m.AddMeter(Meters));
-            if (exportOtlp)
-            {
-                otel.UseOtlpExporter();
-            }
-        });
-
-        // The container disposes the SDK at shutdown, which flushes pending telemetry.
-        builder.Services.AddSingleton(sdk);
         return builder;
     }
-
-    /// <summary>ASP.NET Core's own spans are bare: name them by route and record the status code.</summary>
-    public static IApplicationBuilder UseRouteTagging(this IApplicationBuilder app) => app.Use(async (context, next) =>
-    {
-        await next(context);
-        var activity = context.Features.Get<IHttpActivityFeature>()?.Activity;
-        if (activity is null)
-        {
-            return;
-        }
-
-        var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
-        if (route is not null)
-        {
-            activity.SetTag("http.route", route);
-            activity.DisplayName = $"{context.Request.Method} {route}";
-        }
-
-        activity.SetTag("http.request.method", context.Request.Method);
-        activity.SetTag("http.response.status_code", context.Response.StatusCode);
-    });
 }

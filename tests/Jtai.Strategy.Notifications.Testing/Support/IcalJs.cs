@@ -1,18 +1,17 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Jtai.Strategy.Testing;
 
 namespace Jtai.Strategy.Notifications.Testing;
 
 /// <summary>Runs Mozilla's ical.js (npm, pinned by js/package-lock.json) on an .ics file via js/parse-ics.mjs.</summary>
 public static class IcalJs
 {
-    private static readonly SemaphoreSlim InstallLock = new(1, 1);
-
     private static string JsDirectory => Path.Combine(TestPaths.SupportDirectory, "js");
 
     public static async Task<ParsedIcs> ParseAsync(string ics)
     {
-        await EnsureInstalledAsync();
+        await NodePackages.EnsureInstalledAsync(JsDirectory, "ical.js");
         var file = Path.Combine(Path.GetTempPath(), $"jtai-{Guid.NewGuid():N}.ics");
         await File.WriteAllTextAsync(file, ics);
         try
@@ -24,44 +23,6 @@ public static class IcalJs
         finally
         {
             File.Delete(file);
-        }
-    }
-
-    private static async Task EnsureInstalledAsync()
-    {
-        await InstallLock.WaitAsync();
-        // Test assemblies run in parallel processes and share js/: a file lock keeps one npm ci at a time.
-        using var processLock = await AcquireFileLockAsync(Path.Combine(JsDirectory, ".install.lock"));
-        try
-        {
-            if (File.Exists(Path.Combine(JsDirectory, "node_modules", "ical.js", "package.json")))
-            {
-                return;
-            }
-
-            var result = await ProcessRunner.RunAsync(
-                "npm", ["ci", "--no-audit", "--no-fund"], JsDirectory, timeout: TimeSpan.FromMinutes(3));
-            Assert.True(result.ExitCode == 0, $"npm ci failed in {JsDirectory}: {result.StandardError}");
-        }
-        finally
-        {
-            InstallLock.Release();
-        }
-    }
-
-    private static async Task<FileStream> AcquireFileLockAsync(string path)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Jtai.Strategy.Notifications.Testing;
+namespace Jtai.Strategy.Testing;
 
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
 

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Xunit;
+
+namespace Jtai.Strategy.Testing;
+
+/// <summary>
+/// A service as deployed: its built assembly run by <c>dotnet</c> in a process of its own, configured by
+/// environment variables, listening on a free loopback port, and stopped by SIGTERM (the host's graceful
+/// shutdown). Use it where one process per service matters, e.g. each with its own telemetry providers.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private readonly Process process;
+    private readonly StringBuilder output = new();
+
+    private ServiceProcess(Process process, Uri address)
+    {
+        this.process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    public int? ExitCode => process.HasExited ? process.ExitCode : null;
+
+    /// <summary>
+    /// Starts <c>services/{folder}/bin/{configuration}/net10.0/{assembly}.dll</c> of this checkout (built with
+    /// the test project that references it) and waits until <c>/health/ready</c> answers 200.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyWithin = null)
+    {
+        var dll = Path.Combine(RepositoryRoot, "services", folder, "bin", Configuration, "net10.0", assembly + ".dll");
+        Assert.True(File.Exists(dll), $"{dll} is not built: build the test project that references it.");
+        var address = new Uri($"http://127.0.0.1:{FreePort()}");
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll },
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.Environment["ASPNETCORE_URLS"] = address.ToString();
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in settings)
+        {
+            // Configuration keys as environment variables: "Section:Key" is "Section__Key".
+            psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var service = new ServiceProcess(Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}"), address);
+        service.process.OutputDataReceived += (_, e) => service.Append(e.Data);
+        service.process.ErrorDataReceived += (_, e) => service.Append(e.Data);
+        service.process.BeginOutputReadLine();
+        service.process.BeginErrorReadLine();
+
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(service.process.HasExited, $"{assembly} exited with {service.ExitCode}:\n{service.Output}");
+            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+        }, readyWithin ?? TimeSpan.FromSeconds(60), $"{assembly} is ready");
+        return service;
+    }
+
+    /// <summary>Sends SIGTERM, as an orchestrator does, and waits for the host to stop; returns the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? within = null)
+    {
+        if (!process.HasExited)
+        {
+            var kill = await ProcessRunner.RunAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The checkout this test runs from (the folder with the solution file).</summary>
+    private static string RepositoryRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Jtai.Strategy.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException($"No Jtai.Strategy.sln above {AppContext.BaseDirectory}.");
+        }
+    }
+
+    /// <summary>Debug or Release: the test's own output is tests/{project}/bin/{configuration}/net10.0/.</summary>
+    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+}
