@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/run.sh - runs the whole system locally.
 #
-# Usage: scripts/run.sh [--no-infra]
+# Usage: scripts/run.sh [--no-infra] [--instances N]
 #
 #   Starts the private infrastructure (scripts/infra.sh up; --no-infra uses the servers given by the
 #   environment variables of docs/conventions.md instead), builds the solution once (Release), starts
@@ -9,6 +9,10 @@
 #   until each answers /health/ready, prints their URLs and waits. Ctrl-C (or SIGTERM) stops the
 #   services and then the infrastructure this script started. If a service exits on its own, the
 #   others are stopped too.
+#
+#   Each service runs as its built program (`dotnet <service>.dll`, no `dotnet run` process in between).
+#   --instances N runs N instances of every service against the one database and broker: instance k
+#   (1-based) of a service listens on its port + 100 * (k - 1), e.g. Meetings on 5102 and 5202.
 set -euo pipefail
 
 # The services: name | project | port. The only list of them.
@@ -32,12 +36,30 @@ log() { printf '[run] %s\n' "$*" >&2; }
 die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
 use_infra=1
-for arg in "$@"; do
-  case "$arg" in
+instances=1
+while (($# > 0)); do
+  case "$1" in
     --no-infra) use_infra=0 ;;
+    --instances)
+      [[ "${2:-}" =~ ^[1-9]$ ]] || die "--instances takes a number from 1 to 9"
+      instances="$2"
+      shift
+      ;;
     -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $arg (see --help)" ;;
+    *) die "unknown argument: $1 (see --help)" ;;
   esac
+  shift
+done
+
+# Every process to start: name | project | port, one per service and instance.
+PROCESSES=()
+for entry in "${SERVICES[@]}"; do
+  IFS='|' read -r name project port <<<"$entry"
+  for ((k = 1; k <= instances; k++)); do
+    label="$name"
+    ((instances == 1)) || label="$name-$k"
+    PROCESSES+=("$label|$project|$((port + 100 * (k - 1)))")
+  done
 done
 
 names=() pids=() ports=()
@@ -84,7 +106,7 @@ done
 [[ -n "$solution" ]] || die "no Jtai.Strategy.sln(x) in $ROOT"
 
 # Fail before building if a port is taken (another scripts/run.sh?).
-for entry in "${SERVICES[@]}"; do
+for entry in "${PROCESSES[@]}"; do
   IFS='|' read -r name project port <<<"$entry"
   if [[ -f "$project" ]] && port_open "$port"; then die "port $port ($name) is already in use"; fi
 done
@@ -99,12 +121,15 @@ log "dotnet build $solution -c Release"
 dotnet build "$solution" -c Release -nologo -v minimal </dev/null
 
 mkdir -p "$LOGS"
-for entry in "${SERVICES[@]}"; do
+for entry in "${PROCESSES[@]}"; do
   IFS='|' read -r name project port <<<"$entry"
   if [[ ! -f "$project" ]]; then log "$name: $project does not exist, skipped"; continue; fi
+  # The built program itself, with its output folder as content root (appsettings are copied there).
+  output="$(dirname "$project")/bin/Release/net10.0"
+  program="$output/$(basename "$project" .csproj).dll"
   log "starting $name on http://127.0.0.1:$port (log: .local/logs/$name.log)"
   (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" exec setsid \
-    dotnet run --no-build -c Release --no-launch-profile --project "$project" -- --urls "http://127.0.0.1:$port" \
+    dotnet "$program" --contentRoot "$output" --urls "http://127.0.0.1:$port" \
     </dev/null >"$LOGS/$name.log" 2>&1) &
   names+=("$name") pids+=("$!") ports+=("$port")
 done
