@@ -5,10 +5,10 @@
 #
 #   up      Installs what is missing (apt: rabbitmq-server, python3-aiosmtpd, and postgresql-15 /
 #           curl if absent), then starts and waits for (see docs/conventions.md):
-#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:55432  user jtai / jtai-dev, db jtai
-#             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:55672, management 127.0.0.1:55673
-#                            (.local/rabbitmq; Erlang distribution 55674 and a private epmd on 55369)
-#             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:55025, Maildir .local/smtp/mailbox
+#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:27432  user jtai / jtai-dev, db jtai
+#             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:27672, management 127.0.0.1:27673
+#                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369)
+#             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:27025, Maildir .local/smtp/mailbox
 #           PIDs are recorded under .local/pids/. A server that already answers, healthy, on its port
 #           (a second `up`, or another checkout's server) is reused, not restarted.
 #   down    Stops what this checkout started (recorded PIDs, its own data directory). Servers that were
@@ -36,12 +36,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
 LOCAL="$ROOT/.local"
 PIDS="$LOCAL/pids"
 
-PG_PORT="${JTAI_PG_PORT:-55432}"
-AMQP_PORT="${JTAI_AMQP_PORT:-55672}"
-MGMT_PORT="${JTAI_RABBITMQ_MGMT_PORT:-55673}"
-DIST_PORT="${JTAI_RABBITMQ_DIST_PORT:-55674}"
-EPMD_PORT="${JTAI_EPMD_PORT:-55369}"
-SMTP_PORT="${JTAI_SMTP_PORT:-55025}"
+PG_PORT="${JTAI_PG_PORT:-27432}"
+AMQP_PORT="${JTAI_AMQP_PORT:-27672}"
+MGMT_PORT="${JTAI_RABBITMQ_MGMT_PORT:-27673}"
+DIST_PORT="${JTAI_RABBITMQ_DIST_PORT:-27674}"
+EPMD_PORT="${JTAI_EPMD_PORT:-27369}"
+SMTP_PORT="${JTAI_SMTP_PORT:-27025}"
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=jtai

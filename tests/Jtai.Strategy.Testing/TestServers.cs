@@ -4,11 +4,11 @@ namespace Jtai.Strategy.Testing;
 public static class TestServers
 {
     public static string Postgres =>
-        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") ?? "Host=127.0.0.1;Port=55432;Username=jtai;Password=jtai-dev;Database=jtai";
+        Environment.GetEnvironmentVariable("ConnectionStrings__Postgres") ?? "Host=127.0.0.1;Port=27432;Username=jtai;Password=jtai-dev;Database=jtai";
 
     public static string RabbitMq =>
-        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:55672/";
+        Environment.GetEnvironmentVariable("ConnectionStrings__RabbitMq") ?? "amqp://guest:guest@127.0.0.1:27672/";
 
     public static Uri RabbitMqManagement =>
-        new(Environment.GetEnvironmentVariable("JTAI_RABBITMQ_MANAGEMENT") ?? "http://guest:guest@127.0.0.1:55673");
+        new(Environment.GetEnvironmentVariable("JTAI_RABBITMQ_MANAGEMENT") ?? "http://guest:guest@127.0.0.1:27673");
 }

@@ -13,7 +13,7 @@ namespace Jtai.Strategy.Notifications.Delivery.Tests.Integration;
 /// Starts a private aiosmtpd (Debian's python3-aiosmtpd) on a free loopback port with the test handler
 /// (python/jtai_test_smtp.py: maildir storage, RCPT refusals for reject*/tempfail*, AUTH after STARTTLS) and a
 /// throw-away self-signed certificate for STARTTLS; stops it and deletes its folder afterwards.
-/// Independent of the shared development server on 55025.
+/// Independent of the shared development server on 27025.
 /// </summary>
 public class AiosmtpdFixture : IAsyncLifetime
 {

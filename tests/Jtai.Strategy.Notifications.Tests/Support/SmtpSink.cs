@@ -8,7 +8,7 @@ namespace Jtai.Strategy.Notifications.Tests.Support;
 /// <summary>
 /// A private aiosmtpd (Debian's python3-aiosmtpd) on a free loopback port, with the delivery library's test handler
 /// (maildir storage; 550 for reject*@, 451 for tempfail*@). It can be stopped and started again on the same port and
-/// maildir, to play a relay outage. Independent of the shared development server on 55025.
+/// maildir, to play a relay outage. Independent of the shared development server on 27025.
 /// </summary>
 public sealed class SmtpSink : IAsyncDisposable
 {
