@@ -1,4 +1,5 @@
 using System.Text;
+using Jtai.Strategy.Meetings.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.Meetings.Infrastructure;
@@ -14,11 +15,20 @@ public sealed class MeetingsOptions
     /// <summary>A meeting starting later than this after the decision needs a recorded delay reason and is flagged.</summary>
     public TimeSpan ConveneWithin { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>No answer this long after an invitation was issued: remind the recipient.</summary>
+    /// <summary>No answer this long after an invitation was issued: remind the recipient. The cap: a shorter lead reminds sooner.</summary>
     public TimeSpan ReminderAfter { get; set; } = TimeSpan.FromHours(2);
 
-    /// <summary>Still no answer this long after issue: the invitation passes to the next deputy.</summary>
+    /// <summary>Still no answer this long after issue: the invitation passes to the next deputy. The cap: a shorter lead escalates sooner.</summary>
     public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>The reminder falls at this fraction of the time between issue and start (until it reaches <see cref="ReminderAfter"/>).</summary>
+    public double ReminderFraction { get; set; } = 0.25;
+
+    /// <summary>The escalation falls at this fraction of the time between issue and start (until it reaches <see cref="EscalateAfter"/>).</summary>
+    public double EscalationFraction { get; set; } = 0.5;
+
+    /// <summary>No chase step falls sooner than this after issue: a recipient gets a moment to answer.</summary>
+    public TimeSpan ChaseFloor { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Where recipients reach this service: response links are <c>{PublicBaseUrl}/respond/{token}</c>.</summary>
     public Uri? PublicBaseUrl { get; set; }
@@ -36,6 +46,8 @@ public sealed class MeetingsOptions
     /// A role not listed here is filled with every active agency of its kind in the directory replica.
     /// </summary>
     public Dictionary<string, string[]> InviteeAgencies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ChasePolicy Chase() => new(ReminderFraction, EscalationFraction, ChaseFloor, ReminderAfter, EscalateAfter);
 
     public byte[] ResponseLinkKeyBytes() => Encoding.UTF8.GetBytes(ResponseLinkKey ?? string.Empty);
 }
@@ -63,6 +75,20 @@ internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOption
         if (options.EscalateAfter <= options.ReminderAfter)
         {
             failures.Add("Meetings:EscalateAfter must be later than Meetings:ReminderAfter.");
+        }
+
+        if (options.ReminderFraction is not (> 0 and < 1) || options.EscalationFraction is not (> 0 and < 1))
+        {
+            failures.Add("Meetings:ReminderFraction and EscalationFraction must be between 0 and 1 (exclusive).");
+        }
+        else if (options.EscalationFraction <= options.ReminderFraction)
+        {
+            failures.Add("Meetings:EscalationFraction must be larger than Meetings:ReminderFraction (the reminder comes first).");
+        }
+
+        if (options.ChaseFloor <= TimeSpan.Zero || options.ChaseFloor > options.ReminderAfter)
+        {
+            failures.Add("Meetings:ChaseFloor must be positive and no later than Meetings:ReminderAfter.");
         }
 
         if (options.MaxWrittenContributionLength is < 100 or > 200_000)

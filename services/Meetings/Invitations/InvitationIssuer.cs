@@ -92,7 +92,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
             if (startChanged)
             {
                 await CancelChaseAsync(invitation, now, cancellationToken);
-                var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.ReminderAfter, settings.EscalateAfter);
+                var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.Chase());
                 invitation.ResetAnswer(chase.RespondBy);
                 ScheduleChase(invitation, chase);
             }
@@ -156,7 +156,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
 
     private Invitation Issue(StrategyMeeting meeting, Team team, string agencyCode, string agencyName, SpocSnapshot recipient, RecipientRole role, Guid? supersedes, DateTimeOffset now)
     {
-        var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.ReminderAfter, settings.EscalateAfter);
+        var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.Chase());
         var invitation = Invitation.Issue(NewId.NextGuid(), meeting.Id, agencyCode, agencyName, recipient.SpocId, recipient.FullName, recipient.SecureEmail, role, now, chase.RespondBy, supersedes);
         db.Invitations.Add(invitation);
         meeting.AddInvitation(invitation);
