@@ -55,9 +55,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
         var now = clock.GetUtcNow();
         var spocs = await db.SpocsOfAsync(current.AgencyCode, cancellationToken);
         var tried = meeting.Invitations.Where(i => i.AgencyCode == current.AgencyCode).Select(i => i.RecipientSpocId).ToHashSet();
-        var currentRank = spocs.FirstOrDefault(s => s.SpocId == current.RecipientSpocId)?.Rank ?? -1;
-        var next = RecipientRouting.Chain(spocs, team.Area)
-            .FirstOrDefault(s => s.Rank > currentRank && !tried.Contains(s.SpocId) && !RecipientRouting.IsOnCover(s, now));
+        var next = RecipientRouting.NextAfter(spocs, team.Area, current.RecipientSpocId, tried, now);
 
         if (next is null)
         {
