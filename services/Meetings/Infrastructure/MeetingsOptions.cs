@@ -1,4 +1,5 @@
 using System.Text;
+using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings.Domain;
 using Microsoft.Extensions.Options;
 
@@ -47,9 +48,27 @@ public sealed class MeetingsOptions
     /// </summary>
     public Dictionary<string, string[]> InviteeAgencies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The national minimum: each requirement's name and the agency kinds that satisfy it. Unset, it is
+    /// Durham's (<see cref="NationalMinimum.Durham"/>: SocialCare, Health, Police, one kind each).
+    /// </summary>
+    public List<MinimumRequirementOptions>? NationalMinimum { get; set; }
+
+    public NationalMinimum Minimum() => NationalMinimum is { Count: > 0 } configured
+        ? new(configured.Select(r => new MinimumRequirement(r.Name!.Trim(), r.SatisfiedBy!.Distinct().ToList())))
+        : Domain.NationalMinimum.Durham;
+
     public ChasePolicy Chase() => new(ReminderFraction, EscalationFraction, ChaseFloor, ReminderAfter, EscalateAfter);
 
     public byte[] ResponseLinkKeyBytes() => Encoding.UTF8.GetBytes(ResponseLinkKey ?? string.Empty);
+}
+
+/// <summary>One requirement of <c>Meetings:NationalMinimum</c>: <c>{ "Name": "Health", "SatisfiedBy": [ "Health", "Gp" ] }</c>.</summary>
+public sealed class MinimumRequirementOptions
+{
+    public string? Name { get; set; }
+
+    public List<AgencyKind>? SatisfiedBy { get; set; }
 }
 
 internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOptions>
@@ -89,6 +108,18 @@ internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOption
         if (options.ChaseFloor <= TimeSpan.Zero || options.ChaseFloor > options.ReminderAfter)
         {
             failures.Add("Meetings:ChaseFloor must be positive and no later than Meetings:ReminderAfter.");
+        }
+
+        if (options.NationalMinimum is { } minimum)
+        {
+            if (minimum.Any(r => string.IsNullOrWhiteSpace(r.Name) || r.SatisfiedBy is not { Count: > 0 }))
+            {
+                failures.Add("Meetings:NationalMinimum: every requirement needs a Name and at least one agency kind in SatisfiedBy.");
+            }
+            else if (minimum.Select(r => r.Name!.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() != minimum.Count)
+            {
+                failures.Add("Meetings:NationalMinimum: requirement names must be unique.");
+            }
         }
 
         if (options.MaxWrittenContributionLength is < 100 or > 200_000)
