@@ -28,6 +28,8 @@ public static class MeetingsSetup
         var services = builder.Services;
         services.AddOptions<MeetingsOptions>().BindConfiguration(MeetingsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MeetingsOptions>, MeetingsOptionsValidator>();
+        // The partnership's reading of the national minimum, shared by convening (what is covered) and recording (who attended).
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<MeetingsOptions>>().Value.Minimum());
         services.AddExceptionHandler<MeetingsExceptionHandler>();
         builder.AddServiceDatabase<MeetingsDbContext>(Migration.FromEmbeddedResources(typeof(MeetingsDbContext).Assembly));
 

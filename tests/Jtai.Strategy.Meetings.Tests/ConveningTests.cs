@@ -119,7 +119,7 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         Assert.False(police.Invited);
         Assert.Equal(AgencySource.Minimum, police.Source);
         Assert.Equal(RemovalReason.InformationAlreadyShared, police.RemovalReason);
-        Assert.Equal([AgencyKind.Police], meeting.MinimumNotCovered); // flagged to the manager, not silent
+        Assert.Equal(["Police"], meeting.MinimumNotCovered); // flagged to the manager, not silent: the requirement's name
         var notInvited = Assert.Single(meeting.NotInvited);
         Assert.Equal("TEWV", notInvited.AgencyCode);
         Assert.Contains("no active SPOC", notInvited.Reason, StringComparison.Ordinal);

@@ -90,7 +90,7 @@ public sealed class InviteeSuggestionTests
 
         Assert.DoesNotContain(suggested, s => s.Kind == AgencyKind.Police);
         // ...and the gap in the national minimum is named, so the manager sees it.
-        Assert.Equal([AgencyKind.Police], InviteeSuggestions.MinimumNotCovered(suggested.Select(s => s.Kind)));
+        Assert.Equal(["Police"], NationalMinimum.Durham.NotMetBy(suggested.Select(s => s.Kind)));
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public sealed class InviteeSuggestionTests
     {
         var suggested = InviteeSuggestions.Suggest(Facts(ChildAgeBand.UnderFive), Durham, DurhamRoles);
 
-        Assert.Empty(InviteeSuggestions.MinimumNotCovered(suggested.Select(s => s.Kind)));
-        Assert.Equal([AgencyKind.SocialCare, AgencyKind.Health], InviteeSuggestions.MinimumNotCovered([AgencyKind.Police, AgencyKind.Education]));
+        Assert.Empty(NationalMinimum.Durham.NotMetBy(suggested.Select(s => s.Kind)));
+        Assert.Equal(["SocialCare", "Health"], NationalMinimum.Durham.NotMetBy([AgencyKind.Police, AgencyKind.Education]));
     }
 
     private static CaseFacts Facts(ChildAgeBand band) => new(band, false, false, false, false, null, ConcernCategory.Neglect);

@@ -63,6 +63,70 @@ public sealed class RulesTests
         Assert.Null(remindAt);
     }
 
+    /// <summary>Durham's defaults: a quarter and a half of the lead, at least 15 minutes, at most 2 h and 4 h.</summary>
+    private static readonly ChasePolicy Durham = new(0.25, 0.5, TimeSpan.FromMinutes(15), TimeSpan.FromHours(2), TimeSpan.FromHours(4));
+
+    [Theory]
+    [InlineData(10, null, 10, false)] // shorter than the floor: nothing to chase, answer by the start
+    [InlineData(30, null, 15, true)] // both steps at the floor: the deputy, no reminder before it
+    [InlineData(60, 15, 30, true)]
+    [InlineData(120, 30, 60, true)]
+    [InlineData(180, 45, 90, true)] // three hours away: a deputy has it 90 minutes before the start
+    [InlineData(240, 60, 120, true)]
+    [InlineData(480, 120, 240, true)] // from eight hours on, the caps: today's 2 h and 4 h
+    [InlineData(1440, 120, 240, true)]
+    [InlineData(7200, 120, 240, true)] // five days
+    public void Chase_times_are_proportional_to_the_lead_between_the_floor_and_the_caps(int leadMinutes, int? remindAfterMinutes, int respondByMinutes, bool escalate)
+    {
+        var issued = Decision;
+        var chase = MeetingRules.ChaseTimes(issued, issued.AddMinutes(leadMinutes), Durham);
+
+        Assert.Equal(remindAfterMinutes is { } remind ? issued.AddMinutes(remind) : (DateTimeOffset?)null, chase.RemindAt);
+        Assert.Equal(issued.AddMinutes(respondByMinutes), chase.RespondBy);
+        Assert.Equal(escalate, chase.Escalate);
+        Assert.True(chase.RespondBy <= issued.AddMinutes(leadMinutes));
+    }
+
+    [Fact]
+    public void A_partnership_chooses_its_own_fractions_floor_and_caps()
+    {
+        var brisk = new ChasePolicy(0.1, 0.3, TimeSpan.FromMinutes(5), TimeSpan.FromHours(1), TimeSpan.FromHours(2));
+        Assert.Equal((TimeSpan.FromMinutes(18), TimeSpan.FromMinutes(54)), MeetingRules.ChaseOffsets(TimeSpan.FromHours(3), brisk));
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(9)), MeetingRules.ChaseOffsets(TimeSpan.FromMinutes(30), brisk));
+        Assert.Equal((TimeSpan.FromHours(1), TimeSpan.FromHours(2)), MeetingRules.ChaseOffsets(TimeSpan.FromDays(2), brisk));
+    }
+
+    [Theory]
+    [InlineData(0.25, 0.5, 15, null)]
+    [InlineData(0.0, 0.5, 15, "ReminderFraction")]
+    [InlineData(0.25, 1.0, 15, "ReminderFraction and EscalationFraction")]
+    [InlineData(0.5, 0.5, 15, "EscalationFraction must be larger")]
+    [InlineData(0.25, 0.5, 0, "ChaseFloor")]
+    [InlineData(0.25, 0.5, 121, "ChaseFloor")] // later than the reminder cap
+    public void The_chase_configuration_is_validated(double reminderFraction, double escalationFraction, int floorMinutes, string? failure)
+    {
+        var options = new MeetingsOptions
+        {
+            PublicBaseUrl = new Uri("https://meetings.test/"),
+            ResponseLinkKey = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
+            ReminderFraction = reminderFraction,
+            EscalationFraction = escalationFraction,
+            ChaseFloor = TimeSpan.FromMinutes(floorMinutes),
+        };
+
+        var result = new MeetingsOptionsValidator().Validate(null, options);
+
+        if (failure is null)
+        {
+            Assert.True(result.Succeeded, result.FailureMessage);
+        }
+        else
+        {
+            Assert.True(result.Failed);
+            Assert.Contains(failure, result.FailureMessage, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Pins_are_eight_digits_and_do_not_repeat_in_practice()
     {

@@ -144,6 +144,28 @@ public sealed class DirectoryApiTests(DirectoryFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_agency_wide_spoc_receives_while_every_spoc_of_the_area_is_on_cover()
+    {
+        var code = await RegisterAgency();
+        var easington = await AssignSpoc(code, "Ella Easington", 0, "Easington");
+        var county = await AssignSpoc(code, "Cal County", 0);
+        var from = new DateTimeOffset(2026, 7, 1, 0, 0, 0, TimeSpan.Zero);
+        var cover = await admin.PostAsJsonAsync($"/api/spocs/{easington.SpocId}/covers", new { startsAt = from, endsAt = from.AddDays(14), reason = "annual leave" });
+        Assert.Equal(HttpStatusCode.OK, cover.StatusCode);
+
+        var during = await admin.GetFromJsonAsync<RecipientResponse>($"/api/agencies/{code}/recipient?area=Easington&at={Uri.EscapeDataString(from.AddDays(3).ToString("O"))}", Json);
+        var after = await admin.GetFromJsonAsync<RecipientResponse>($"/api/agencies/{code}/recipient?area=Easington&at={Uri.EscapeDataString(from.AddDays(14).ToString("O"))}", Json);
+
+        Assert.Equal(county.SpocId, during!.Recipient.SpocId);
+        Assert.Equal(RecipientReason.AgencyWideCoveringArea, during.Reason);
+        Assert.Contains("Ella Easington", during.Explanation);
+        Assert.Contains("agency-wide", during.Explanation);
+        Assert.Equal(easington.SpocId, after!.Recipient.SpocId);
+        Assert.Equal(RecipientReason.Primary, after.Reason);
+        Assert.Equal([county.SpocId], after.Escalation.Select(s => s.SpocId)); // the agency-wide SPOC follows the area's own
+    }
+
+    [Fact]
     public async Task An_agency_without_an_available_spoc_is_reported_not_skipped()
     {
         var code = await RegisterAgency();

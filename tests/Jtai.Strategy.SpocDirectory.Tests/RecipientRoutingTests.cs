@@ -72,4 +72,96 @@ public sealed class RecipientRoutingTests
         Assert.Null(RecipientRouting.Resolve([retired, away], null, Monday));
         Assert.Equal([away], RecipientRouting.Chain([retired, away], null));
     }
+
+    private static readonly CoverPeriod[] Away = [Cover(Monday.AddDays(-1), Monday.AddDays(1))];
+
+    [Fact]
+    public void Without_an_area_the_agency_wide_spocs_receive_and_area_ones_never()
+    {
+        var easington = Spoc("Easington", 0, "Easington");
+        var county = Spoc("County", 0);
+        var countyDeputy = Spoc("CountyDeputy", 1);
+
+        var routed = RecipientRouting.Resolve([easington, countyDeputy, county], null, Monday);
+
+        Assert.Equal((county, RecipientReason.Primary), (routed!.Spoc, routed.Reason));
+        Assert.Equal([county, countyDeputy], RecipientRouting.Chain([easington, countyDeputy, county], null));
+    }
+
+    [Fact]
+    public void An_available_area_spoc_receives_and_the_agency_wide_ones_follow_in_the_chain()
+    {
+        var county = Spoc("County", 0);
+        var areaDeputy = Spoc("EasingtonDeputy", 1, "Easington");
+        var areaPrimary = Spoc("Easington", 0, "Easington", covers: Away);
+
+        var routed = RecipientRouting.Resolve([county, areaDeputy, areaPrimary], "Easington", Monday);
+
+        Assert.Equal((areaDeputy, RecipientReason.DeputyCoveringAbsence), (routed!.Spoc, routed.Reason));
+        Assert.Equal([areaPrimary], routed.Unavailable);
+        Assert.Equal([areaPrimary, areaDeputy, county], RecipientRouting.Chain([county, areaDeputy, areaPrimary], "easington"));
+    }
+
+    [Fact]
+    public void Area_spocs_all_on_cover_fall_back_to_the_agency_wide_spocs_in_rank_order()
+    {
+        var areaPrimary = Spoc("Easington", 0, "Easington", covers: Away);
+        var areaDeputy = Spoc("EasingtonDeputy", 1, "Easington", covers: Away);
+        var county = Spoc("County", 0, covers: Away);
+        var countyDeputy = Spoc("CountyDeputy", 1);
+
+        var routed = RecipientRouting.Resolve([countyDeputy, county, areaDeputy, areaPrimary], "Easington", Monday);
+
+        Assert.Equal(countyDeputy, routed!.Spoc);
+        Assert.Equal(RecipientReason.AgencyWideCoveringArea, routed.Reason);
+        Assert.Equal([areaPrimary, areaDeputy, county], routed.Unavailable);
+
+        // Their primary back from cover a week later: the area's own SPOC receives again.
+        var later = RecipientRouting.Resolve([countyDeputy, county, areaDeputy, areaPrimary], "Easington", Monday.AddDays(7));
+        Assert.Equal((areaPrimary, RecipientReason.Primary), (later!.Spoc, later.Reason));
+    }
+
+    [Fact]
+    public void Area_spocs_all_retired_leave_the_agency_wide_spocs_as_the_chain()
+    {
+        var retiredPrimary = Spoc("Easington", 0, "Easington", active: false);
+        var retiredDeputy = Spoc("EasingtonDeputy", 1, "Easington", active: false);
+        var county = Spoc("County", 0);
+
+        var routed = RecipientRouting.Resolve([retiredPrimary, retiredDeputy, county], "Easington", Monday);
+
+        // Retired SPOCs are not in the directory's chain at all: the area simply has none of its own now.
+        Assert.Equal((county, RecipientReason.Primary), (routed!.Spoc, routed.Reason));
+        Assert.Empty(routed.Unavailable);
+        Assert.Equal([county], RecipientRouting.Chain([retiredPrimary, retiredDeputy, county], "Easington"));
+    }
+
+    [Fact]
+    public void Nobody_in_the_area_or_agency_wide_available_means_no_recipient()
+    {
+        var areaPrimary = Spoc("Easington", 0, "Easington", covers: Away);
+        var retiredCounty = Spoc("RetiredCounty", 0, active: false);
+        var countyAway = Spoc("County", 1, covers: Away);
+
+        Assert.Null(RecipientRouting.Resolve([areaPrimary, retiredCounty, countyAway], "Easington", Monday));
+        Assert.Null(RecipientRouting.Resolve([], "Easington", Monday));
+    }
+
+    [Fact]
+    public void A_chase_escalates_down_the_same_chain_area_first_then_agency_wide_never_back_up()
+    {
+        var areaPrimary = Spoc("Easington", 0, "Easington");
+        var areaDeputy = Spoc("EasingtonDeputy", 1, "Easington", covers: Away);
+        var county = Spoc("County", 0);
+        var countyDeputy = Spoc("CountyDeputy", 1);
+        SpocSnapshot[] spocs = [countyDeputy, county, areaDeputy, areaPrimary];
+
+        // The area primary did not answer; the area deputy is away, so the agency-wide primary is next.
+        Assert.Equal(county, RecipientRouting.NextAfter(spocs, "Easington", areaPrimary.SpocId, new HashSet<Guid> { areaPrimary.SpocId }, Monday));
+        Assert.Equal(countyDeputy, RecipientRouting.NextAfter(spocs, "Easington", county.SpocId, new HashSet<Guid> { areaPrimary.SpocId, county.SpocId }, Monday));
+        Assert.Null(RecipientRouting.NextAfter(spocs, "Easington", countyDeputy.SpocId, new HashSet<Guid> { areaPrimary.SpocId, county.SpocId, countyDeputy.SpocId }, Monday));
+
+        // A recipient retired since: the chain from the top, except whoever already had it.
+        Assert.Equal(county, RecipientRouting.NextAfter(spocs, "Easington", Guid.NewGuid(), new HashSet<Guid> { areaPrimary.SpocId }, Monday));
+    }
 }

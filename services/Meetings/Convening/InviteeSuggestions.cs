@@ -91,19 +91,6 @@ public static class InviteeSuggestions
         return roles;
     }
 
-    /// <summary>The kinds of the national minimum (Working Together: social care, health, police).</summary>
-    public static readonly IReadOnlyList<AgencyKind> NationalMinimum = [AgencyKind.SocialCare, AgencyKind.Health, AgencyKind.Police];
-
-    /// <summary>
-    /// The national-minimum kinds that no issued invitation covers: removed with a reason, no such
-    /// agency in the directory, or no SPOC to invite. Shown to the manager, never silent.
-    /// </summary>
-    public static IReadOnlyList<AgencyKind> MinimumNotCovered(IEnumerable<AgencyKind> kindsInvited)
-    {
-        var invited = kindsInvited.ToHashSet();
-        return NationalMinimum.Where(k => !invited.Contains(k)).ToList();
-    }
-
     public static IReadOnlyList<SuggestedInvitee> Suggest(
         CaseFacts facts,
         IEnumerable<AgencyEntry> agencies,

@@ -114,9 +114,13 @@ public sealed record MeetingResponse(
     IReadOnlyList<AgencyConsidered> Agencies,
     IReadOnlyList<InvitationSummary> Invitations,
     IReadOnlyList<NotInvited> NotInvited,
-    IReadOnlyList<AgencyKind> MinimumNotCovered)
+    IReadOnlyList<string> MinimumNotCovered)
 {
-    public static MeetingResponse From(StrategyMeeting m) => new(
+    /// <summary>
+    /// <see cref="MinimumNotCovered"/> names the national-minimum requirements that no issued
+    /// invitation covers (removed with a reason, no such agency, or no SPOC to invite): shown, never silent.
+    /// </summary>
+    public static MeetingResponse From(StrategyMeeting m, NationalMinimum minimum) => new(
         m.Id, m.Reference, m.TeamCode, m.CaseReference, m.ConcernCategory, m.IncidentAt, m.DecisionAt, m.ThresholdReasonCode, m.ThresholdReasonText,
         m.ScheduledStart, m.ScheduledEnd, m.Bridge!.DialInNumber, m.Bridge.ConferenceCode, m.Pin, m.ConvenedBeyondLimit, m.DelayReasonCode, m.DelayReasonText,
         m.Status, m.CancelReasonCode, m.CalendarSequence,
@@ -125,7 +129,7 @@ public sealed record MeetingResponse(
         m.CurrentInvitations.OrderBy(i => i.AgencyCode, StringComparer.Ordinal)
             .Select(i => new InvitationSummary(i.Id, i.AgencyCode, i.AgencyName, i.RecipientName, i.RecipientRole, i.Status, i.RespondBy)).ToList(),
         m.Agencies.Where(a => a.NotIssuedReason is not null).Select(a => new NotInvited(a.AgencyCode, a.NotIssuedReason!)).ToList(),
-        InviteeSuggestions.MinimumNotCovered(m.Agencies.Where(a => a.Invited && a.NotIssuedReason is null).Select(a => a.AgencyKind)));
+        minimum.NotMetBy(m.Agencies.Where(a => a.Invited && a.NotIssuedReason is null).Select(a => a.AgencyKind)));
 }
 
 /// <summary>A meeting in a list: no case details.</summary>

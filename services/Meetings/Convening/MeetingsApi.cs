@@ -45,7 +45,7 @@ public static class MeetingsApi
     }
 
     public static async Task<Results<Created<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Convene(
-        ConveneRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken)
+        ConveneRequest request, ClaimsPrincipal user, MeetingConvener convener, NationalMinimum minimum, CancellationToken cancellationToken)
     {
         if (!TeamAccess.ActsFor(user, request.TeamCode ?? user.TeamCode()))
         {
@@ -58,7 +58,7 @@ public static class MeetingsApi
             { Problem: { } problem } => ToProblem(problem),
             { Errors: { } errors } => TypedResults.ValidationProblem(errors.ToDictionary()),
             { Forbidden: true } => TypedResults.Forbid(),
-            _ => TypedResults.Created($"/api/meetings/{outcome.Value!.Id}", MeetingResponse.From(outcome.Value)),
+            _ => TypedResults.Created($"/api/meetings/{outcome.Value!.Id}", MeetingResponse.From(outcome.Value, minimum)),
         };
     }
 
@@ -83,7 +83,7 @@ public static class MeetingsApi
     }
 
     public static async Task<Results<Ok<MeetingResponse>, ProblemHttpResult, ForbidHttpResult>> GetMeeting(
-        Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, NationalMinimum minimum, CancellationToken cancellationToken)
     {
         var meeting = await db.LoadMeetingAsync(id, cancellationToken);
         if (meeting is null)
@@ -97,7 +97,7 @@ public static class MeetingsApi
         }
 
         await db.AuditReadAsync(user.SubjectId(), "meeting.read", meeting.Id, clock.GetUtcNow(), meeting.Reference, cancellationToken);
-        return TypedResults.Ok(MeetingResponse.From(meeting));
+        return TypedResults.Ok(MeetingResponse.From(meeting, minimum));
     }
 
     /// <summary>The live response board: per agency the recipient, delivery, answer and written contribution.</summary>
@@ -120,12 +120,12 @@ public static class MeetingsApi
     }
 
     public static async Task<Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Reschedule(
-        Guid id, RescheduleRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken) =>
-        ToMeetingResult(await convener.RescheduleAsync(id, request.ToProposal(), ManagerOf(user), cancellationToken));
+        Guid id, RescheduleRequest request, ClaimsPrincipal user, MeetingConvener convener, NationalMinimum minimum, CancellationToken cancellationToken) =>
+        ToMeetingResult(await convener.RescheduleAsync(id, request.ToProposal(), ManagerOf(user), cancellationToken), minimum);
 
     public static async Task<Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Cancel(
-        Guid id, CancelRequest request, ClaimsPrincipal user, MeetingConvener convener, CancellationToken cancellationToken) =>
-        ToMeetingResult(await convener.CancelAsync(id, request.ToProposal(), ManagerOf(user), cancellationToken));
+        Guid id, CancelRequest request, ClaimsPrincipal user, MeetingConvener convener, NationalMinimum minimum, CancellationToken cancellationToken) =>
+        ToMeetingResult(await convener.CancelAsync(id, request.ToProposal(), ManagerOf(user), cancellationToken), minimum);
 
     /// <summary>A decision not to convene, coded, so thresholds can be compared across teams.</summary>
     public static async Task<Results<Created<DecisionNotToConveneResponse>, ValidationProblem, ForbidHttpResult, ProblemHttpResult>> RecordDecisionNotToConvene(
@@ -156,12 +156,12 @@ public static class MeetingsApi
 
     private static Manager ManagerOf(ClaimsPrincipal user) => new(user.SubjectId(), user.TeamCode());
 
-    private static Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult> ToMeetingResult(ConveningOutcome<StrategyMeeting> outcome) => outcome switch
+    private static Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult> ToMeetingResult(ConveningOutcome<StrategyMeeting> outcome, NationalMinimum minimum) => outcome switch
     {
         { Problem: { } problem } => ToProblem(problem),
         { Errors: { } errors } => TypedResults.ValidationProblem(errors.ToDictionary()),
         { Forbidden: true } => TypedResults.Forbid(),
-        _ => TypedResults.Ok(MeetingResponse.From(outcome.Value!)),
+        _ => TypedResults.Ok(MeetingResponse.From(outcome.Value!, minimum)),
     };
 
     private static ProblemHttpResult ToProblem(ConveningProblem problem) => problem.Status == StatusCodes.Status404NotFound

@@ -1,4 +1,6 @@
 using System.Text;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings.Domain;
 using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.Meetings.Infrastructure;
@@ -14,11 +16,20 @@ public sealed class MeetingsOptions
     /// <summary>A meeting starting later than this after the decision needs a recorded delay reason and is flagged.</summary>
     public TimeSpan ConveneWithin { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>No answer this long after an invitation was issued: remind the recipient.</summary>
+    /// <summary>No answer this long after an invitation was issued: remind the recipient. The cap: a shorter lead reminds sooner.</summary>
     public TimeSpan ReminderAfter { get; set; } = TimeSpan.FromHours(2);
 
-    /// <summary>Still no answer this long after issue: the invitation passes to the next deputy.</summary>
+    /// <summary>Still no answer this long after issue: the invitation passes to the next deputy. The cap: a shorter lead escalates sooner.</summary>
     public TimeSpan EscalateAfter { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>The reminder falls at this fraction of the time between issue and start (until it reaches <see cref="ReminderAfter"/>).</summary>
+    public double ReminderFraction { get; set; } = 0.25;
+
+    /// <summary>The escalation falls at this fraction of the time between issue and start (until it reaches <see cref="EscalateAfter"/>).</summary>
+    public double EscalationFraction { get; set; } = 0.5;
+
+    /// <summary>No chase step falls sooner than this after issue: a recipient gets a moment to answer.</summary>
+    public TimeSpan ChaseFloor { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Where recipients reach this service: response links are <c>{PublicBaseUrl}/respond/{token}</c>.</summary>
     public Uri? PublicBaseUrl { get; set; }
@@ -37,7 +48,27 @@ public sealed class MeetingsOptions
     /// </summary>
     public Dictionary<string, string[]> InviteeAgencies { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The national minimum: each requirement's name and the agency kinds that satisfy it. Unset, it is
+    /// Durham's (<see cref="NationalMinimum.Durham"/>: SocialCare, Health, Police, one kind each).
+    /// </summary>
+    public List<MinimumRequirementOptions>? NationalMinimum { get; set; }
+
+    public NationalMinimum Minimum() => NationalMinimum is { Count: > 0 } configured
+        ? new(configured.Select(r => new MinimumRequirement(r.Name!.Trim(), r.SatisfiedBy!.Distinct().ToList())))
+        : Domain.NationalMinimum.Durham;
+
+    public ChasePolicy Chase() => new(ReminderFraction, EscalationFraction, ChaseFloor, ReminderAfter, EscalateAfter);
+
     public byte[] ResponseLinkKeyBytes() => Encoding.UTF8.GetBytes(ResponseLinkKey ?? string.Empty);
+}
+
+/// <summary>One requirement of <c>Meetings:NationalMinimum</c>: <c>{ "Name": "Health", "SatisfiedBy": [ "Health", "Gp" ] }</c>.</summary>
+public sealed class MinimumRequirementOptions
+{
+    public string? Name { get; set; }
+
+    public List<AgencyKind>? SatisfiedBy { get; set; }
 }
 
 internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOptions>
@@ -63,6 +94,32 @@ internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOption
         if (options.EscalateAfter <= options.ReminderAfter)
         {
             failures.Add("Meetings:EscalateAfter must be later than Meetings:ReminderAfter.");
+        }
+
+        if (options.ReminderFraction is not (> 0 and < 1) || options.EscalationFraction is not (> 0 and < 1))
+        {
+            failures.Add("Meetings:ReminderFraction and EscalationFraction must be between 0 and 1 (exclusive).");
+        }
+        else if (options.EscalationFraction <= options.ReminderFraction)
+        {
+            failures.Add("Meetings:EscalationFraction must be larger than Meetings:ReminderFraction (the reminder comes first).");
+        }
+
+        if (options.ChaseFloor <= TimeSpan.Zero || options.ChaseFloor > options.ReminderAfter)
+        {
+            failures.Add("Meetings:ChaseFloor must be positive and no later than Meetings:ReminderAfter.");
+        }
+
+        if (options.NationalMinimum is { } minimum)
+        {
+            if (minimum.Any(r => string.IsNullOrWhiteSpace(r.Name) || r.SatisfiedBy is not { Count: > 0 }))
+            {
+                failures.Add("Meetings:NationalMinimum: every requirement needs a Name and at least one agency kind in SatisfiedBy.");
+            }
+            else if (minimum.Select(r => r.Name!.Trim()).Distinct(StringComparer.OrdinalIgnoreCase).Count() != minimum.Count)
+            {
+                failures.Add("Meetings:NationalMinimum: requirement names must be unique.");
+            }
         }
 
         if (options.MaxWrittenContributionLength is < 100 or > 200_000)

@@ -1,6 +1,7 @@
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
 
@@ -23,17 +24,23 @@ public sealed partial class InvitationReminderHandler(InvitationIssuer issuer, T
         }
 
         var (meeting, invitation) = found;
-        if (!meeting.IsScheduled || !invitation.IsAwaiting)
+        var now = clock.GetUtcNow();
+        if (!meeting.IsScheduled || !invitation.IsAwaiting || TooLate(meeting, now))
         {
             return;
         }
 
-        var now = clock.GetUtcNow();
         invitation.MarkReminded(now);
         db.AddOutboxMessage(await issuer.ReminderMessageAsync(meeting, invitation, now, cancellationToken));
         db.Audit(AuditLog.SystemActor, "invitation.reminded", meeting.Id, now, $"{invitation.AgencyCode}: {invitation.Id}");
         db.LogWhenCommitted(() => LogReminderDue(logger, invitation.Id, invitation.AgencyCode));
     }
+
+    /// <summary>
+    /// A step always falls before the start; one that fires at or after it (the service was down
+    /// through its time) helps nobody: the links have expired and the meeting has begun.
+    /// </summary>
+    internal static bool TooLate(StrategyMeeting meeting, DateTimeOffset now) => now >= meeting.ScheduledStart;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder due for invitation {InvitationId} of agency {AgencyCode}")]
     private static partial void LogReminderDue(ILogger logger, Guid invitationId, string agencyCode);
@@ -52,7 +59,7 @@ public sealed class InvitationEscalationHandler(InvitationIssuer issuer, TimePro
         }
 
         var (meeting, invitation) = found;
-        if (!meeting.IsScheduled || !invitation.IsAwaiting || invitation.EscalationExhaustedAt is not null)
+        if (!meeting.IsScheduled || !invitation.IsAwaiting || invitation.EscalationExhaustedAt is not null || InvitationReminderHandler.TooLate(meeting, clock.GetUtcNow()))
         {
             return;
         }

@@ -55,9 +55,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
         var now = clock.GetUtcNow();
         var spocs = await db.SpocsOfAsync(current.AgencyCode, cancellationToken);
         var tried = meeting.Invitations.Where(i => i.AgencyCode == current.AgencyCode).Select(i => i.RecipientSpocId).ToHashSet();
-        var currentRank = spocs.FirstOrDefault(s => s.SpocId == current.RecipientSpocId)?.Rank ?? -1;
-        var next = RecipientRouting.Chain(spocs, team.Area)
-            .FirstOrDefault(s => s.Rank > currentRank && !tried.Contains(s.SpocId) && !RecipientRouting.IsOnCover(s, now));
+        var next = RecipientRouting.NextAfter(spocs, team.Area, current.RecipientSpocId, tried, now);
 
         if (next is null)
         {
@@ -92,7 +90,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
             if (startChanged)
             {
                 await CancelChaseAsync(invitation, now, cancellationToken);
-                var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.ReminderAfter, settings.EscalateAfter);
+                var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.Chase());
                 invitation.ResetAnswer(chase.RespondBy);
                 ScheduleChase(invitation, chase);
             }
@@ -156,7 +154,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
 
     private Invitation Issue(StrategyMeeting meeting, Team team, string agencyCode, string agencyName, SpocSnapshot recipient, RecipientRole role, Guid? supersedes, DateTimeOffset now)
     {
-        var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.ReminderAfter, settings.EscalateAfter);
+        var chase = MeetingRules.ChaseTimes(now, meeting.ScheduledStart, settings.Chase());
         var invitation = Invitation.Issue(NewId.NextGuid(), meeting.Id, agencyCode, agencyName, recipient.SpocId, recipient.FullName, recipient.SecureEmail, role, now, chase.RespondBy, supersedes);
         db.Invitations.Add(invitation);
         meeting.AddInvitation(invitation);

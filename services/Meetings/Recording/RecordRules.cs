@@ -8,9 +8,6 @@ namespace Jtai.Strategy.Meetings.Recording;
 /// <summary>The checks on a meeting's record and its agreed actions, as field-level validation messages.</summary>
 public static class RecordRules
 {
-    /// <summary>Working Together's minimum: social care, health and police, each present (in person or by dial-in).</summary>
-    public static readonly IReadOnlyList<AgencyKind> NationalMinimum = [AgencyKind.SocialCare, AgencyKind.Health, AgencyKind.Police];
-
     public const int MaxTextLength = 4000;
     public const int MaxActions = 100;
 
@@ -19,14 +16,11 @@ public static class RecordRules
 
     public static readonly TimeSpan LongestMeeting = TimeSpan.FromHours(12);
 
-    /// <summary>The kinds of the national minimum nobody attended for.</summary>
-    public static IReadOnlyList<AgencyKind> MissingFromMinimum(IEnumerable<MeetingAttendance> attendance)
-    {
-        var present = attendance.Where(a => a.Attended).Select(a => a.AgencyKind).ToHashSet();
-        return NationalMinimum.Where(k => !present.Contains(k)).ToList();
-    }
+    /// <summary>The requirements of the national minimum nobody attended for (in person or by dial-in; writing does not count).</summary>
+    public static IReadOnlyList<string> MissingFromMinimum(IEnumerable<MeetingAttendance> attendance, NationalMinimum minimum) =>
+        minimum.NotMetBy(attendance.Where(a => a.Attended).Select(a => a.AgencyKind));
 
-    public static RecordDetails? Validate(ValidationErrors errors, ReportedMeeting reported, StrategyMeeting meeting, DateTimeOffset now)
+    public static RecordDetails? Validate(ValidationErrors errors, ReportedMeeting reported, StrategyMeeting meeting, DateTimeOffset now, NationalMinimum minimum)
     {
         errors.When(reported.ActualStart is null, "actualStart", "actualStart is required.")
             .When(reported.ActualEnd is null, "actualEnd", "actualEnd is required.");
@@ -48,13 +42,13 @@ public static class RecordRules
             errors.Add("chairAgencyCode", "The chair's agency must be one recorded as attending (in person or by dial-in).");
         }
 
-        var missing = attendance is null ? [] : MissingFromMinimum(attendance);
+        var missing = attendance is null ? [] : MissingFromMinimum(attendance, minimum);
         if (missing.Count > 0)
         {
             errors.When(
                 reported.BelowMinimumReason is null,
                 "belowMinimumReason",
-                $"Nobody attended for {string.Join(", ", missing)}: the national minimum is social care, health and police. Record why the meeting went ahead without them.")
+                $"Nobody attended for {string.Join(", ", missing)}: the national minimum is {string.Join(", ", minimum.Requirements.Select(r => r.Name))}. Record why the meeting went ahead without them.")
                 .When(
                     reported.BelowMinimumReason == BelowMinimumReason.Other && string.IsNullOrWhiteSpace(reported.BelowMinimumReasonText),
                     "belowMinimumReasonText",

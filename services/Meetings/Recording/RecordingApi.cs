@@ -32,7 +32,7 @@ public static class RecordingApi
 
     /// <summary>Records the held meeting (or corrects the record until it is circulated); starts the 24-hour circulation clock.</summary>
     public static async Task<Results<Ok<MeetingRecordResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> RecordMeeting(
-        Guid id, RecordMeetingRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, CancellationToken cancellationToken)
+        Guid id, RecordMeetingRequest request, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecorder recorder, TimeProvider clock, NationalMinimum minimum, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await recorder.LockAsync(id, cancellationToken);
@@ -60,7 +60,7 @@ public static class RecordingApi
 
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
-        var details = RecordRules.Validate(errors, request.ToReport(), meeting, now);
+        var details = RecordRules.Validate(errors, request.ToReport(), meeting, now, minimum);
         if (details is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

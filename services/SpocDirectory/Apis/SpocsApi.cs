@@ -227,9 +227,13 @@ public static class SpocsApi
         }
 
         var escalation = RecipientRouting.Chain(spocs, area).SkipWhile(s => s.SpocId != routed.Spoc.SpocId).Skip(1).ToList();
-        var explanation = routed.Reason == RecipientReason.Primary
-            ? $"{routed.Spoc.FullName} is the first available SPOC (rank {routed.Spoc.Rank})."
-            : $"{string.Join(", ", routed.Unavailable.Select(s => s.FullName))} on cover at {when:u}; deputy {routed.Spoc.FullName} (rank {routed.Spoc.Rank}) receives.";
+        var explanation = routed.Reason switch
+        {
+            RecipientReason.Primary => $"{routed.Spoc.FullName} is the first available SPOC (rank {routed.Spoc.Rank}).",
+            RecipientReason.AgencyWideCoveringArea =>
+                $"{string.Join(", ", routed.Unavailable.Select(s => s.FullName))} on cover at {when:u}; every SPOC for area {routed.Unavailable.First(s => s.Area is not null).Area} is away, so agency-wide SPOC {routed.Spoc.FullName} (rank {routed.Spoc.Rank}) receives.",
+            _ => $"{string.Join(", ", routed.Unavailable.Select(s => s.FullName))} on cover at {when:u}; deputy {routed.Spoc.FullName} (rank {routed.Spoc.Rank}) receives.",
+        };
         return TypedResults.Ok(new RecipientResponse(code, area, when, routed.Spoc, routed.Reason, explanation, escalation));
     }
 

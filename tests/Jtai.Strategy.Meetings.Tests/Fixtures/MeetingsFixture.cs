@@ -14,18 +14,30 @@ using Microsoft.Extensions.Logging;
 namespace Jtai.Strategy.Meetings.Tests.Fixtures;
 
 /// <summary>The meetings service in process on the real PostgreSQL and RabbitMQ, with a clock tests move and its log captured.</summary>
-public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock, LogCapture logs)
+public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock, LogCapture logs, IReadOnlyDictionary<string, string?>? settings = null)
     : ServiceHost<MeetingsService>(
         database,
         broker,
-        new Dictionary<string, string?>
+        Settings(settings),
+        services => services.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs))
+{
+    /// <summary>The test settings, and on top of them a partnership's own (e.g. another national minimum).</summary>
+    private static Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? partnership)
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["Deadlines:PollInterval"] = "00:00:00.100",
             ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
             ["Meetings:ResponseLinkKey"] = MeetingsFixture.LinkKey,
-        },
-        services => services.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs))
-{
+        };
+        foreach (var (key, value) in partnership ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
     public async Task<MeetingsHost> StartedAsync()
     {
         await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
@@ -92,9 +104,9 @@ public sealed class MeetingsFixture : IAsyncLifetime
     }
 
     /// <summary>Another instance of the service on the same database and broker.</summary>
-    public async Task<MeetingsHost> StartAnotherInstanceAsync()
+    public async Task<MeetingsHost> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var host = await new MeetingsHost(Database, Broker, Clock, Logs).StartedAsync();
+        var host = await new MeetingsHost(Database, Broker, Clock, Logs, settings).StartedAsync();
         extraHosts.Add(host);
         return host;
     }
