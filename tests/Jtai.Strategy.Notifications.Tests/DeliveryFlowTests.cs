@@ -157,6 +157,9 @@ public sealed class DeliveryFlowTests(NotificationsFixture fixture) : IClassFixt
         var events = await Eventually.GetAsync(() => Task.FromResult(Meetings.Delivered.Where(d => d.SourceMessageId == circulated).ToList()), e => e.Count >= 2, MailTimeout);
         Assert.Equal(["DURHAM-POLICE", "EDUCATION"], events.Select(e => e.AgencyCode).Order());
         Assert.All(events, e => Assert.Equal(("actions-circulated", Guid.Empty), (e.Kind, e.InvitationId)));
+        var notices = await Eventually.GetAsync(() => Task.FromResult(Meetings.NoticesDelivered.Where(d => d.SourceMessageId == circulated).ToList()), e => e.Count >= 2, MailTimeout);
+        Assert.Equal(["DURHAM-POLICE", "EDUCATION"], notices.Select(e => e.AgencyCode).Order());
+        Assert.All(notices, e => Assert.Equal(("actions-circulated", meeting.MeetingId), (e.Kind, e.MeetingId)));
         await Task.Delay(500);
         Assert.Single(Smtp.MessagesTo(police.RecipientEmail));
         foreach (var mail in new[] { toPolice, toSchool })

@@ -7,6 +7,7 @@ using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings;
 using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Notifications.Tests.Support;
 using Jtai.Strategy.Testing;
 using MassTransit;
@@ -129,5 +130,80 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
                 [invitation.ResponseLink, invitation.SignInLink],
                 [invitation.RecipientEmail, TestMeeting.OrganizerEmail, NotificationsHost.FromAddress]));
         }
+    }
+
+    [Fact]
+    public async Task Circulated_actions_are_reported_as_notices_and_the_record_shows_each_delivered()
+    {
+        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        // The meetings service's own clock, moved past the meeting's end so it can be recorded; notifications keeps real time.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
+        {
+            ["Deadlines:PollInterval"] = "00:00:00.100",
+            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
+            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
+        }, services => services.AddSingleton<TimeProvider>(clock));
+        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+
+        AgencySnapshot[] agencies =
+        [
+            new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
+            new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
+            new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
+        ];
+        SpocSnapshot[] spocs =
+        [
+            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, TestMeeting.Address("police-primary"), null, true, [], 1),
+        ];
+        foreach (var agency in agencies)
+        {
+            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
+        }
+
+        foreach (var spoc in spocs)
+        {
+            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
+        }
+
+        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
+
+        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var admin = meetings.ClientAs(JtaiRoles.Administrator);
+        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
+        var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
+        var now = clock.GetUtcNow();
+        var convene = await manager.PostAsJsonAsync("/api/meetings", new ConveneRequest(
+            null, CaseReference, ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, ThresholdText,
+            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
+        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
+        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+
+        clock.Set(meeting.ScheduledEnd.AddMinutes(15));
+        var record = await manager.PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", new RecordMeetingRequest(
+            meeting.ScheduledStart.AddMinutes(2), meeting.ScheduledStart.AddMinutes(50), "Alex Chair", "DCC-CSC",
+            meeting.Agencies.Where(a => a.Invited).Select(a => new AttendanceRequest(a.AgencyCode, AttendanceMode.AttendedInPerson, null)).ToList(),
+            null, null, false, null, "Mother and child to stay with maternal grandmother tonight.", "Mother told by the social worker.",
+            ChildViews.Recorded, "Wants to stay at her school."), Json);
+        Assert.True(record.IsSuccessStatusCode, await record.Content.ReadAsStringAsync());
+        var circulate = await manager.PostAsync($"/api/meetings/{meeting.Id}/record/circulations", null);
+        Assert.True(circulate.IsSuccessStatusCode, await circulate.Content.ReadAsStringAsync());
+        var source = await meetingsDatabase.ScalarAsync<Guid>("SELECT source_message_id FROM meetings.circulation WHERE meeting_id = @id", ("id", meeting.Id));
+
+        // Each recipient's notice comes back as NoticeDelivered naming the circulation message, never as an invitation's receipt.
+        var notices = await Eventually.GetAsync(
+            () => Task.FromResult(observer.NoticesDelivered.Where(n => n.SourceMessageId == source).ToList()), n => n.Count >= agencies.Length, Timeout);
+        Assert.Equal(agencies.Select(a => a.Code).Order(), notices.Select(n => n.AgencyCode).Order());
+        Assert.All(notices, n => Assert.Equal((meeting.Id, "actions-circulated"), (n.MeetingId, n.Kind)));
+
+        var shown = await Eventually.GetAsync(
+            async () => (await (await manager.GetAsync($"/api/meetings/{meeting.Id}/record")).Content.ReadFromJsonAsync<MeetingRecordResponse>(Json))!,
+            r => r.Circulations.Count == 1 && r.Circulations[0].Recipients.All(x => x.Delivery == CirculationDelivery.Delivered),
+            Timeout,
+            "the record shows every circulation notice delivered");
+        Assert.Equal(agencies.Select(a => a.Code).Order(), shown.Circulations[0].Recipients.Select(r => r.AgencyCode).Order());
     }
 }

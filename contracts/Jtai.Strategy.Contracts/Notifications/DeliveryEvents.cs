@@ -35,6 +35,33 @@ public sealed record InvitationDeliveryFailed(
     DateTimeOffset FailedAt,
     string? AgencyCode = null);
 
+/// <summary>
+/// A notice that is not about one invitation (today: the circulated agreed actions) reached the recipient's mail
+/// server (or other channel). <see cref="SourceMessageId"/> is the MessageId of the message the notice was made from
+/// (the <c>AgreedActionsCirculated</c>), <see cref="AgencyCode"/> whose notice it was.
+/// </summary>
+[MessageUrn("jtai-strategy:notifications:notice-delivered:v1")]
+[EntityName("jtai-strategy.notifications.notice-delivered")]
+public sealed record NoticeDelivered(
+    Guid MeetingId,
+    Guid SourceMessageId,
+    string Kind,
+    string Channel,
+    string? AgencyCode,
+    DateTimeOffset DeliveredAt);
+
+/// <summary>A notice that is not about one invitation failed for good; <see cref="Reason"/> has any e-mail address masked.</summary>
+[MessageUrn("jtai-strategy:notifications:notice-delivery-failed:v1")]
+[EntityName("jtai-strategy.notifications.notice-delivery-failed")]
+public sealed record NoticeDeliveryFailed(
+    Guid MeetingId,
+    Guid SourceMessageId,
+    string Kind,
+    string Channel,
+    string? AgencyCode,
+    string Reason,
+    DateTimeOffset FailedAt);
+
 /// <summary>The values of <c>Kind</c> on the delivery events: which notice was delivered or failed.</summary>
 public static class DeliveryKinds
 {

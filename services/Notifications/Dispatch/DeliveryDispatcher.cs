@@ -229,7 +229,11 @@ public sealed partial class DeliveryDispatcher(
         {
             case DeliveryOutcome.Delivered:
                 delivery.Sent(now, result.ProviderReference);
-                db.AddOutboxMessage(DeliveryEventFactory.Delivered(delivery, now));
+                foreach (var delivered in DeliveryEventFactory.Delivered(delivery, now))
+                {
+                    db.AddOutboxMessage(delivered);
+                }
+
                 tags.Add("outcome", "sent");
                 Latency.Record((now - claim.CreatedAt).TotalMilliseconds, new KeyValuePair<string, object?>("kind", delivery.Kind));
                 LogSent(logger, delivery.Id, delivery.Kind, delivery.Channel, delivery.Attempts);
@@ -237,7 +241,11 @@ public sealed partial class DeliveryDispatcher(
             case DeliveryOutcome.PermanentFailure:
                 var reason = DeliveryEventFactory.Reason(result.Detail);
                 delivery.Fail(now, reason);
-                db.AddOutboxMessage(DeliveryEventFactory.Failed(delivery, reason, now));
+                foreach (var failed in DeliveryEventFactory.Failed(delivery, reason, now))
+                {
+                    db.AddOutboxMessage(failed);
+                }
+
                 tags.Add("outcome", "failed");
                 LogFailed(logger, delivery.Id, delivery.Kind, delivery.Channel, reason);
                 break;

@@ -7,11 +7,31 @@ namespace Jtai.Strategy.Notifications.Intake;
 /// <summary>The events a delivery's outcome publishes (through the outbox, in the transaction that records it).</summary>
 public static partial class DeliveryEventFactory
 {
-    public static InvitationDelivered Delivered(DeliveryRecord delivery, DateTimeOffset at) =>
-        new(delivery.InvitationId ?? Guid.Empty, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, at, delivery.AgencyCode);
+    /// <summary>
+    /// A notice about one invitation reports as <see cref="InvitationDelivered"/>; any other (the circulated actions)
+    /// as <see cref="NoticeDelivered"/>. Rolling deployment: until every consumer reads the notice events, a notice
+    /// is also reported in the old shape (<see cref="InvitationDelivered"/> with an empty invitation id).
+    /// </summary>
+    public static IEnumerable<object> Delivered(DeliveryRecord delivery, DateTimeOffset at)
+    {
+        if (delivery.InvitationId is null)
+        {
+            yield return new NoticeDelivered(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, at);
+        }
 
-    public static InvitationDeliveryFailed Failed(DeliveryRecord delivery, string reason, DateTimeOffset at) =>
-        new(delivery.InvitationId ?? Guid.Empty, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, reason, at, delivery.AgencyCode);
+        yield return new InvitationDelivered(delivery.InvitationId ?? Guid.Empty, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, at, delivery.AgencyCode);
+    }
+
+    /// <summary>The failure counterpart of <see cref="Delivered"/>.</summary>
+    public static IEnumerable<object> Failed(DeliveryRecord delivery, string reason, DateTimeOffset at)
+    {
+        if (delivery.InvitationId is null)
+        {
+            yield return new NoticeDeliveryFailed(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, reason, at);
+        }
+
+        yield return new InvitationDeliveryFailed(delivery.InvitationId ?? Guid.Empty, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, reason, at, delivery.AgencyCode);
+    }
 
     /// <summary>
     /// A failure reason fit to leave the service: transport text (reply codes) with any e-mail address masked, as

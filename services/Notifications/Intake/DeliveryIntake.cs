@@ -70,7 +70,10 @@ public sealed partial class DeliveryIntake(ChannelSelector channels, TimeProvide
     {
         var delivery = DeliveryRecord.Refused(plan, channel, reason, now);
         db.Deliveries.Add(delivery);
-        db.AddOutboxMessage(DeliveryEventFactory.Failed(delivery, reason, now));
+        foreach (var outcome in DeliveryEventFactory.Failed(delivery, reason, now))
+        {
+            db.AddOutboxMessage(outcome);
+        }
         LogRefused(logger, plan.SourceMessageId, plan.Kind, reason);
     }
 

@@ -21,6 +21,10 @@ public sealed class MeetingsSide : IAsyncDisposable
 
     public ConcurrentQueue<InvitationDeliveryFailed> Failed { get; } = new();
 
+    public ConcurrentQueue<NoticeDelivered> NoticesDelivered { get; } = new();
+
+    public ConcurrentQueue<NoticeDeliveryFailed> NoticesFailed { get; } = new();
+
     /// <summary>Every InvitationIssued on the broker (the test's own, or a real meetings service's).</summary>
     public ConcurrentQueue<InvitationIssued> Issued { get; } = new();
 
@@ -45,6 +49,16 @@ public sealed class MeetingsSide : IAsyncDisposable
                 e.Handler<InvitationDeliveryFailed>(c =>
                 {
                     side!.Failed.Enqueue(c.Message);
+                    return Task.CompletedTask;
+                });
+                e.Handler<NoticeDelivered>(c =>
+                {
+                    side!.NoticesDelivered.Enqueue(c.Message);
+                    return Task.CompletedTask;
+                });
+                e.Handler<NoticeDeliveryFailed>(c =>
+                {
+                    side!.NoticesFailed.Enqueue(c.Message);
                     return Task.CompletedTask;
                 });
                 e.Handler<InvitationIssued>(c =>
