@@ -205,5 +205,6 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
             Timeout,
             "the record shows every circulation notice delivered");
         Assert.Equal(agencies.Select(a => a.Code).Order(), shown.Circulations[0].Recipients.Select(r => r.AgencyCode).Order());
+        Assert.DoesNotContain(observer.Delivered, d => d.SourceMessageId == source || d.InvitationId == Guid.Empty);
     }
 }

@@ -132,12 +132,10 @@ public sealed class MeetingFacts
                 break;
             }
 
-            // Only the invitation e-mail's own receipt says whether the invitation reached its recipient;
-            // reminders, reschedules and circulated-actions notices (InvitationId empty) are not invitations.
-            case Contracts.Notifications.InvitationDelivered { Kind: Contracts.Notifications.DeliveryKinds.Invitation } e:
+            case Contracts.Notifications.InvitationDelivered e when IsInvitationEmailReceipt(e.Kind):
                 Invitation(e.InvitationId, null, messageId).Delivered = true;
                 break;
-            case Contracts.Notifications.InvitationDeliveryFailed { Kind: Contracts.Notifications.DeliveryKinds.Invitation } e:
+            case Contracts.Notifications.InvitationDeliveryFailed e when IsInvitationEmailReceipt(e.Kind):
                 Invitation(e.InvitationId, null, messageId).DeliveryFailed = true;
                 break;
             case MeetingHeld e:
@@ -172,6 +170,13 @@ public sealed class MeetingFacts
 
     /// <summary>Overdue and still not circulated: the open exceptions the MASDG chases.</summary>
     public bool OverdueOpen => OverdueDeadline is not null && FirstCirculation is null && !Cancelled;
+
+    /// <summary>
+    /// Whether a receipt is the invitation e-mail's own: only that says the invitation reached its recipient.
+    /// Reminders, reschedules and cancellations are other notices about it, and the log's rows from before notices
+    /// had their own events also hold circulated-actions receipts here (kind <c>actions-circulated</c>).
+    /// </summary>
+    private static bool IsInvitationEmailReceipt(string kind) => kind == Contracts.Notifications.DeliveryKinds.Invitation;
 
     private void SetTeam(string? teamCode, long priority, Guid messageId)
     {

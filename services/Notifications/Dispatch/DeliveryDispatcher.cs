@@ -229,11 +229,7 @@ public sealed partial class DeliveryDispatcher(
         {
             case DeliveryOutcome.Delivered:
                 delivery.Sent(now, result.ProviderReference);
-                foreach (var delivered in DeliveryEventFactory.Delivered(delivery, now))
-                {
-                    db.AddOutboxMessage(delivered);
-                }
-
+                db.AddOutboxMessage(DeliveryEventFactory.Delivered(delivery, now));
                 tags.Add("outcome", "sent");
                 Latency.Record((now - claim.CreatedAt).TotalMilliseconds, new KeyValuePair<string, object?>("kind", delivery.Kind));
                 LogSent(logger, delivery.Id, delivery.Kind, delivery.Channel, delivery.Attempts);
@@ -241,11 +237,7 @@ public sealed partial class DeliveryDispatcher(
             case DeliveryOutcome.PermanentFailure:
                 var reason = DeliveryEventFactory.Reason(result.Detail);
                 delivery.Fail(now, reason);
-                foreach (var failed in DeliveryEventFactory.Failed(delivery, reason, now))
-                {
-                    db.AddOutboxMessage(failed);
-                }
-
+                db.AddOutboxMessage(DeliveryEventFactory.Failed(delivery, reason, now));
                 tags.Add("outcome", "failed");
                 LogFailed(logger, delivery.Id, delivery.Kind, delivery.Channel, reason);
                 break;

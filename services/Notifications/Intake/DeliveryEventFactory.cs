@@ -8,30 +8,17 @@ namespace Jtai.Strategy.Notifications.Intake;
 public static partial class DeliveryEventFactory
 {
     /// <summary>
-    /// A notice about one invitation reports as <see cref="InvitationDelivered"/>; any other (the circulated actions)
-    /// as <see cref="NoticeDelivered"/>. Rolling deployment: until every consumer reads the notice events, a notice
-    /// is also reported in the old shape (<see cref="InvitationDelivered"/> with an empty invitation id).
+    /// A notice about one invitation (invitation, reminder, reschedule, cancellation) reports as
+    /// <see cref="InvitationDelivered"/>; any other (the circulated actions) as <see cref="NoticeDelivered"/>.
     /// </summary>
-    public static IEnumerable<object> Delivered(DeliveryRecord delivery, DateTimeOffset at)
-    {
-        if (delivery.InvitationId is null)
-        {
-            yield return new NoticeDelivered(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, at);
-        }
-
-        yield return new InvitationDelivered(delivery.InvitationId ?? Guid.Empty, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, at, delivery.AgencyCode);
-    }
+    public static object Delivered(DeliveryRecord delivery, DateTimeOffset at) => delivery.InvitationId is { } invitationId
+        ? new InvitationDelivered(invitationId, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, at, delivery.AgencyCode)
+        : new NoticeDelivered(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, at);
 
     /// <summary>The failure counterpart of <see cref="Delivered"/>.</summary>
-    public static IEnumerable<object> Failed(DeliveryRecord delivery, string reason, DateTimeOffset at)
-    {
-        if (delivery.InvitationId is null)
-        {
-            yield return new NoticeDeliveryFailed(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, reason, at);
-        }
-
-        yield return new InvitationDeliveryFailed(delivery.InvitationId ?? Guid.Empty, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, reason, at, delivery.AgencyCode);
-    }
+    public static object Failed(DeliveryRecord delivery, string reason, DateTimeOffset at) => delivery.InvitationId is { } invitationId
+        ? new InvitationDeliveryFailed(invitationId, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, reason, at, delivery.AgencyCode)
+        : new NoticeDeliveryFailed(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, reason, at);
 
     /// <summary>
     /// A failure reason fit to leave the service: transport text (reply codes) with any e-mail address masked, as

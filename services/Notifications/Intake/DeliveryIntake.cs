@@ -70,10 +70,7 @@ public sealed partial class DeliveryIntake(ChannelSelector channels, TimeProvide
     {
         var delivery = DeliveryRecord.Refused(plan, channel, reason, now);
         db.Deliveries.Add(delivery);
-        foreach (var outcome in DeliveryEventFactory.Failed(delivery, reason, now))
-        {
-            db.AddOutboxMessage(outcome);
-        }
+        db.AddOutboxMessage(DeliveryEventFactory.Failed(delivery, reason, now));
         LogRefused(logger, plan.SourceMessageId, plan.Kind, reason);
     }
 
