@@ -144,24 +144,46 @@ public sealed class NotificationComposer(
                     RecipientName = r.RecipientName,
                     TeamName = teamName,
                 };
+                var (content, problem) = Rendered(() => circulation.Render(details));
                 return new DeliveryPlan(
                     sourceMessageId, DeliveryKinds.ActionsCirculated, null, m.MeetingId, m.MeetingReference, m.TeamCode, r.AgencyCode,
                     new NotificationRecipient(r.RecipientName, r.RecipientEmail),
                     DeliveryPlan.NotificationIdFor(sourceMessageId, r.SpocId),
                     MeetingEnd: null,
-                    () => circulation.Render(details).ToNotificationContent());
+                    content,
+                    problem);
             })
             .ToList();
     }
 
     private static DeliveryPlan Plan(
         Guid sourceMessageId, string kind, Guid invitationId, Guid meetingId, string reference, string? teamCode, string agencyCode,
-        string recipientName, string recipientEmail, DateTimeOffset meetingEnd, Func<RenderedEmail> render) =>
-        new(sourceMessageId, kind, invitationId, meetingId, reference, teamCode, agencyCode,
+        string recipientName, string recipientEmail, DateTimeOffset meetingEnd, Func<RenderedEmail> render)
+    {
+        var (content, problem) = Rendered(render);
+        return new(sourceMessageId, kind, invitationId, meetingId, reference, teamCode, agencyCode,
             new NotificationRecipient(recipientName, recipientEmail),
             DeliveryPlan.NotificationIdFor(sourceMessageId),
             meetingEnd,
-            () => render().ToNotificationContent());
+            content,
+            problem);
+    }
+
+    /// <summary>
+    /// Renders now, once: the stored content is what every attempt sends. Bad input (a link that is not http(s), an
+    /// empty dial-in number) cannot render on any attempt, so it becomes the plan's problem, not an exception.
+    /// </summary>
+    private static (NotificationContent? Content, string? Problem) Rendered(Func<RenderedEmail> render)
+    {
+        try
+        {
+            return (render().ToNotificationContent(), null);
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
 
     /// <summary>Calendar replies (accept/decline in Outlook) go to the organising mailbox, named after the team.</summary>
     private CalendarOrganizer Organizer(string teamName) =>

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
 using Jtai.Strategy.Contracts.Notifications;
-using Jtai.Strategy.Notifications.Domain;
 
-namespace Jtai.Strategy.Notifications.Intake;
+namespace Jtai.Strategy.Notifications.Domain;
 
 /// <summary>The events a delivery's outcome publishes (through the outbox, in the transaction that records it).</summary>
 public static partial class DeliveryEventFactory
