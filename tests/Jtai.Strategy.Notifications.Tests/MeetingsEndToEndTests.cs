@@ -114,21 +114,21 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
         Assert.Contains($"PIN: {meeting.Pin}", deputyMail.Text);
         Assert.Empty(smtp.MessagesTo(primary));
 
-        var deputyInvitation = Assert.Single(observer.Issued, i => i.RecipientEmail == deputy);
-        Assert.Equal((RecipientRole.DeputyAfterEscalation, failed.InvitationId), (deputyInvitation.RecipientRole, deputyInvitation.SupersedesInvitationId));
+        var deputyInvitation = Assert.Single(observer.Issued, i => i.Recipient.Email == deputy);
+        Assert.Equal((RecipientRole.DeputyAfterEscalation, failed.InvitationId), (deputyInvitation.Recipient.Role, deputyInvitation.SupersedesInvitationId));
 
         // Every e-mail of the meeting: no case reference, no threshold text, no child; only the allowed fields.
         var invitations = observer.Issued.Where(i => i.MeetingId == meeting.Id).ToList();
-        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.RecipientEmail != primary).All(i => smtp.MessagesTo(i.RecipientEmail).Count == 1)), Timeout);
-        foreach (var invitation in invitations.Where(i => i.RecipientEmail != primary))
+        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.Recipient.Email != primary).All(i => smtp.MessagesTo(i.Recipient.Email).Count == 1)), Timeout);
+        foreach (var invitation in invitations.Where(i => i.Recipient.Email != primary))
         {
-            var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(invitation.RecipientEmail)));
+            var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(invitation.Recipient.Email)));
             Assert.DoesNotContain(CaseReference, mail.Raw, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("call-out", mail.Parsed.AllDecodedText, StringComparison.OrdinalIgnoreCase);
             await MinimalData.AssertAsync(mail, new AllowedFacts(
-                [invitation.ScheduledStart, invitation.ScheduledEnd, invitation.RespondBy],
-                [invitation.ResponseLink, invitation.SignInLink],
-                [invitation.RecipientEmail, TestMeeting.OrganizerEmail, NotificationsHost.FromAddress]));
+                [invitation.Slot.Start, invitation.Slot.End, invitation.Links.RespondBy],
+                [invitation.Links.Response, invitation.Links.SignIn],
+                [invitation.Recipient.Email, TestMeeting.OrganizerEmail, NotificationsHost.FromAddress]));
         }
     }
 

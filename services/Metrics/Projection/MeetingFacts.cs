@@ -123,10 +123,10 @@ public sealed class MeetingFacts
     internal void Fold(InvitationIssued e, Guid messageId)
     {
         SetTeam(e.TeamCode, TeamFromOther, messageId);
-        ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, e.CalendarSequence, messageId));
+        ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.Slot.Start, e.CalendarSequence, messageId));
         var invitation = Invitation(e.InvitationId, e.AgencyCode, messageId);
         invitation.Issued = true;
-        invitation.Role = Stamped<RecipientRole>.Max(invitation.Role, new(e.RecipientRole, e.OccurredAt.UtcTicks, messageId));
+        invitation.Role = Stamped<RecipientRole>.Max(invitation.Role, new(e.Recipient.Role, e.OccurredAt.UtcTicks, messageId));
     }
 
     internal void Fold(InvitationSuperseded e, Guid messageId)

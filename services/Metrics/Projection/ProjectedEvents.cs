@@ -48,8 +48,17 @@ public static class ProjectedEvents
         OccurredAt(message),
         JsonSerializer.Serialize(message, message.GetType(), Json));
 
+    /// <summary>
+    /// Reads a logged event back: by its URN, or, for an older version kept in the log, through its upcaster
+    /// (<see cref="StoredVersions"/>), so a rebuild folds old rows as the current shape.
+    /// </summary>
     public static object Read(string messageType, string body)
     {
+        if (StoredVersions.Upcasters.TryGetValue(messageType, out var upcast))
+        {
+            return upcast(body);
+        }
+
         var type = MessageTypeRegistry.ForContracts.TypeOf(messageType)
             ?? throw new InvalidOperationException($"The event log holds type {messageType}, unknown to this build.");
         return JsonSerializer.Deserialize(body, type, Json)!;
