@@ -41,31 +41,11 @@ public sealed class MeetingsSide : IAsyncDisposable
             });
             cfg.ReceiveEndpoint("meetings-side-observer", e =>
             {
-                e.Handler<InvitationDelivered>(c =>
-                {
-                    side!.Delivered.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
-                e.Handler<InvitationDeliveryFailed>(c =>
-                {
-                    side!.Failed.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
-                e.Handler<NoticeDelivered>(c =>
-                {
-                    side!.NoticesDelivered.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
-                e.Handler<NoticeDeliveryFailed>(c =>
-                {
-                    side!.NoticesFailed.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
-                e.Handler<InvitationIssued>(c =>
-                {
-                    side!.Issued.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
+                Collect(e, () => side!.Delivered);
+                Collect(e, () => side!.Failed);
+                Collect(e, () => side!.NoticesDelivered);
+                Collect(e, () => side!.NoticesFailed);
+                Collect(e, () => side!.Issued);
             });
         });
         side = new MeetingsSide(bus);
@@ -73,6 +53,15 @@ public sealed class MeetingsSide : IAsyncDisposable
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
         return side;
     }
+
+    /// <summary>Every <typeparamref name="T"/> the endpoint receives goes into the queue (resolved when it arrives).</summary>
+    private static void Collect<T>(IReceiveEndpointConfigurator endpoint, Func<ConcurrentQueue<T>> queue)
+        where T : class =>
+        endpoint.Handler<T>(c =>
+        {
+            queue().Enqueue(c.Message);
+            return Task.CompletedTask;
+        });
 
     /// <summary>Publishes <paramref name="message"/> with the given MessageId (the same id twice is a redelivery).</summary>
     public async Task<Guid> PublishAsync<T>(T message, Guid? messageId = null)
