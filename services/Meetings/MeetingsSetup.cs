@@ -71,7 +71,7 @@ public static class MeetingsSetup
             x.AddConsumer<InvitationDeliveredConsumer>();
             x.AddConsumer<InvitationDeliveryFailedConsumer>();
 
-            // Recording: delivery results of circulation notices (same events, kind "actions-circulated").
+            // Recording: delivery results of circulation notices (NoticeDelivered / NoticeDeliveryFailed).
             x.AddConsumer<CirculationDeliveredConsumer>();
             x.AddConsumer<CirculationDeliveryFailedConsumer>();
         });

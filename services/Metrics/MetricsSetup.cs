@@ -31,7 +31,13 @@ public static class MetricsSetup
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<MetricsQueries>();
         builder.Services.AddScoped<Publisher>();
-        builder.AddMessaging(EndpointPrefix, x => x.AddConsumer<ProjectionConsumer>(typeof(ProjectionConsumerDefinition)));
+        builder.AddMessaging(EndpointPrefix, x =>
+        {
+            foreach (var projected in ProjectedEvents.All)
+            {
+                projected.AddConsumer(x);
+            }
+        });
         builder.AddDeadlines<MetricsDbContext>(d => d.Handle<PeriodCloseHandler>());
         builder.Services.AddHostedService<PeriodCloseBootstrap>();
         return builder;

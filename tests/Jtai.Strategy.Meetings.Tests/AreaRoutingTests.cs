@@ -37,12 +37,12 @@ public sealed class AreaRoutingTests(MeetingsFixture fixture) : IClassFixture<Me
         var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
 
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
-        Assert.Equal(TestDirectory.Spoc("DURHAM-POLICE", 0).SpocId, police.RecipientSpocId);
-        Assert.Equal(RecipientRole.DeputyCoveringAbsence, police.RecipientRole);
+        Assert.Equal(TestDirectory.Spoc("DURHAM-POLICE", 0).SpocId, police.Recipient.SpocId);
+        Assert.Equal(RecipientRole.DeputyCoveringAbsence, police.Recipient.Role);
         Assert.Empty(meeting.NotInvited);
 
         // An agency with no SPOC for the area is routed agency-wide as before: its primary.
         var health = issued.Single(i => i.AgencyCode == "CDDFT");
-        Assert.Equal((TestDirectory.Spoc("CDDFT", 0).SpocId, RecipientRole.Primary), (health.RecipientSpocId, health.RecipientRole));
+        Assert.Equal((TestDirectory.Spoc("CDDFT", 0).SpocId, RecipientRole.Primary), (health.Recipient.SpocId, health.Recipient.Role));
     }
 }

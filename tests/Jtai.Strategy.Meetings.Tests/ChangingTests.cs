@@ -21,7 +21,7 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var anonymous = fixture.Host.AnonymousClient();
-        (await anonymous.PostAsJsonAsync(police.ResponseLink.AbsolutePath, new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json)).EnsureSuccessStatusCode();
+        (await anonymous.PostAsJsonAsync(police.Links.Response.AbsolutePath, new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json)).EnsureSuccessStatusCode();
 
         // Longer, same start: everyone told, answers stand.
         var longer = await ReadAsync<MeetingResponse>(await manager.PostAsJsonAsync($"/api/meetings/{meeting.Id}/reschedule",
@@ -43,15 +43,15 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         Assert.Equal("PartnerAvailability", rescheduled.Reason);
         var told = await fixture.Probe.WaitForAllAsync<InvitationRescheduled>(m => m.MeetingId == meeting.Id && m.CalendarSequence == 2, 5);
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), told.Select(t => t.InvitationId).Order());
-        Assert.All(told, t => Assert.Equal(newStart, t.ScheduledStart));
+        Assert.All(told, t => Assert.Equal(newStart, t.Slot.Start));
 
         board = await ReadAsync<BoardResponse>(await manager.GetAsync($"/api/meetings/{meeting.Id}/board"));
         Assert.All(board.Agencies.Where(a => a.Invited), a => Assert.Null(a.Answer));
         Assert.All(board.Agencies.Where(a => a.Invited), a => Assert.Equal(InvitationStatus.Awaiting, a.Status));
 
-        var oldLink = issued.Single(i => i.AgencyCode == "CDDFT").ResponseLink.AbsolutePath;
+        var oldLink = issued.Single(i => i.AgencyCode == "CDDFT").Links.Response.AbsolutePath;
         await RespondingTests.AssertProblemAsync(await anonymous.GetAsync(oldLink), HttpStatusCode.Gone, "Link replaced");
-        var newLink = told.Single(t => t.AgencyCode == "DURHAM-POLICE").ResponseLink.AbsolutePath;
+        var newLink = told.Single(t => t.AgencyCode == "DURHAM-POLICE").Links.Response.AbsolutePath;
         var page = await ReadAsync<ResponsePage>(await anonymous.GetAsync(newLink));
         Assert.Equal(newStart, page.ScheduledStart);
         (await anonymous.PostAsJsonAsync(newLink, new AnswerRequest(InvitationAnswer.AttendByDialIn, null, null, null), Json)).EnsureSuccessStatusCode();
@@ -96,7 +96,7 @@ public sealed class ChangingTests(MeetingsFixture fixture) : IClassFixture<Meeti
         var told = await fixture.Probe.WaitForAllAsync<InvitationCancelled>(m => m.MeetingId == meeting.Id, 5);
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), told.Select(t => t.InvitationId).Order());
 
-        await RespondingTests.AssertProblemAsync(await fixture.Host.AnonymousClient().GetAsync(issued[0].ResponseLink.AbsolutePath), HttpStatusCode.Gone, "Meeting cancelled");
+        await RespondingTests.AssertProblemAsync(await fixture.Host.AnonymousClient().GetAsync(issued[0].Links.Response.AbsolutePath), HttpStatusCode.Gone, "Meeting cancelled");
         await RespondingTests.AssertProblemAsync(await manager.PostAsJsonAsync($"/api/meetings/{meeting.Id}/cancel", new CancelRequest(CancelReason.EnteredInError, null), Json),
             HttpStatusCode.Conflict, "Meeting cancelled");
 

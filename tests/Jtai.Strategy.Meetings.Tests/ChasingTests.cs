@@ -27,17 +27,17 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var health = issued.Single(i => i.AgencyCode == "CDDFT");
-        Assert.All(issued, i => Assert.Equal(fixture.Clock.GetUtcNow().AddHours(4), i.RespondBy));
+        Assert.All(issued, i => Assert.Equal(fixture.Clock.GetUtcNow().AddHours(4), i.Links.RespondBy));
 
         // Two hours on: every recipient is reminded, with the link they already have.
         fixture.Clock.Advance(TimeSpan.FromHours(2) + Second);
         var reminders = await fixture.Probe.WaitForAllAsync<InvitationReminderDue>(m => m.MeetingId == meeting.Id, 5);
         Assert.Equal(issued.Select(i => i.InvitationId).Order(), reminders.Select(r => r.InvitationId).Order());
-        Assert.Equal(police.ResponseLink, reminders.Single(r => r.InvitationId == police.InvitationId).ResponseLink);
+        Assert.Equal(police.Links.Response, reminders.Single(r => r.InvitationId == police.InvitationId).Links.Response);
 
         // The police answer in time; the others do not.
         var anonymous = fixture.Host.AnonymousClient();
-        (await anonymous.PostAsJsonAsync(police.ResponseLink.AbsolutePath, new AnswerRequest(InvitationAnswer.AttendByDialIn, null, null, null), Json)).EnsureSuccessStatusCode();
+        (await anonymous.PostAsJsonAsync(police.Links.Response.AbsolutePath, new AnswerRequest(InvitationAnswer.AttendByDialIn, null, null, null), Json)).EnsureSuccessStatusCode();
 
         // Four hours on: each unanswered invitation passes to the first deputy.
         fixture.Clock.Advance(TimeSpan.FromHours(2));
@@ -47,18 +47,18 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         var toDeputies = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.SupersedesInvitationId != null, 4);
         var healthDeputy = toDeputies.Single(i => i.AgencyCode == "CDDFT");
         Assert.Equal(health.InvitationId, healthDeputy.SupersedesInvitationId);
-        Assert.Equal(TestDirectory.Spoc("CDDFT", 1).SpocId, healthDeputy.RecipientSpocId);
-        Assert.Equal(RecipientRole.DeputyAfterEscalation, healthDeputy.RecipientRole);
-        Assert.Equal(meeting.Pin, healthDeputy.Pin);
+        Assert.Equal(TestDirectory.Spoc("CDDFT", 1).SpocId, healthDeputy.Recipient.SpocId);
+        Assert.Equal(RecipientRole.DeputyAfterEscalation, healthDeputy.Recipient.Role);
+        Assert.Equal(meeting.Pin, healthDeputy.DialIn.Pin);
         Assert.Equal(healthDeputy.InvitationId, superseded.Single(s => s.AgencyCode == "CDDFT").SupersededByInvitationId);
 
         // The primary's link no longer answers; the deputy's does.
-        await RespondingTests.AssertProblemAsync(await anonymous.GetAsync(health.ResponseLink.AbsolutePath), HttpStatusCode.Gone, "Invitation passed on");
-        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(healthDeputy.ResponseLink.AbsolutePath)).StatusCode);
+        await RespondingTests.AssertProblemAsync(await anonymous.GetAsync(health.Links.Response.AbsolutePath), HttpStatusCode.Gone, "Invitation passed on");
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(healthDeputy.Links.Response.AbsolutePath)).StatusCode);
 
         // Still nobody: the second deputy, then no one left and the manager is told; the invitation stays.
         fixture.Clock.Advance(TimeSpan.FromHours(4));
-        await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.RecipientRole == RecipientRole.DeputyAfterEscalation, 8);
+        await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.Recipient.Role == RecipientRole.DeputyAfterEscalation, 8);
         fixture.Clock.Advance(TimeSpan.FromHours(4));
         var exhausted = await fixture.Probe.WaitForAllAsync<InvitationNotIssued>(m => m.MeetingId == meeting.Id, 4);
         Assert.All(exhausted, e => Assert.Contains("no further deputy", e.Reason, StringComparison.Ordinal));
@@ -97,7 +97,7 @@ public sealed class ChasingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         var passedOn = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationSuperseded>(m => m.InvitationId == education.InvitationId));
         Assert.Equal(SupersededReason.DeliveryFailed, passedOn.Reason);
         var deputy = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.SupersedesInvitationId == education.InvitationId));
-        Assert.Equal(TestDirectory.Spoc("DCC-EDUCATION", 1).SpocId, deputy.RecipientSpocId);
+        Assert.Equal(TestDirectory.Spoc("DCC-EDUCATION", 1).SpocId, deputy.Recipient.SpocId);
 
         var board = await Eventually.GetAsync(
             async () => await ReadAsync<BoardResponse>(await fixture.Manager(team).GetAsync($"/api/meetings/{meeting.Id}/board")),

@@ -35,17 +35,17 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         Assert.All(issued, message =>
         {
             Assert.Equal(first.Reference, message.MeetingReference);
-            Assert.Equal(first.Pin, message.Pin);
-            Assert.Equal(first.DialInNumber, message.DialInNumber);
-            Assert.Equal(first.ConferenceCode, message.ConferenceCode);
-            Assert.Equal(first.ScheduledStart, message.ScheduledStart);
-            Assert.Equal(TestDirectory.Spoc(message.AgencyCode, 0).SpocId, message.RecipientSpocId);
-            Assert.Equal(RecipientRole.Primary, message.RecipientRole);
-            Assert.StartsWith("https://meetings.test/respond/", message.ResponseLink.ToString(), StringComparison.Ordinal);
+            Assert.Equal(first.Pin, message.DialIn.Pin);
+            Assert.Equal(first.DialInNumber, message.DialIn.Number);
+            Assert.Equal(first.ConferenceCode, message.DialIn.ConferenceCode);
+            Assert.Equal(first.ScheduledStart, message.Slot.Start);
+            Assert.Equal(TestDirectory.Spoc(message.AgencyCode, 0).SpocId, message.Recipient.SpocId);
+            Assert.Equal(RecipientRole.Primary, message.Recipient.Role);
+            Assert.StartsWith("https://meetings.test/respond/", message.Links.Response.ToString(), StringComparison.Ordinal);
             Assert.Equal(0, message.CalendarSequence);
-            Assert.True(message.RespondBy <= first.ScheduledStart);
+            Assert.True(message.Links.RespondBy <= first.ScheduledStart);
         });
-        Assert.Equal(issued.Count, issued.Select(i => i.ResponseLink).Distinct().Count());
+        Assert.Equal(issued.Count, issued.Select(i => i.Links.Response).Distinct().Count());
 
         // Nothing about the child leaves the service: no case reference, no threshold text.
         var convened = Assert.Single(await fixture.Probe.WaitForAllAsync<StrategyMeetingConvened>(m => m.MeetingId == first.Id));
@@ -157,8 +157,8 @@ public sealed class ConveningTests(MeetingsFixture fixture) : IClassFixture<Meet
         Assert.Equal("Deputy Nyas", invitation.RecipientName);
         Assert.Equal(RecipientRole.DeputyCoveringAbsence, invitation.RecipientRole);
         var issued = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id && m.AgencyCode == "NYAS-NE"));
-        Assert.Equal(deputy.SpocId, issued.RecipientSpocId);
-        Assert.Equal("deputy@nyas.example", issued.RecipientEmail);
+        Assert.Equal(deputy.SpocId, issued.Recipient.SpocId);
+        Assert.Equal("deputy@nyas.example", issued.Recipient.Email);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class LoggingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, meeting.Invitations.Count);
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var answered = await ReadAsync<AnswerResponse>(await fixture.Host.AnonymousClient().PostAsJsonAsync(
-            police.ResponseLink.AbsolutePath, new AnswerRequest(InvitationAnswer.ContributeInWriting, null, null, contribution), Json));
+            police.Links.Response.AbsolutePath, new AnswerRequest(InvitationAnswer.ContributeInWriting, null, null, contribution), Json));
         Assert.Equal(InvitationAnswer.ContributeInWriting, answered.Answer);
 
         // Each step is logged when its unit of work commits, before the HTTP answer: no waiting needed.
@@ -49,7 +49,7 @@ public sealed class LoggingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         Assert.All(issuedLogs, e => Assert.Equal(LogLevel.Information, e.Level));
         Assert.Equal(TestDirectory.SchoolAgeDomesticAbuseInvitees, issuedLogs.Select(e => (string)e.Fields["AgencyCode"]!).Order(StringComparer.Ordinal));
         Assert.Equal(
-            issued.Select(i => (i.AgencyCode, i.InvitationId, i.RecipientRole)).OrderBy(i => i.AgencyCode, StringComparer.Ordinal),
+            issued.Select(i => (i.AgencyCode, i.InvitationId, i.Recipient.Role)).OrderBy(i => i.AgencyCode, StringComparer.Ordinal),
             issuedLogs.Select(e => ((string)e.Fields["AgencyCode"]!, (Guid)e.Fields["InvitationId"]!, (RecipientRole)e.Fields["RecipientRole"]!)).OrderBy(i => i.Item1, StringComparer.Ordinal));
 
         var answer = Assert.Single(logs, e => e.Category == typeof(InvitationAnswers).FullName && Equals(e.Fields.GetValueOrDefault("InvitationId"), police.InvitationId));
@@ -59,8 +59,8 @@ public sealed class LoggingTests(MeetingsFixture fixture) : IClassFixture<Meetin
         var never = new List<string> { caseReference, familyName, address, dateOfBirth, contribution, meeting.Pin };
         foreach (var invitation in issued)
         {
-            var token = invitation.ResponseLink.AbsolutePath["/respond/".Length..];
-            never.AddRange([invitation.RecipientEmail, invitation.RecipientName, invitation.ResponseLink.ToString(), token]);
+            var token = invitation.Links.Response.AbsolutePath["/respond/".Length..];
+            never.AddRange([invitation.Recipient.Email, invitation.Recipient.Name, invitation.Links.Response.ToString(), token]);
         }
 
         // The replica's log of the directory's events is scanned too (it carries the SPOCs' codes and ids, not their names).

@@ -29,15 +29,15 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
         var anonymous = fixture.Host.AnonymousClient();
 
-        var page = await ReadAsync<ResponsePage>(await anonymous.GetAsync(PathOf(police.ResponseLink)));
+        var page = await ReadAsync<ResponsePage>(await anonymous.GetAsync(PathOf(police.Links.Response)));
         Assert.Equal(meeting.Reference, page.MeetingReference);
         Assert.Equal(meeting.Pin, page.Pin);
-        Assert.Equal(police.RespondBy, page.RespondBy);
-        var raw = await (await anonymous.GetAsync(PathOf(police.ResponseLink))).Content.ReadAsStringAsync();
+        Assert.Equal(police.Links.RespondBy, page.RespondBy);
+        var raw = await (await anonymous.GetAsync(PathOf(police.Links.Response))).Content.ReadAsStringAsync();
         Assert.DoesNotContain(meeting.CaseReference, raw, StringComparison.Ordinal);
 
         const string contribution = "Two call-outs on record (12 and 19 Feb); no arrests. Officer in case available by phone.";
-        var answered = await ReadAsync<AnswerResponse>(await anonymous.PostAsJsonAsync(PathOf(police.ResponseLink),
+        var answered = await ReadAsync<AnswerResponse>(await anonymous.PostAsJsonAsync(PathOf(police.Links.Response),
             new AnswerRequest(InvitationAnswer.ContributeInWriting, null, null, contribution), Json));
         Assert.Equal(InvitationAnswer.ContributeInWriting, answered.Answer);
         Assert.True(answered.AnsweredWithinLimit);
@@ -60,19 +60,19 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
         Assert.True(await fixture.Database.ScalarAsync<long>(
             "SELECT count(*) FROM meetings.audit_entry WHERE meeting_id = @m AND actor = @a AND action = 'meeting.board.read'", ("m", meeting.Id), ("a", "manager-" + meeting.TeamCode)) == 1);
 
-        var again = await anonymous.PostAsJsonAsync(PathOf(police.ResponseLink), new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json);
+        var again = await anonymous.PostAsJsonAsync(PathOf(police.Links.Response), new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json);
         await AssertProblemAsync(again, HttpStatusCode.Conflict, "Link already used");
-        await AssertProblemAsync(await anonymous.GetAsync(PathOf(police.ResponseLink)), HttpStatusCode.Conflict, "Link already used");
+        await AssertProblemAsync(await anonymous.GetAsync(PathOf(police.Links.Response)), HttpStatusCode.Conflict, "Link already used");
     }
 
     [Fact]
     public async Task A_tampered_link_is_refused_as_invalid()
     {
         var (_, issued) = await ConveneAsync();
-        var path = PathOf(issued[0].ResponseLink);
+        var path = PathOf(issued[0].Links.Response);
         var token = path["/respond/".Length..];
         var dot = token.IndexOf('.', StringComparison.Ordinal);
-        var otherInvitation = PathOf(issued[1].ResponseLink)["/respond/".Length..];
+        var otherInvitation = PathOf(issued[1].Links.Response)["/respond/".Length..];
         var anonymous = fixture.Host.AnonymousClient();
 
         // Another invitation's payload under this signature, a flipped payload character, a truncated signature.
@@ -98,7 +98,7 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
     {
         var (meeting, issued) = await ConveneAsync(fixture.Clock.GetUtcNow().AddMinutes(40));
         var anonymous = fixture.Host.AnonymousClient();
-        var link = PathOf(issued.Single(i => i.AgencyCode == "DCC-EDUCATION").ResponseLink);
+        var link = PathOf(issued.Single(i => i.AgencyCode == "DCC-EDUCATION").Links.Response);
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(link)).StatusCode);
 
         fixture.Clock.Set(meeting.ScheduledStart);
@@ -142,7 +142,7 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
         Assert.Equal("NoInvolvementWithFamily", published.DeclineReason);
 
         // Answering signed in spends the emailed link too.
-        await AssertProblemAsync(await fixture.Host.AnonymousClient().PostAsJsonAsync(PathOf(police.ResponseLink),
+        await AssertProblemAsync(await fixture.Host.AnonymousClient().PostAsJsonAsync(PathOf(police.Links.Response),
             new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json), HttpStatusCode.Conflict, "Link already used");
 
         Assert.True(await fixture.Database.ScalarAsync<long>(

@@ -21,7 +21,7 @@ public sealed class ShortNoticeChasingTests(MeetingsFixture fixture) : IClassFix
         var meeting = await fixture.ConveneAsync(team, fixture.ConveneRequest(issuedAt.AddHours(3)));
         var issued = await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.MeetingId == meeting.Id, 5);
         var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
-        Assert.All(issued, i => Assert.Equal(issuedAt.AddMinutes(90), i.RespondBy));
+        Assert.All(issued, i => Assert.Equal(issuedAt.AddMinutes(90), i.Links.RespondBy));
 
         // A quarter of the lead: the reminder.
         fixture.Clock.Advance(TimeSpan.FromMinutes(45) + Second);
@@ -35,17 +35,17 @@ public sealed class ShortNoticeChasingTests(MeetingsFixture fixture) : IClassFix
         var policeSuperseded = superseded.Single(s => s.InvitationId == police.InvitationId);
         Assert.Equal(SupersededReason.NoAnswer, policeSuperseded.Reason);
         var deputy = (await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.SupersedesInvitationId == police.InvitationId)).Single();
-        Assert.Equal(TestDirectory.Spoc("DURHAM-POLICE", 1).SpocId, deputy.RecipientSpocId);
-        Assert.Equal(RecipientRole.DeputyAfterEscalation, deputy.RecipientRole);
+        Assert.Equal(TestDirectory.Spoc("DURHAM-POLICE", 1).SpocId, deputy.Recipient.SpocId);
+        Assert.Equal(RecipientRole.DeputyAfterEscalation, deputy.Recipient.Role);
         Assert.Equal(deputy.InvitationId, policeSuperseded.SupersededByInvitationId);
         Assert.True(fixture.Clock.GetUtcNow() < meeting.ScheduledStart);
 
         // The deputy's own chase is proportional to what is left (90 minutes): the second deputy at half of it.
         var handedOver = fixture.Clock.GetUtcNow();
-        Assert.Equal(handedOver + (meeting.ScheduledStart - handedOver) / 2, deputy.RespondBy);
+        Assert.Equal(handedOver + (meeting.ScheduledStart - handedOver) / 2, deputy.Links.RespondBy);
         fixture.Clock.Advance(TimeSpan.FromMinutes(45));
         var second = (await fixture.Probe.WaitForAllAsync<InvitationIssued>(m => m.SupersedesInvitationId == deputy.InvitationId)).Single();
-        Assert.Equal(TestDirectory.Spoc("DURHAM-POLICE", 2).SpocId, second.RecipientSpocId);
+        Assert.Equal(TestDirectory.Spoc("DURHAM-POLICE", 2).SpocId, second.Recipient.SpocId);
 
         // The second deputies' reminder (at 150 minutes) and escalation (157.5) fire only once the
         // meeting has started: too late to help, so neither is sent.

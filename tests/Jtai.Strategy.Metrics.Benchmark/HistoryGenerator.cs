@@ -145,8 +145,9 @@ public sealed class HistoryGenerator(int seed)
         Guid Issue(string agency, RecipientRole role, Guid? supersedes)
         {
             var id = NewId.NextGuid();
-            Add(new InvitationIssued(id, meetingId, reference, team, team, agency, agency, NewId.NextGuid(), "SPOC", "spoc@example.org", role, start, start.AddHours(1),
-                "0191 000 0000", "123456", "4321", Link, Link, decision.AddHours(2), sequence, supersedes, decision.AddMinutes(2)));
+            Add(new InvitationIssued(id, meetingId, reference, team, team, agency, agency, new InvitationRecipient(NewId.NextGuid(), "SPOC", "spoc@example.org", role),
+                new MeetingSlot(start, start.AddHours(1)), new DialIn("0191 000 0000", "123456", "4321"), new InvitationLinks(Link, Link, decision.AddHours(2)),
+                sequence, supersedes, decision.AddMinutes(2)));
             return id;
         }
     }

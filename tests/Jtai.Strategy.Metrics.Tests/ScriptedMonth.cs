@@ -162,9 +162,10 @@ public static class ScriptedMonth
             new(Id, Reference, Team, "DomesticAbuse", Incident, Decision, Start, Start.AddHours(1), beyondLimit, beyondLimit ? "Police unavailable" : null, agencies, Decision.AddMinutes(5));
 
         public InvitationIssued Issued(string invitation, string agency, RecipientRole role, string? supersedes = null) =>
-            new(Invitation(invitation), Id, Reference, Team, Team + " team", agency, agency + " agency", ScriptedMonth.Id(agency + " spoc " + role), "A SPOC", "spoc@example.org",
-                role, Start, Start.AddHours(1), "0191 000 0000", "123456", "4321", new Uri("https://jtai.example/respond"), new Uri("https://jtai.example/sign-in"),
-                Decision.AddHours(2), 0, supersedes is null ? null : Invitation(supersedes), Decision.AddMinutes(6));
+            new(Invitation(invitation), Id, Reference, Team, Team + " team", agency, agency + " agency",
+                new InvitationRecipient(ScriptedMonth.Id(agency + " spoc " + role), "A SPOC", "spoc@example.org", role), new MeetingSlot(Start, Start.AddHours(1)),
+                new DialIn("0191 000 0000", "123456", "4321"), new InvitationLinks(new Uri("https://jtai.example/respond"), new Uri("https://jtai.example/sign-in"), Decision.AddHours(2)),
+                0, supersedes is null ? null : Invitation(supersedes), Decision.AddMinutes(6));
 
         public InvitationAnswered Answered(string invitation, string agency, RecipientRole role, InvitationAnswer answer, bool withinLimit, DateTimeOffset at, bool written = false) =>
             new(Invitation(invitation), Id, Team, agency, ScriptedMonth.Id(agency + " spoc " + role), role, answer, answer == InvitationAnswer.Decline ? "Not available" : null,

@@ -7,6 +7,7 @@ using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.Meetings;
 using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Recording;
 using Jtai.Strategy.Notifications.Tests.Support;
 using Jtai.Strategy.Testing;
 using MassTransit;
@@ -26,6 +27,13 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
 
     private const string CaseReference = "LL-2026-4471";
     private const string ThresholdText = "Third police call-out to the household in four weeks.";
+
+    private static readonly AgencySnapshot[] Agencies =
+    [
+        new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
+        new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
+        new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
+    ];
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
@@ -55,24 +63,12 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
     public async Task A_rejected_spoc_address_passes_the_invitation_to_the_deputy_whose_email_arrives()
     {
         await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
-        await using var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        });
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        await using var meetings = await StartMeetingsAsync(TimeProvider.System);
 
         // The directory, announced on the broker as the directory service would: the police SPOC's address is refused
         // by the mail server; the deputy's is fine.
         var primary = TestMeeting.Address("reject.police-primary");
         var deputy = TestMeeting.Address("police-deputy");
-        AgencySnapshot[] agencies =
-        [
-            new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
-            new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
-            new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
-        ];
         SpocSnapshot[] spocs =
         [
             new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
@@ -80,22 +76,7 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
             new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, primary, null, true, [], 1),
             new(Guid.NewGuid(), "DURHAM-POLICE", null, "Lee Deputy", 1, deputy, null, true, [], 1),
         ];
-        foreach (var agency in agencies)
-        {
-            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
-        }
-
-        foreach (var spoc in spocs)
-        {
-            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
-        }
-
-        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
-
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
+        var team = await AnnounceDirectoryAndCreateTeamAsync(meetings, spocs);
         var now = DateTimeOffset.UtcNow;
         var convene = await meetings.ClientAs(JtaiRoles.TeamManager, team: team).PostAsJsonAsync("/api/meetings", new ConveneRequest(
             null, CaseReference, ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, ThresholdText,
@@ -113,21 +94,104 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
         Assert.Contains($"PIN: {meeting.Pin}", deputyMail.Text);
         Assert.Empty(smtp.MessagesTo(primary));
 
-        var deputyInvitation = Assert.Single(observer.Issued, i => i.RecipientEmail == deputy);
-        Assert.Equal((RecipientRole.DeputyAfterEscalation, failed.InvitationId), (deputyInvitation.RecipientRole, deputyInvitation.SupersedesInvitationId));
+        var deputyInvitation = Assert.Single(observer.Issued, i => i.Recipient.Email == deputy);
+        Assert.Equal((RecipientRole.DeputyAfterEscalation, failed.InvitationId), (deputyInvitation.Recipient.Role, deputyInvitation.SupersedesInvitationId));
 
         // Every e-mail of the meeting: no case reference, no threshold text, no child; only the allowed fields.
         var invitations = observer.Issued.Where(i => i.MeetingId == meeting.Id).ToList();
-        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.RecipientEmail != primary).All(i => smtp.MessagesTo(i.RecipientEmail).Count == 1)), Timeout);
-        foreach (var invitation in invitations.Where(i => i.RecipientEmail != primary))
+        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.Recipient.Email != primary).All(i => smtp.MessagesTo(i.Recipient.Email).Count == 1)), Timeout);
+        foreach (var invitation in invitations.Where(i => i.Recipient.Email != primary))
         {
-            var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(invitation.RecipientEmail)));
+            var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(invitation.Recipient.Email)));
             Assert.DoesNotContain(CaseReference, mail.Raw, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("call-out", mail.Parsed.AllDecodedText, StringComparison.OrdinalIgnoreCase);
             await MinimalData.AssertAsync(mail, new AllowedFacts(
-                [invitation.ScheduledStart, invitation.ScheduledEnd, invitation.RespondBy],
-                [invitation.ResponseLink, invitation.SignInLink],
-                [invitation.RecipientEmail, TestMeeting.OrganizerEmail, NotificationsHost.FromAddress]));
+                [invitation.Slot.Start, invitation.Slot.End, invitation.Links.RespondBy],
+                [invitation.Links.Response, invitation.Links.SignIn],
+                [invitation.Recipient.Email, TestMeeting.OrganizerEmail, NotificationsHost.FromAddress]));
         }
+    }
+
+    [Fact]
+    public async Task Circulated_actions_are_reported_as_notices_and_the_record_shows_each_delivered()
+    {
+        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        // The meetings service's own clock, moved past the meeting's end so it can be recorded; notifications keeps real time.
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var meetings = await StartMeetingsAsync(clock);
+
+        SpocSnapshot[] spocs =
+        [
+            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, TestMeeting.Address("police-primary"), null, true, [], 1),
+        ];
+        var team = await AnnounceDirectoryAndCreateTeamAsync(meetings, spocs);
+        var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
+        var now = clock.GetUtcNow();
+        var convene = await manager.PostAsJsonAsync("/api/meetings", new ConveneRequest(
+            null, CaseReference, ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, ThresholdText,
+            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
+        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
+        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+
+        clock.Set(meeting.ScheduledEnd.AddMinutes(15));
+        var record = await manager.PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", new RecordMeetingRequest(
+            meeting.ScheduledStart.AddMinutes(2), meeting.ScheduledStart.AddMinutes(50), "Alex Chair", "DCC-CSC",
+            meeting.Agencies.Where(a => a.Invited).Select(a => new AttendanceRequest(a.AgencyCode, AttendanceMode.AttendedInPerson, null)).ToList(),
+            null, null, false, null, "Mother and child to stay with maternal grandmother tonight.", "Mother told by the social worker.",
+            ChildViews.Recorded, "Wants to stay at her school."), Json);
+        Assert.True(record.IsSuccessStatusCode, await record.Content.ReadAsStringAsync());
+        var circulate = await manager.PostAsync($"/api/meetings/{meeting.Id}/record/circulations", null);
+        Assert.True(circulate.IsSuccessStatusCode, await circulate.Content.ReadAsStringAsync());
+        var source = await meetingsDatabase.ScalarAsync<Guid>("SELECT source_message_id FROM meetings.circulation WHERE meeting_id = @id", ("id", meeting.Id));
+
+        // Each recipient's notice comes back as NoticeDelivered naming the circulation message, never as an invitation's receipt.
+        var notices = await Eventually.GetAsync(
+            () => Task.FromResult(observer.NoticesDelivered.Where(n => n.SourceMessageId == source).ToList()), n => n.Count >= Agencies.Length, Timeout);
+        Assert.Equal(Agencies.Select(a => a.Code).Order(), notices.Select(n => n.AgencyCode).Order());
+        Assert.All(notices, n => Assert.Equal((meeting.Id, "actions-circulated"), (n.MeetingId, n.Kind)));
+
+        var shown = await Eventually.GetAsync(
+            async () => (await (await manager.GetAsync($"/api/meetings/{meeting.Id}/record")).Content.ReadFromJsonAsync<MeetingRecordResponse>(Json))!,
+            r => r.Circulations.Count == 1 && r.Circulations[0].Recipients.All(x => x.Delivery == CirculationDelivery.Delivered),
+            Timeout,
+            "the record shows every circulation notice delivered");
+        Assert.Equal(Agencies.Select(a => a.Code).Order(), shown.Circulations[0].Recipients.Select(r => r.AgencyCode).Order());
+        Assert.DoesNotContain(observer.Delivered, d => d.SourceMessageId == source || d.InvitationId == Guid.Empty);
+    }
+
+    private async Task<ServiceHost<MeetingsService>> StartMeetingsAsync(TimeProvider clock)
+    {
+        var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
+        {
+            ["Deadlines:PollInterval"] = "00:00:00.100",
+            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
+            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
+        }, services => services.AddSingleton(clock));
+        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        return meetings;
+    }
+
+    /// <summary>The directory, announced on the broker as the directory service would, and a team with a bridge.</summary>
+    private async Task<string> AnnounceDirectoryAndCreateTeamAsync(ServiceHost<MeetingsService> meetings, SpocSnapshot[] spocs)
+    {
+        foreach (var agency in Agencies)
+        {
+            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
+        }
+
+        foreach (var spoc in spocs)
+        {
+            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
+        }
+
+        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
+
+        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var admin = meetings.ClientAs(JtaiRoles.Administrator);
+        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
+        return team;
     }
 }

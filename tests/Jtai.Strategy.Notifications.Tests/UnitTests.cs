@@ -107,7 +107,7 @@ public sealed class UnitTests
 
     private static DeliveryPlan Plan() => new(
         Guid.NewGuid(), DeliveryKinds.Invitation, Guid.NewGuid(), Guid.NewGuid(), "SM-2026-000001", "FF-A", "DURHAM-POLICE",
-        new NotificationRecipient("Dana", "dana@police.example"), "n", Now.AddDays(1), () => throw new InvalidOperationException());
+        new NotificationRecipient("Dana", "dana@police.example"), "n", Now.AddDays(1), new NotificationContent { Subject = "s", TextBody = "t" });
 
     private sealed class FakeChannel(string name, Func<OutgoingNotification, bool> canDeliver) : IDeliveryChannel
     {

@@ -33,12 +33,15 @@ public sealed record DecisionNotToConveneRecorded(
     DateTimeOffset DecidedAt,
     DateTimeOffset OccurredAt);
 
+// The four invitation events are v2: composed of the parts in InvitationParts.cs (v1 had the same fields flat).
+// A v2 has its own exchange, so a consumer still reading v1 never receives a body it cannot read (see the README).
+
 /// <summary>
 /// One invitation to one recipient. Everything a channel needs to deliver it, and nothing about the child.
 /// <see cref="CalendarSequence"/> starts at 0 and rises with every reschedule of the meeting.
 /// </summary>
-[MessageUrn("jtai-strategy:meetings:invitation-issued:v1")]
-[EntityName("jtai-strategy.meetings.invitation-issued")]
+[MessageUrn("jtai-strategy:meetings:invitation-issued:v2")]
+[EntityName("jtai-strategy.meetings.invitation-issued.v2")]
 public sealed record InvitationIssued(
     Guid InvitationId,
     Guid MeetingId,
@@ -47,18 +50,10 @@ public sealed record InvitationIssued(
     string TeamName,
     string AgencyCode,
     string AgencyName,
-    Guid RecipientSpocId,
-    string RecipientName,
-    string RecipientEmail,
-    RecipientRole RecipientRole,
-    DateTimeOffset ScheduledStart,
-    DateTimeOffset ScheduledEnd,
-    string DialInNumber,
-    string ConferenceCode,
-    string Pin,
-    Uri ResponseLink,
-    Uri SignInLink,
-    DateTimeOffset RespondBy,
+    InvitationRecipient Recipient,
+    MeetingSlot Slot,
+    DialIn DialIn,
+    InvitationLinks Links,
     int CalendarSequence,
     Guid? SupersedesInvitationId,
     DateTimeOffset OccurredAt);
@@ -75,23 +70,17 @@ public sealed record InvitationNotIssued(
     DateTimeOffset OccurredAt);
 
 /// <summary>No answer by the reminder time: remind the same recipient.</summary>
-[MessageUrn("jtai-strategy:meetings:invitation-reminder-due:v1")]
-[EntityName("jtai-strategy.meetings.invitation-reminder-due")]
+[MessageUrn("jtai-strategy:meetings:invitation-reminder-due:v2")]
+[EntityName("jtai-strategy.meetings.invitation-reminder-due.v2")]
 public sealed record InvitationReminderDue(
     Guid InvitationId,
     Guid MeetingId,
     string MeetingReference,
     string AgencyCode,
-    string RecipientName,
-    string RecipientEmail,
-    DateTimeOffset ScheduledStart,
-    DateTimeOffset ScheduledEnd,
-    string DialInNumber,
-    string ConferenceCode,
-    string Pin,
-    Uri ResponseLink,
-    Uri SignInLink,
-    DateTimeOffset RespondBy,
+    InvitationRecipient Recipient,
+    MeetingSlot Slot,
+    DialIn DialIn,
+    InvitationLinks Links,
     DateTimeOffset OccurredAt);
 
 /// <summary>The invitation no longer stands; a new one may have gone to the next deputy.</summary>
@@ -135,23 +124,17 @@ public sealed record StrategyMeetingRescheduled(
     DateTimeOffset OccurredAt);
 
 /// <summary>The meeting moved: tell one recipient (same calendar UID, higher sequence).</summary>
-[MessageUrn("jtai-strategy:meetings:invitation-rescheduled:v1")]
-[EntityName("jtai-strategy.meetings.invitation-rescheduled")]
+[MessageUrn("jtai-strategy:meetings:invitation-rescheduled:v2")]
+[EntityName("jtai-strategy.meetings.invitation-rescheduled.v2")]
 public sealed record InvitationRescheduled(
     Guid InvitationId,
     Guid MeetingId,
     string MeetingReference,
     string AgencyCode,
-    string RecipientName,
-    string RecipientEmail,
-    DateTimeOffset ScheduledStart,
-    DateTimeOffset ScheduledEnd,
-    string DialInNumber,
-    string ConferenceCode,
-    string Pin,
-    Uri ResponseLink,
-    Uri SignInLink,
-    DateTimeOffset RespondBy,
+    InvitationRecipient Recipient,
+    MeetingSlot Slot,
+    DialIn DialIn,
+    InvitationLinks Links,
     int CalendarSequence,
     DateTimeOffset OccurredAt);
 
@@ -164,17 +147,15 @@ public sealed record StrategyMeetingCancelled(
     DateTimeOffset OccurredAt);
 
 /// <summary>The meeting is cancelled: tell one recipient (METHOD:CANCEL, same calendar UID).</summary>
-[MessageUrn("jtai-strategy:meetings:invitation-cancelled:v1")]
-[EntityName("jtai-strategy.meetings.invitation-cancelled")]
+[MessageUrn("jtai-strategy:meetings:invitation-cancelled:v2")]
+[EntityName("jtai-strategy.meetings.invitation-cancelled.v2")]
 public sealed record InvitationCancelled(
     Guid InvitationId,
     Guid MeetingId,
     string MeetingReference,
     string AgencyCode,
-    string RecipientName,
-    string RecipientEmail,
-    DateTimeOffset ScheduledStart,
-    DateTimeOffset ScheduledEnd,
+    InvitationRecipient Recipient,
+    MeetingSlot Slot,
     string Reason,
     int CalendarSequence,
     DateTimeOffset OccurredAt);

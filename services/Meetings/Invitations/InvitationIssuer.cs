@@ -95,11 +95,9 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
                 ScheduleChase(invitation, chase);
             }
 
-            var link = LinkFor(invitation, meeting, now);
             db.AddOutboxMessage(new InvitationRescheduled(
-                invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
-                meeting.ScheduledStart, meeting.ScheduledEnd, meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin,
-                link, SignInLinkFor(invitation), invitation.RespondBy, meeting.CalendarSequence, now));
+                invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, RecipientOf(invitation), SlotOf(meeting), DialInOf(meeting),
+                LinksFor(invitation, LinkFor(invitation, meeting, now)), meeting.CalendarSequence, now));
         }
     }
 
@@ -111,8 +109,7 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
         {
             await WithdrawChaseAsync(invitation, now, cancellationToken);
             db.AddOutboxMessage(new InvitationCancelled(
-                invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
-                meeting.ScheduledStart, meeting.ScheduledEnd, reasonCode, meeting.CalendarSequence, now));
+                invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, RecipientOf(invitation), SlotOf(meeting), reasonCode, meeting.CalendarSequence, now));
         }
     }
 
@@ -141,9 +138,8 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
             .Where(l => l.InvitationId == invitation.Id && l.ConsumedAt == null && l.RevokedAt == null)
             .OrderByDescending(l => l.CreatedAt).FirstOrDefaultAsync(cancellationToken);
         return new InvitationReminderDue(
-            invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
-            meeting.ScheduledStart, meeting.ScheduledEnd, meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin,
-            current is null ? LinkFor(invitation, meeting, now) : ResponseUri(current), SignInLinkFor(invitation), invitation.RespondBy, now);
+            invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, RecipientOf(invitation), SlotOf(meeting), DialInOf(meeting),
+            LinksFor(invitation, current is null ? LinkFor(invitation, meeting, now) : ResponseUri(current)), now);
     }
 
     public Uri SignInLinkFor(Invitation invitation) =>
@@ -170,9 +166,20 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
 
     private InvitationIssued IssuedMessage(StrategyMeeting meeting, Team team, Invitation invitation, Uri link, DateTimeOffset now) => new(
         invitation.Id, meeting.Id, meeting.Reference, team.Code, team.Name, invitation.AgencyCode, invitation.AgencyName,
-        invitation.RecipientSpocId, invitation.RecipientName, invitation.RecipientEmail, invitation.RecipientRole,
-        meeting.ScheduledStart, meeting.ScheduledEnd, meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin,
-        link, SignInLinkFor(invitation), invitation.RespondBy, meeting.CalendarSequence, invitation.SupersedesInvitationId, now);
+        RecipientOf(invitation), SlotOf(meeting), DialInOf(meeting), LinksFor(invitation, link),
+        meeting.CalendarSequence, invitation.SupersedesInvitationId, now);
+
+    // The parts of the invitation events, each built here only (InvitationParts in the contracts).
+
+    private static InvitationRecipient RecipientOf(Invitation invitation) =>
+        new(invitation.RecipientSpocId, invitation.RecipientName, invitation.RecipientEmail, invitation.RecipientRole);
+
+    private static MeetingSlot SlotOf(StrategyMeeting meeting) => new(meeting.ScheduledStart, meeting.ScheduledEnd);
+
+    private static DialIn DialInOf(StrategyMeeting meeting) => new(meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin);
+
+    /// <summary>The answer's links and deadline for an invitation, with the response link sent this time.</summary>
+    private InvitationLinks LinksFor(Invitation invitation, Uri response) => new(response, SignInLinkFor(invitation), invitation.RespondBy);
 
     private void ScheduleChase(Invitation invitation, (DateTimeOffset RespondBy, DateTimeOffset? RemindAt, bool Escalate) chase)
     {

@@ -6,14 +6,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Jtai.Strategy.Meetings.Recording;
 
-// The notifications service reports the circulation notice per recipient with kind
-// "actions-circulated", naming the AgreedActionsCirculated message it came from and the agency.
-// Each consumer has its own queue, next to the invitation consumers of the same events.
+// The notifications service reports the circulation notice per recipient as a notice event, naming the
+// AgreedActionsCirculated message it came from (SourceMessageId) and the agency: the circulation is found by that
+// message, so no other notice can match. Each consumer has its own queue.
 
 internal static class CirculationNotices
 {
-    public const string Kind = Contracts.Notifications.DeliveryKinds.ActionsCirculated;
-
     public static Task<CirculationRecipientDelivery?> RecipientAsync(MeetingsDbContext db, Guid sourceMessageId, string? agencyCode, CancellationToken cancellationToken) =>
         agencyCode is null
             ? Task.FromResult<CirculationRecipientDelivery?>(null)
@@ -24,15 +22,14 @@ internal static class CirculationNotices
 }
 
 public sealed partial class CirculationDeliveredConsumer(MeetingsDbContext db, ILogger<CirculationDeliveredConsumer> logger)
-    : IdempotentConsumer<InvitationDelivered, MeetingsDbContext>(db, logger)
+    : IdempotentConsumer<NoticeDelivered, MeetingsDbContext>(db, logger)
 {
     private readonly ILogger log = logger;
 
-    protected override async Task Handle(ConsumeContext<InvitationDelivered> context)
+    protected override async Task Handle(ConsumeContext<NoticeDelivered> context)
     {
         var m = context.Message;
-        if (m.Kind == CirculationNotices.Kind
-            && await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
+        if (await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
         {
             recipient.Delivered(m.DeliveredAt);
             Db.LogWhenCommitted(() => LogDelivered(log, recipient.CirculationId, recipient.AgencyCode));
@@ -44,15 +41,14 @@ public sealed partial class CirculationDeliveredConsumer(MeetingsDbContext db, I
 }
 
 public sealed partial class CirculationDeliveryFailedConsumer(MeetingsDbContext db, ILogger<CirculationDeliveryFailedConsumer> logger)
-    : IdempotentConsumer<InvitationDeliveryFailed, MeetingsDbContext>(db, logger)
+    : IdempotentConsumer<NoticeDeliveryFailed, MeetingsDbContext>(db, logger)
 {
     private readonly ILogger log = logger;
 
-    protected override async Task Handle(ConsumeContext<InvitationDeliveryFailed> context)
+    protected override async Task Handle(ConsumeContext<NoticeDeliveryFailed> context)
     {
         var m = context.Message;
-        if (m.Kind == CirculationNotices.Kind
-            && await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
+        if (await CirculationNotices.RecipientAsync(Db, m.SourceMessageId, m.AgencyCode, context.CancellationToken) is { } recipient)
         {
             recipient.Failed(m.Reason, m.FailedAt);
             // Not the failure's reason: a mail server's words may quote the recipient's address.

@@ -93,77 +93,101 @@ public sealed class MeetingFacts
     /// <summary>Per agency code: what happened for it at the meeting (latest record wins).</summary>
     public Dictionary<string, Stamped<AttendanceFacts>> Attendance { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Folds one event into the facts. Unknown types are ignored (the log keeps them for a future projection).</summary>
+    /// <summary>
+    /// Folds one event into the facts, by the fold its entry in <see cref="ProjectedEvents"/> names. Unknown types are
+    /// ignored (the log keeps them for a future projection).
+    /// </summary>
     public MeetingFacts Apply(object message, Guid messageId)
     {
-        switch (message)
-        {
-            case StrategyMeetingConvened e:
-                SetTeam(e.TeamCode, TeamFromConvened, messageId);
-                Convened = Stamped<ConvenedFacts>.Max(Convened, new(new(e.IncidentAt, e.DecisionAt, e.ConcernCategory), e.OccurredAt.UtcTicks, messageId));
-                ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, 0, messageId));
-                break;
-            case StrategyMeetingRescheduled e:
-                ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, e.CalendarSequence, messageId));
-                break;
-            case StrategyMeetingCancelled:
-                Cancelled = true;
-                break;
-            case InvitationIssued e:
-            {
-                SetTeam(e.TeamCode, TeamFromOther, messageId);
-                ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, e.CalendarSequence, messageId));
-                var invitation = Invitation(e.InvitationId, e.AgencyCode, messageId);
-                invitation.Issued = true;
-                invitation.Role = Stamped<RecipientRole>.Max(invitation.Role, new(e.RecipientRole, e.OccurredAt.UtcTicks, messageId));
-                break;
-            }
-
-            case InvitationSuperseded e:
-                Invitation(e.InvitationId, e.AgencyCode, messageId).Superseded = true;
-                break;
-            case InvitationAnswered e:
-            {
-                SetTeam(e.TeamCode, TeamFromOther, messageId);
-                var invitation = Invitation(e.InvitationId, e.AgencyCode, messageId);
-                invitation.LatestAnswer = Stamped<AnswerFacts>.Max(invitation.LatestAnswer, new(new(e.Answer, e.RecipientRole, e.AnsweredAt), e.AnsweredAt.UtcTicks, messageId));
-                invitation.AnsweredWithinLimit |= e.AnsweredWithinLimit;
-                invitation.WrittenContribution |= e.HasWrittenContribution || e.Answer == InvitationAnswer.ContributeInWriting;
-                break;
-            }
-
-            // Only the invitation e-mail's own receipt says whether the invitation reached its recipient;
-            // reminders, reschedules and circulated-actions notices (InvitationId empty) are not invitations.
-            case Contracts.Notifications.InvitationDelivered { Kind: Contracts.Notifications.DeliveryKinds.Invitation } e:
-                Invitation(e.InvitationId, null, messageId).Delivered = true;
-                break;
-            case Contracts.Notifications.InvitationDeliveryFailed { Kind: Contracts.Notifications.DeliveryKinds.Invitation } e:
-                Invitation(e.InvitationId, null, messageId).DeliveryFailed = true;
-                break;
-            case MeetingHeld e:
-                SetTeam(e.TeamCode, TeamFromHeld, messageId);
-                Held = Stamped<HeldFacts>.Max(Held, new(new(e.ActualStart, e.ActualEnd, e.BelowNationalMinimum, e.SectionFortySevenEnquiry, e.CirculationDeadline), e.OccurredAt.UtcTicks, messageId));
-                break;
-            case AttendanceRecorded e:
-                SetTeam(e.TeamCode, TeamFromOther, messageId);
-                Attendance[e.AgencyCode] = Stamped<AttendanceFacts>.Max(Attendance.GetValueOrDefault(e.AgencyCode), new(new(e.Mode, e.WithApologies), e.OccurredAt.UtcTicks, messageId));
-                break;
-            case AgreedActionsCirculated e:
-                SetTeam(e.TeamCode, TeamFromOther, messageId);
-                // Earliest circulation wins: rank by negated time.
-                FirstCirculation = Stamped<CirculationFacts>.Max(FirstCirculation, new(new(e.CirculatedAt, e.CirculationDeadline, e.OnTime), -e.CirculatedAt.UtcTicks, messageId));
-                break;
-            case ActionCirculationOverdue e:
-                SetTeam(e.TeamCode, TeamFromOther, messageId);
-                OverdueDeadline = Stamped<DateTimeOffset>.Max(OverdueDeadline, new(e.CirculationDeadline, e.Repeat, messageId));
-                break;
-            case SectionFortySevenStarted e:
-                SetTeam(e.TeamCode, TeamFromOther, messageId);
-                SectionFortySevenStarted = true;
-                break;
-        }
-
+        ProjectedEvents.Fold(this, message, messageId);
         return this;
+    }
+
+    // One fold per projected event type; ProjectedEvents names which applies to which.
+
+    internal void Fold(StrategyMeetingConvened e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromConvened, messageId);
+        Convened = Stamped<ConvenedFacts>.Max(Convened, new(new(e.IncidentAt, e.DecisionAt, e.ConcernCategory), e.OccurredAt.UtcTicks, messageId));
+        ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, 0, messageId));
+    }
+
+    internal void Fold(StrategyMeetingRescheduled e, Guid messageId)
+    {
+        ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, e.CalendarSequence, messageId));
+    }
+
+    // A flag: which cancellation message set it does not matter.
+    internal void Fold(StrategyMeetingCancelled e) => Cancelled = true;
+
+    internal void Fold(InvitationIssued e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.Slot.Start, e.CalendarSequence, messageId));
+        var invitation = Invitation(e.InvitationId, e.AgencyCode, messageId);
+        invitation.Issued = true;
+        invitation.Role = Stamped<RecipientRole>.Max(invitation.Role, new(e.Recipient.Role, e.OccurredAt.UtcTicks, messageId));
+    }
+
+    internal void Fold(InvitationSuperseded e, Guid messageId)
+    {
+        Invitation(e.InvitationId, e.AgencyCode, messageId).Superseded = true;
+    }
+
+    internal void Fold(InvitationAnswered e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        var invitation = Invitation(e.InvitationId, e.AgencyCode, messageId);
+        invitation.LatestAnswer = Stamped<AnswerFacts>.Max(invitation.LatestAnswer, new(new(e.Answer, e.RecipientRole, e.AnsweredAt), e.AnsweredAt.UtcTicks, messageId));
+        invitation.AnsweredWithinLimit |= e.AnsweredWithinLimit;
+        invitation.WrittenContribution |= e.HasWrittenContribution || e.Answer == InvitationAnswer.ContributeInWriting;
+    }
+
+    internal void Fold(Contracts.Notifications.InvitationDelivered e, Guid messageId)
+    {
+        if (IsInvitationEmailReceipt(e.Kind))
+        {
+            Invitation(e.InvitationId, null, messageId).Delivered = true;
+        }
+    }
+
+    internal void Fold(Contracts.Notifications.InvitationDeliveryFailed e, Guid messageId)
+    {
+        if (IsInvitationEmailReceipt(e.Kind))
+        {
+            Invitation(e.InvitationId, null, messageId).DeliveryFailed = true;
+        }
+    }
+
+    internal void Fold(MeetingHeld e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromHeld, messageId);
+        Held = Stamped<HeldFacts>.Max(Held, new(new(e.ActualStart, e.ActualEnd, e.BelowNationalMinimum, e.SectionFortySevenEnquiry, e.CirculationDeadline), e.OccurredAt.UtcTicks, messageId));
+    }
+
+    internal void Fold(AttendanceRecorded e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        Attendance[e.AgencyCode] = Stamped<AttendanceFacts>.Max(Attendance.GetValueOrDefault(e.AgencyCode), new(new(e.Mode, e.WithApologies), e.OccurredAt.UtcTicks, messageId));
+    }
+
+    internal void Fold(AgreedActionsCirculated e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        // Earliest circulation wins: rank by negated time.
+        FirstCirculation = Stamped<CirculationFacts>.Max(FirstCirculation, new(new(e.CirculatedAt, e.CirculationDeadline, e.OnTime), -e.CirculatedAt.UtcTicks, messageId));
+    }
+
+    internal void Fold(ActionCirculationOverdue e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        OverdueDeadline = Stamped<DateTimeOffset>.Max(OverdueDeadline, new(e.CirculationDeadline, e.Repeat, messageId));
+    }
+
+    internal void Fold(SectionFortySevenStarted e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        SectionFortySevenStarted = true;
     }
 
     /// <summary>The circulation deadline, from the record of the meeting first, then the circulation, then an overdue notice.</summary>
@@ -172,6 +196,13 @@ public sealed class MeetingFacts
 
     /// <summary>Overdue and still not circulated: the open exceptions the MASDG chases.</summary>
     public bool OverdueOpen => OverdueDeadline is not null && FirstCirculation is null && !Cancelled;
+
+    /// <summary>
+    /// Whether a receipt is the invitation e-mail's own: only that says the invitation reached its recipient.
+    /// Reminders, reschedules and cancellations are other notices about it, and the log's rows from before notices
+    /// had their own events also hold circulated-actions receipts here (kind <c>actions-circulated</c>).
+    /// </summary>
+    private static bool IsInvitationEmailReceipt(string kind) => kind == Contracts.Notifications.DeliveryKinds.Invitation;
 
     private void SetTeam(string? teamCode, long priority, Guid messageId)
     {

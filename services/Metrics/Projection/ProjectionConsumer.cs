@@ -1,5 +1,3 @@
-using Jtai.Strategy.Contracts.Meetings;
-using Jtai.Strategy.Contracts.Notifications;
 using Jtai.Strategy.Metrics.Domain;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -7,71 +5,37 @@ using Microsoft.Extensions.Options;
 namespace Jtai.Strategy.Metrics.Projection;
 
 /// <summary>
-/// Feeds every consumed event to the projection, on one endpoint (<c>metrics-projection</c>).
-/// Idempotent by the event log's unique message id, and order-independent by the fold. A message
-/// is acknowledged only once the batch holding it has committed.
+/// Feeds a consumed event to the projection; one per type of <see cref="ProjectedEvents.All"/>, all on one endpoint
+/// (<c>metrics-projection</c>). Idempotent by the event log's unique message id, and order-independent by the fold.
+/// A message is acknowledged only once the batch holding it has committed.
 /// </summary>
-public sealed class ProjectionConsumer(ProjectionWriter writer) :
-    IConsumer<StrategyMeetingConvened>,
-    IConsumer<DecisionNotToConveneRecorded>,
-    IConsumer<InvitationIssued>,
-    IConsumer<InvitationDelivered>,
-    IConsumer<InvitationDeliveryFailed>,
-    IConsumer<InvitationAnswered>,
-    IConsumer<InvitationSuperseded>,
-    IConsumer<StrategyMeetingRescheduled>,
-    IConsumer<StrategyMeetingCancelled>,
-    IConsumer<MeetingHeld>,
-    IConsumer<AttendanceRecorded>,
-    IConsumer<AgreedActionsCirculated>,
-    IConsumer<ActionCirculationOverdue>,
-    IConsumer<SectionFortySevenStarted>
+public sealed class ProjectionConsumer<T>(ProjectionWriter writer) : IConsumer<T>
+    where T : class
 {
-    public Task Consume(ConsumeContext<StrategyMeetingConvened> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<DecisionNotToConveneRecorded> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<InvitationIssued> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<InvitationDelivered> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<InvitationDeliveryFailed> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<InvitationAnswered> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<InvitationSuperseded> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<StrategyMeetingRescheduled> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<StrategyMeetingCancelled> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<MeetingHeld> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<AttendanceRecorded> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<AgreedActionsCirculated> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<ActionCirculationOverdue> context) => Ingest(context);
-
-    public Task Consume(ConsumeContext<SectionFortySevenStarted> context) => Ingest(context);
-
-    private Task Ingest<T>(ConsumeContext<T> context)
-        where T : class =>
+    public Task Consume(ConsumeContext<T> context) =>
         writer.IngestAsync(
             context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a MessageId; it cannot be deduplicated."),
             context.Message,
             context.CancellationToken);
 }
 
-/// <summary>Enough deliveries in flight to fill the writer's batches.</summary>
-public sealed class ProjectionConsumerDefinition : ConsumerDefinition<ProjectionConsumer>
+/// <summary>
+/// The one projection endpoint, shared by every <see cref="ProjectionConsumer{T}"/>: enough deliveries in flight (and
+/// prefetched) to fill the writer's batches, counted across all the types together.
+/// </summary>
+public sealed class ProjectionConsumerDefinition<T> : ConsumerDefinition<ProjectionConsumer<T>>
+    where T : class
 {
-    private readonly int limit;
+    public const string EndpointQueue = MetricsSetup.EndpointPrefix + "-projection";
 
-    public ProjectionConsumerDefinition(IOptions<MetricsOptions> options) => ConcurrentMessageLimit = limit = options.Value.ConcurrentMessageLimit;
-
-    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<ProjectionConsumer> consumerConfigurator, IRegistrationContext context)
+    public ProjectionConsumerDefinition(IOptions<MetricsOptions> options)
     {
-        endpointConfigurator.PrefetchCount = limit;
+        var limit = options.Value.ConcurrentMessageLimit;
+        Endpoint(e =>
+        {
+            e.Name = EndpointQueue;
+            e.PrefetchCount = limit;
+            e.ConcurrentMessageLimit = limit;
+        });
     }
 }

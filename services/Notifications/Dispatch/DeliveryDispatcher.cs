@@ -5,7 +5,6 @@ using Jtai.Strategy.BuildingBlocks.Telemetry;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Domain;
 using Jtai.Strategy.Notifications.Infrastructure;
-using Jtai.Strategy.Notifications.Intake;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Polly.CircuitBreaker;

@@ -36,7 +36,7 @@ public sealed partial class RelayResilience(IOptions<DeliveryOptions> options, I
                 UseJitter = true,
                 OnRetry = args =>
                 {
-                    LogRetry(logger, channel, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Result?.Detail is { } d ? Intake.DeliveryEventFactory.Reason(d) : null);
+                    LogRetry(logger, channel, args.AttemptNumber + 1, args.RetryDelay, args.Outcome.Result?.Detail is { } d ? Domain.DeliveryEventFactory.Reason(d) : null);
                     return ValueTask.CompletedTask;
                 },
             });

@@ -3,8 +3,9 @@ using Jtai.Strategy.Notifications.Delivery;
 namespace Jtai.Strategy.Notifications.Domain;
 
 /// <summary>
-/// One notice to one recipient, as decided from one consumed message, before it is rendered and stored.
-/// <see cref="Render"/> runs in the intake, so a message that cannot be rendered becomes a failed delivery.
+/// One notice to one recipient, as decided and rendered from one consumed message, before it is stored.
+/// <see cref="Content"/> is null when the message could not be rendered (<see cref="RenderingProblem"/> says why):
+/// rendering again cannot succeed, so the intake records it as a failed delivery.
 /// </summary>
 public sealed record DeliveryPlan(
     Guid SourceMessageId,
@@ -17,7 +18,8 @@ public sealed record DeliveryPlan(
     NotificationRecipient Recipient,
     string NotificationId,
     DateTimeOffset? MeetingEnd,
-    Func<NotificationContent> Render)
+    NotificationContent? Content,
+    string? RenderingProblem = null)
 {
     public Guid DeliveryId { get; } = MassTransit.NewId.NextGuid();
 

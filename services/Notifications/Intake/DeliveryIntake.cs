@@ -9,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Jtai.Strategy.Notifications.Intake;
 
 /// <summary>
-/// Turns plans into delivery rows inside the consumer's unit of work (committed with its inbox row). Nothing is sent
-/// here: the dispatcher sends, so a consumer never holds a message while the relay is down.
+/// Turns rendered plans into delivery rows inside the consumer's unit of work (committed with its inbox row): picks
+/// the channel and the expiry, or records the notice as failed. Nothing is sent here: the dispatcher takes the rows
+/// from the table, so a consumer never holds a message while the relay is down.
 /// </summary>
 public sealed partial class DeliveryIntake(ChannelSelector channels, TimeProvider clock, IOptions<DeliveryOptions> options, ILogger<DeliveryIntake> logger)
 {
@@ -30,15 +31,9 @@ public sealed partial class DeliveryIntake(ChannelSelector channels, TimeProvide
         }
 
         var now = clock.GetUtcNow();
-        NotificationContent content;
-        try
+        if (plan.Content is not { } content)
         {
-            content = plan.Render();
-        }
-        catch (ArgumentException ex)
-        {
-            // Bad input (a link that is not http(s), an empty dial-in number): rendering again cannot succeed.
-            Refuse(db, plan, NoChannel, DeliveryEventFactory.Reason("The notice could not be rendered: " + ex.Message), now);
+            Refuse(db, plan, NoChannel, DeliveryEventFactory.Reason("The notice could not be rendered: " + plan.RenderingProblem), now);
             return;
         }
 

@@ -27,29 +27,12 @@ public sealed class NotificationComposer(
         {
             db.Invitations.Add(InvitationRecord.Issued(
                 m.InvitationId, m.MeetingId, m.MeetingReference, m.TeamCode, m.TeamName, m.AgencyCode, m.AgencyName,
-                m.SignInLink, m.ScheduledStart, m.ScheduledEnd, m.CalendarSequence, clock.GetUtcNow()));
+                m.Links.SignIn, m.Slot.Start, m.Slot.End, m.CalendarSequence, clock.GetUtcNow()));
         }
 
-        var details = new InvitationDetails
-        {
-            MeetingReference = m.MeetingReference,
-            Start = m.ScheduledStart,
-            End = m.ScheduledEnd,
-            DialInNumber = m.DialInNumber,
-            ConferenceCode = m.ConferenceCode,
-            Pin = m.Pin,
-            ResponseLink = m.ResponseLink,
-            SignInLink = m.SignInLink,
-            RecipientName = m.RecipientName,
-            RecipientEmail = m.RecipientEmail,
-            AgencyName = m.AgencyName,
-            TeamName = m.TeamName,
-            ReplyBy = m.RespondBy,
-            Organizer = Organizer(m.TeamName),
-            Sequence = m.CalendarSequence,
-        };
+        var details = Request(m.MeetingReference, m.Recipient, m.Slot, m.DialIn, m.Links, m.AgencyName, m.TeamName, m.CalendarSequence);
         return Plan(sourceMessageId, DeliveryKinds.Invitation, m.InvitationId, m.MeetingId, m.MeetingReference, m.TeamCode, m.AgencyCode,
-            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderInvitation(details));
+            m.Recipient, m.Slot, () => invitations.RenderInvitation(details));
     }
 
     public async Task<DeliveryPlan> ReminderAsync(NotificationsDbContext db, InvitationReminderDue m, Guid sourceMessageId, CancellationToken cancellationToken)
@@ -58,50 +41,31 @@ public sealed class NotificationComposer(
         var details = new ReminderDetails
         {
             MeetingReference = m.MeetingReference,
-            Start = m.ScheduledStart,
-            End = m.ScheduledEnd,
-            DialInNumber = m.DialInNumber,
-            ConferenceCode = m.ConferenceCode,
-            Pin = m.Pin,
-            ResponseLink = m.ResponseLink,
-            SignInLink = m.SignInLink,
-            RecipientName = m.RecipientName,
+            Start = m.Slot.Start,
+            End = m.Slot.End,
+            DialInNumber = m.DialIn.Number,
+            ConferenceCode = m.DialIn.ConferenceCode,
+            Pin = m.DialIn.Pin,
+            ResponseLink = m.Links.Response,
+            SignInLink = m.Links.SignIn,
+            RecipientName = m.Recipient.Name,
             TeamName = known?.TeamName ?? options.Value.OrganisationName,
-            ReplyBy = m.RespondBy,
+            ReplyBy = m.Links.RespondBy,
         };
         return Plan(sourceMessageId, DeliveryKinds.Reminder, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
-            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderReminder(details));
+            m.Recipient, m.Slot, () => invitations.RenderReminder(details));
     }
 
     public async Task<DeliveryPlan> RescheduleAsync(NotificationsDbContext db, InvitationRescheduled m, Guid sourceMessageId, CancellationToken cancellationToken)
     {
         var known = await db.Invitations.FindAsync([m.InvitationId], cancellationToken);
-        var previous = known is not null && known.CalendarSequence < m.CalendarSequence ? (known.ScheduledStart, known.ScheduledEnd) : ((DateTimeOffset, DateTimeOffset)?)null;
-        known?.Rescheduled(m.ScheduledStart, m.ScheduledEnd, m.CalendarSequence, clock.GetUtcNow());
+        var previous = known is not null && known.CalendarSequence < m.CalendarSequence ? new MeetingSlot(known.ScheduledStart, known.ScheduledEnd) : null;
+        known?.Rescheduled(m.Slot.Start, m.Slot.End, m.CalendarSequence, clock.GetUtcNow());
 
-        var teamName = known?.TeamName ?? options.Value.OrganisationName;
-        var details = new InvitationDetails
-        {
-            MeetingReference = m.MeetingReference,
-            Start = m.ScheduledStart,
-            End = m.ScheduledEnd,
-            DialInNumber = m.DialInNumber,
-            ConferenceCode = m.ConferenceCode,
-            Pin = m.Pin,
-            ResponseLink = m.ResponseLink,
-            SignInLink = m.SignInLink,
-            RecipientName = m.RecipientName,
-            RecipientEmail = m.RecipientEmail,
-            AgencyName = known?.AgencyName ?? m.AgencyCode,
-            TeamName = teamName,
-            ReplyBy = m.RespondBy,
-            Organizer = Organizer(teamName),
-            Sequence = m.CalendarSequence,
-            PreviousStart = previous?.Item1,
-            PreviousEnd = previous?.Item2,
-        };
+        var details = Request(m.MeetingReference, m.Recipient, m.Slot, m.DialIn, m.Links, known?.AgencyName ?? m.AgencyCode, known?.TeamName ?? options.Value.OrganisationName, m.CalendarSequence)
+            with { PreviousStart = previous?.Start, PreviousEnd = previous?.End };
         return Plan(sourceMessageId, DeliveryKinds.Reschedule, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
-            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderReschedule(details));
+            m.Recipient, m.Slot, () => invitations.RenderReschedule(details));
     }
 
     public async Task<DeliveryPlan> CancellationAsync(NotificationsDbContext db, InvitationCancelled m, Guid sourceMessageId, CancellationToken cancellationToken)
@@ -112,12 +76,12 @@ public sealed class NotificationComposer(
         var details = new CancellationDetails
         {
             MeetingReference = m.MeetingReference,
-            Start = m.ScheduledStart,
-            End = m.ScheduledEnd,
+            Start = m.Slot.Start,
+            End = m.Slot.End,
             // Without a sign-in link the renderer refuses, and the delivery is failed visibly rather than sent half-empty.
             SignInLink = signIn!,
-            RecipientName = m.RecipientName,
-            RecipientEmail = m.RecipientEmail,
+            RecipientName = m.Recipient.Name,
+            RecipientEmail = m.Recipient.Email,
             AgencyName = known?.AgencyName ?? m.AgencyCode,
             TeamName = teamName,
             Organizer = Organizer(teamName),
@@ -125,7 +89,7 @@ public sealed class NotificationComposer(
             Sequence = m.CalendarSequence,
         };
         return Plan(sourceMessageId, DeliveryKinds.Cancellation, m.InvitationId, m.MeetingId, m.MeetingReference, known?.TeamCode, m.AgencyCode,
-            m.RecipientName, m.RecipientEmail, m.ScheduledEnd, () => invitations.RenderCancellation(details));
+            m.Recipient, m.Slot, () => invitations.RenderCancellation(details));
     }
 
     /// <summary>One notice per distinct recipient address (a SPOC listed twice gets one e-mail).</summary>
@@ -144,24 +108,67 @@ public sealed class NotificationComposer(
                     RecipientName = r.RecipientName,
                     TeamName = teamName,
                 };
+                var (content, problem) = Rendered(() => circulation.Render(details));
                 return new DeliveryPlan(
                     sourceMessageId, DeliveryKinds.ActionsCirculated, null, m.MeetingId, m.MeetingReference, m.TeamCode, r.AgencyCode,
                     new NotificationRecipient(r.RecipientName, r.RecipientEmail),
                     DeliveryPlan.NotificationIdFor(sourceMessageId, r.SpocId),
                     MeetingEnd: null,
-                    () => circulation.Render(details).ToNotificationContent());
+                    content,
+                    problem);
             })
             .ToList();
     }
 
     private static DeliveryPlan Plan(
         Guid sourceMessageId, string kind, Guid invitationId, Guid meetingId, string reference, string? teamCode, string agencyCode,
-        string recipientName, string recipientEmail, DateTimeOffset meetingEnd, Func<RenderedEmail> render) =>
-        new(sourceMessageId, kind, invitationId, meetingId, reference, teamCode, agencyCode,
-            new NotificationRecipient(recipientName, recipientEmail),
+        InvitationRecipient recipient, MeetingSlot slot, Func<RenderedEmail> render)
+    {
+        var (content, problem) = Rendered(render);
+        return new(sourceMessageId, kind, invitationId, meetingId, reference, teamCode, agencyCode,
+            new NotificationRecipient(recipient.Name, recipient.Email),
             DeliveryPlan.NotificationIdFor(sourceMessageId),
-            meetingEnd,
-            () => render().ToNotificationContent());
+            slot.End,
+            content,
+            problem);
+    }
+
+    /// <summary>What an invitation and a reschedule render from (the calendar REQUEST): each part of the message mapped here once.</summary>
+    private InvitationDetails Request(
+        string reference, InvitationRecipient recipient, MeetingSlot slot, DialIn dialIn, InvitationLinks links, string agencyName, string teamName, int sequence) => new()
+    {
+        MeetingReference = reference,
+        Start = slot.Start,
+        End = slot.End,
+        DialInNumber = dialIn.Number,
+        ConferenceCode = dialIn.ConferenceCode,
+        Pin = dialIn.Pin,
+        ResponseLink = links.Response,
+        SignInLink = links.SignIn,
+        RecipientName = recipient.Name,
+        RecipientEmail = recipient.Email,
+        AgencyName = agencyName,
+        TeamName = teamName,
+        ReplyBy = links.RespondBy,
+        Organizer = Organizer(teamName),
+        Sequence = sequence,
+    };
+
+    /// <summary>
+    /// Renders now, once: the stored content is what every attempt sends. Bad input (a link that is not http(s), an
+    /// empty dial-in number) cannot render on any attempt, so it becomes the plan's problem, not an exception.
+    /// </summary>
+    private static (NotificationContent? Content, string? Problem) Rendered(Func<RenderedEmail> render)
+    {
+        try
+        {
+            return (render().ToNotificationContent(), null);
+        }
+        catch (ArgumentException ex)
+        {
+            return (null, ex.Message);
+        }
+    }
 
     /// <summary>Calendar replies (accept/decline in Outlook) go to the organising mailbox, named after the team.</summary>
     private CalendarOrganizer Organizer(string teamName) =>

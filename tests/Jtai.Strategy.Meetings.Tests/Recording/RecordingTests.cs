@@ -231,9 +231,9 @@ public sealed class RecordingTests(RecordingFixture fixture) : IClassFixture<Rec
         // The notifications service reports per recipient, naming the circulation message.
         var source = await fixture.Database.ScalarAsync<Guid>("SELECT source_message_id FROM meetings.circulation WHERE meeting_id = @id", ("id", meeting.Id));
         var at = fixture.Clock.GetUtcNow();
-        await fixture.RunningHost.PublishAsync(new InvitationDelivered(Guid.Empty, meeting.Id, source, "actions-circulated", "email", at, "DURHAM-POLICE"));
-        await fixture.RunningHost.PublishAsync(new InvitationDeliveryFailed(Guid.Empty, meeting.Id, source, "actions-circulated", "email", "550 mailbox unavailable", at, "CDDFT"));
-        await fixture.RunningHost.PublishAsync(new InvitationDelivered(Guid.Empty, meeting.Id, Guid.NewGuid(), "actions-circulated", "email", at, "HDFT")); // another message: not ours
+        await fixture.RunningHost.PublishAsync(new NoticeDelivered(meeting.Id, source, "actions-circulated", "email", "DURHAM-POLICE", at));
+        await fixture.RunningHost.PublishAsync(new NoticeDeliveryFailed(meeting.Id, source, "actions-circulated", "email", "CDDFT", "550 mailbox unavailable", at));
+        await fixture.RunningHost.PublishAsync(new NoticeDelivered(meeting.Id, Guid.NewGuid(), "actions-circulated", "email", "HDFT", at)); // another message: not ours
 
         var record = await Eventually.GetAsync(
             async () => await ReadAsync<MeetingRecordResponse>(await fixture.Manager(team).GetAsync($"/api/meetings/{meeting.Id}/record")),

@@ -21,6 +21,10 @@ public sealed class MeetingsSide : IAsyncDisposable
 
     public ConcurrentQueue<InvitationDeliveryFailed> Failed { get; } = new();
 
+    public ConcurrentQueue<NoticeDelivered> NoticesDelivered { get; } = new();
+
+    public ConcurrentQueue<NoticeDeliveryFailed> NoticesFailed { get; } = new();
+
     /// <summary>Every InvitationIssued on the broker (the test's own, or a real meetings service's).</summary>
     public ConcurrentQueue<InvitationIssued> Issued { get; } = new();
 
@@ -37,21 +41,11 @@ public sealed class MeetingsSide : IAsyncDisposable
             });
             cfg.ReceiveEndpoint("meetings-side-observer", e =>
             {
-                e.Handler<InvitationDelivered>(c =>
-                {
-                    side!.Delivered.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
-                e.Handler<InvitationDeliveryFailed>(c =>
-                {
-                    side!.Failed.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
-                e.Handler<InvitationIssued>(c =>
-                {
-                    side!.Issued.Enqueue(c.Message);
-                    return Task.CompletedTask;
-                });
+                Collect(e, () => side!.Delivered);
+                Collect(e, () => side!.Failed);
+                Collect(e, () => side!.NoticesDelivered);
+                Collect(e, () => side!.NoticesFailed);
+                Collect(e, () => side!.Issued);
             });
         });
         side = new MeetingsSide(bus);
@@ -59,6 +53,15 @@ public sealed class MeetingsSide : IAsyncDisposable
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
         return side;
     }
+
+    /// <summary>Every <typeparamref name="T"/> the endpoint receives goes into the queue (resolved when it arrives).</summary>
+    private static void Collect<T>(IReceiveEndpointConfigurator endpoint, Func<ConcurrentQueue<T>> queue)
+        where T : class =>
+        endpoint.Handler<T>(c =>
+        {
+            queue().Enqueue(c.Message);
+            return Task.CompletedTask;
+        });
 
     /// <summary>Publishes <paramref name="message"/> with the given MessageId (the same id twice is a redelivery).</summary>
     public async Task<Guid> PublishAsync<T>(T message, Guid? messageId = null)

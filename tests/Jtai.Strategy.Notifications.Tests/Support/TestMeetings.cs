@@ -46,27 +46,31 @@ public sealed record TestMeeting(
 
     public DateTimeOffset RespondBy => Start.AddHours(-20);
 
+    public MeetingSlot Slot => new(Start, End);
+
+    public DialIn DialIn => new(DialInNumber, ConferenceCode, Pin);
+
     public InvitationIssued Invite(string email, string name = "Dana Officer", string agencyCode = "DURHAM-POLICE", string agencyName = "Durham Constabulary",
         RecipientRole role = RecipientRole.Primary, Guid? supersedes = null, int sequence = 0)
     {
         var invitationId = Guid.NewGuid();
-        return new(invitationId, MeetingId, Reference, TeamCode, TeamName, agencyCode, agencyName, Guid.NewGuid(), name, email, role, Start, End,
-            DialInNumber, ConferenceCode, Pin, ResponseLink(invitationId), SignInLink, RespondBy, sequence, supersedes, DateTimeOffset.UtcNow);
+        return new(invitationId, MeetingId, Reference, TeamCode, TeamName, agencyCode, agencyName, new InvitationRecipient(Guid.NewGuid(), name, email, role), Slot,
+            DialIn, new InvitationLinks(ResponseLink(invitationId), SignInLink, RespondBy), sequence, supersedes, DateTimeOffset.UtcNow);
     }
 
     public InvitationReminderDue Remind(InvitationIssued invitation) =>
-        new(invitation.InvitationId, MeetingId, Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail, Start, End,
-            DialInNumber, ConferenceCode, Pin, invitation.ResponseLink, SignInLink, RespondBy, DateTimeOffset.UtcNow);
+        new(invitation.InvitationId, MeetingId, Reference, invitation.AgencyCode, invitation.Recipient, Slot,
+            DialIn, new InvitationLinks(invitation.Links.Response, SignInLink, RespondBy), DateTimeOffset.UtcNow);
 
     public (TestMeeting Moved, InvitationRescheduled Message) Reschedule(InvitationIssued invitation, TimeSpan by, int sequence)
     {
         var moved = this with { Start = Start + by, End = End + by };
-        return (moved, new InvitationRescheduled(invitation.InvitationId, MeetingId, Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail,
-            moved.Start, moved.End, DialInNumber, ConferenceCode, Pin, invitation.ResponseLink, SignInLink, moved.RespondBy, sequence, DateTimeOffset.UtcNow));
+        return (moved, new InvitationRescheduled(invitation.InvitationId, MeetingId, Reference, invitation.AgencyCode, invitation.Recipient,
+            moved.Slot, DialIn, new InvitationLinks(invitation.Links.Response, SignInLink, moved.RespondBy), sequence, DateTimeOffset.UtcNow));
     }
 
     public InvitationCancelled Cancel(InvitationIssued invitation, int sequence) =>
-        new(invitation.InvitationId, MeetingId, Reference, invitation.AgencyCode, invitation.RecipientName, invitation.RecipientEmail, Start, End,
+        new(invitation.InvitationId, MeetingId, Reference, invitation.AgencyCode, invitation.Recipient, Slot,
             "The meeting is no longer needed.", sequence, DateTimeOffset.UtcNow);
 
     public AgreedActionsCirculated Circulate(params CirculationRecipient[] recipients) =>

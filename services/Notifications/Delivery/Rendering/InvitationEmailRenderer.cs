@@ -55,9 +55,7 @@ public sealed class InvitationEmailRenderer
     {
         ArgumentNullException.ThrowIfNull(details);
         Require(details.MeetingReference, nameof(details.MeetingReference));
-        Require(details.DialInNumber, nameof(details.DialInNumber));
-        Require(details.ConferenceCode, nameof(details.ConferenceCode));
-        Require(details.Pin, nameof(details.Pin));
+        RequireDialIn(details.DialInNumber, details.ConferenceCode, details.Pin);
         Require(details.RecipientName, nameof(details.RecipientName));
         Require(details.TeamName, nameof(details.TeamName));
         RequireLink(details.ResponseLink, nameof(details.ResponseLink));
@@ -81,10 +79,7 @@ public sealed class InvitationEmailRenderer
             .Append("We have not had your answer to the invitation to strategy meeting ").Append(reference).Append(".\n\n")
             .Append("Meeting reference: ").Append(reference).Append('\n')
             .Append("When: ").Append(when).Append("\n\n")
-            .Append("How to dial in\n")
-            .Append("Phone: ").Append(dialIn).Append('\n')
-            .Append("Conference code: ").Append(code).Append('\n')
-            .Append("PIN: ").Append(pin).Append("\n\n")
+            .Append(DialInText(dialIn, code, pin)).Append('\n')
             .Append("How to answer\n")
             .Append("Please answer by ").Append(replyBy).Append(". If you cannot attend, you can send a written contribution or decline.\n")
             .Append("Response link: ").Append(Link(details.ResponseLink)).Append("\n\n")
@@ -92,7 +87,6 @@ public sealed class InvitationEmailRenderer
             .Append(team).Append('\n')
             .ToString();
 
-        var tel = TelUri(dialIn);
         var html = new StringBuilder()
             .Append("<p>Dear ").Append(Html(details.RecipientName.Trim())).Append(",</p>\n")
             .Append("<p>We have not had your answer to the invitation to strategy meeting <strong>").Append(Html(reference)).Append("</strong>.</p>\n")
@@ -100,12 +94,7 @@ public sealed class InvitationEmailRenderer
             .Append("<li>Meeting reference: <strong>").Append(Html(reference)).Append("</strong></li>\n")
             .Append("<li>When: <strong>").Append(Html(when)).Append("</strong></li>\n")
             .Append("</ul>\n")
-            .Append("<h2 style=\"font-size: 18px;\">How to dial in</h2>\n")
-            .Append("<ul>\n")
-            .Append("<li>Phone: ").Append(tel is null ? Html(dialIn) : $"<a href=\"{Html(tel)}\">{Html(dialIn)}</a>").Append("</li>\n")
-            .Append("<li>Conference code: ").Append(Html(code)).Append("</li>\n")
-            .Append("<li>PIN: ").Append(Html(pin)).Append("</li>\n")
-            .Append("</ul>\n")
+            .Append(DialInHtml(dialIn, code, pin))
             .Append("<h2 style=\"font-size: 18px;\">How to answer</h2>\n")
             .Append("<p>Please answer by <strong>").Append(Html(replyBy)).Append("</strong>. If you cannot attend, you can send a written contribution or decline.</p>\n")
             .Append("<p>").Append(HtmlLink(details.ResponseLink, "Answer the invitation")).Append("</p>\n")
@@ -212,10 +201,7 @@ public sealed class InvitationEmailRenderer
         }
 
         text.Append('\n')
-            .Append("How to dial in\n")
-            .Append("Phone: ").Append(dialIn).Append('\n')
-            .Append("Conference code: ").Append(code).Append('\n')
-            .Append("PIN: ").Append(pin).Append('\n')
+            .Append(DialInText(dialIn, code, pin))
             .Append("Call the number, then enter the conference code and the PIN when asked.\n\n")
             .Append("How to answer\n")
             .Append(rescheduled ? "Please answer again by " : "Please answer by ").Append(replyBy).Append('.')
@@ -230,7 +216,6 @@ public sealed class InvitationEmailRenderer
             .Append("The attached calendar invitation adds the meeting to your calendar.\n\n")
             .Append(team).Append('\n');
 
-        var tel = TelUri(dialIn);
         var html = new StringBuilder()
             .Append("<p>Dear ").Append(Html(d.RecipientName.Trim())).Append(",</p>\n");
         if (rescheduled)
@@ -251,12 +236,7 @@ public sealed class InvitationEmailRenderer
         }
 
         html.Append("</ul>\n")
-            .Append("<h2 style=\"font-size: 18px;\">How to dial in</h2>\n")
-            .Append("<ul>\n")
-            .Append("<li>Phone: ").Append(tel is null ? Html(dialIn) : $"<a href=\"{Html(tel)}\">{Html(dialIn)}</a>").Append("</li>\n")
-            .Append("<li>Conference code: ").Append(Html(code)).Append("</li>\n")
-            .Append("<li>PIN: ").Append(Html(pin)).Append("</li>\n")
-            .Append("</ul>\n")
+            .Append(DialInHtml(dialIn, code, pin))
             .Append("<p>Call the number, then enter the conference code and the PIN when asked.</p>\n")
             .Append("<h2 style=\"font-size: 18px;\">How to answer</h2>\n")
             .Append("<p>").Append(rescheduled ? "Please answer again by " : "Please answer by ").Append("<strong>").Append(Html(replyBy)).Append("</strong>.")
@@ -310,6 +290,25 @@ public sealed class InvitationEmailRenderer
             new CalendarAttachment(ics, calendarEvent.Method, calendarEvent.Method == CalendarMethod.Cancel ? "cancel.ics" : "invite.ics"));
     }
 
+    /// <summary>The dial-in block of every notice that carries one (invitation, reschedule, reminder), as text.</summary>
+    private static string DialInText(string dialIn, string code, string pin) =>
+        $"How to dial in\nPhone: {dialIn}\nConference code: {code}\nPIN: {pin}\n";
+
+    /// <summary>The same block as HTML; the number is a <c>tel:</c> link when it can be dialled as one.</summary>
+    private static string DialInHtml(string dialIn, string code, string pin) =>
+        "<h2 style=\"font-size: 18px;\">How to dial in</h2>\n<ul>\n"
+        + "<li>Phone: " + (TelUri(dialIn) is { } tel ? $"<a href=\"{Html(tel)}\">{Html(dialIn)}</a>" : Html(dialIn)) + "</li>\n"
+        + "<li>Conference code: " + Html(code) + "</li>\n"
+        + "<li>PIN: " + Html(pin) + "</li>\n"
+        + "</ul>\n";
+
+    private static void RequireDialIn(string number, string conferenceCode, string pin)
+    {
+        Require(number, "DialInNumber");
+        Require(conferenceCode, "ConferenceCode");
+        Require(pin, "Pin");
+    }
+
     internal static string CaseDetailsText(Uri signInLink) =>
         "Case details are available only after you sign in: " + Link(signInLink) + "\n"
         + "To protect the family's privacy, this e-mail contains no personal details. Please do not reply to it with case information.\n\n";
@@ -322,9 +321,7 @@ public sealed class InvitationEmailRenderer
     {
         ArgumentNullException.ThrowIfNull(details);
         Require(details.MeetingReference, nameof(details.MeetingReference));
-        Require(details.DialInNumber, nameof(details.DialInNumber));
-        Require(details.ConferenceCode, nameof(details.ConferenceCode));
-        Require(details.Pin, nameof(details.Pin));
+        RequireDialIn(details.DialInNumber, details.ConferenceCode, details.Pin);
         Require(details.RecipientName, nameof(details.RecipientName));
         Require(details.RecipientEmail, nameof(details.RecipientEmail));
         Require(details.AgencyName, nameof(details.AgencyName));

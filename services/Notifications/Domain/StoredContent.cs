@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
 
-namespace Jtai.Strategy.Notifications.Intake;
+namespace Jtai.Strategy.Notifications.Domain;
 
 /// <summary>
 /// The rendered notice as stored in <c>delivery.content</c> until it is sent: rendered once, so every resend of a
