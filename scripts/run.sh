@@ -13,6 +13,8 @@
 #   Each service runs as its built program (`dotnet <service>.dll`, no `dotnet run` process in between).
 #   --instances N runs N instances of every service against the one database and broker: instance k
 #   (1-based) of a service listens on its port + 100 * (k - 1), e.g. Meetings on 5102 and 5202.
+#   To measure N instances under load and faults, use the load benchmark instead (it starts its own):
+#   dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load --instances 2 --chaos
 set -euo pipefail
 
 # The services: name | project | port. The only list of them.

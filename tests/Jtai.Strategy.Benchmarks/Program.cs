@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Jtai.Strategy.Benchmarks;
+using Jtai.Strategy.Benchmarks.Load;
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Outbox;
@@ -13,7 +14,9 @@ using Microsoft.Extensions.Logging;
 
 // Usage: dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- deadlines [count] [instances]
 //        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- outbox [count]
-// Needs the real servers (scripts/infra.sh up). Each run uses a fresh database and virtual host.
+//        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load [--rate 5] [--duration 60] [--instances 1|2] [--chaos]
+// Needs the real servers (scripts/infra.sh up). Each run uses a fresh database and virtual host; the load
+// command uses one for the services and another for the raw reference it runs at the end.
 var what = args.ElementAtOrDefault(0) ?? "deadlines";
 MessageTypeRegistry.ForContracts.Include(typeof(Tick).Assembly);
 await using var database = await PostgresDatabase.CreateAsync();
@@ -27,8 +30,18 @@ switch (what)
     case "outbox":
         await OutboxThroughput(int.Parse(args.ElementAtOrDefault(1) ?? "20000"));
         break;
+    case "load":
+        var load = LoadSettings.Parse(args.Skip(1).ToList());
+        var delivered = await new LoadBenchmark(load, Console.Out).RunAsync();
+        // The raw reference in the same run: the minimal state + outbox → relay → publish → consume loop on the same
+        // servers, no business logic. At a fixed arrival rate delivered/s follows the offered rate, so the ratio says
+        // how much of the raw pipeline's capacity the system needed for it, not the system's own capacity.
+        var raw = await RawReference(TimeSpan.FromSeconds(10));
+        Console.WriteLine($"| raw reference (state + outbox → publish → consume, 8 writers, 10 s) | {raw:F0} events/s |");
+        Console.WriteLine($"| delivered/s ÷ raw | {delivered:F1} ÷ {raw:F0} = {delivered / raw:F3} |");
+        break;
     default:
-        Console.Error.WriteLine("deadlines [count] [instances] | outbox [count]");
+        Console.Error.WriteLine("deadlines [count] [instances] | outbox [count] | load [--rate R] [--duration S] [--instances N] [--chaos]");
         return 2;
 }
 
@@ -116,6 +129,29 @@ async Task OutboxThroughput(int count)
     var relaySeconds = await database.ScalarAsync<double>("SELECT extract(epoch FROM max(dispatched_at) - min(dispatched_at)) FROM bench.outbox_message");
     Console.WriteLine($"relay alone: {count / relaySeconds:F0} events/s published and confirmed");
     await host.StopAsync();
+}
+
+// Writes state + outbox rows from 8 writers for `duration`, then waits until all are consumed: events per second end to end.
+async Task<double> RawReference(TimeSpan duration)
+{
+    using var host = await StartHost();
+    var stopwatch = Stopwatch.StartNew();
+    var written = 0;
+    await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+    {
+        while (stopwatch.Elapsed < duration)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<BenchDbContext>();
+            db.AddOutboxMessage(new Tick(Guid.NewGuid(), DateTimeOffset.UtcNow));
+            await db.SaveChangesAsync();
+            Interlocked.Increment(ref written);
+        }
+    }));
+    await Eventually.TrueAsync(async () => await database.ScalarAsync<long>("SELECT count(*) FROM bench.received") == written, TimeSpan.FromMinutes(5));
+    var rate = written / stopwatch.Elapsed.TotalSeconds;
+    await host.StopAsync();
+    return rate;
 }
 
 void Report(string label, string sql)

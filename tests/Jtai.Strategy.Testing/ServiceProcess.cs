@@ -10,19 +10,28 @@ namespace Jtai.Strategy.Testing;
 /// A service as deployed: its built assembly run by <c>dotnet</c> in a process of its own, configured by
 /// environment variables, listening on a free loopback port, and stopped by SIGTERM (the host's graceful
 /// shutdown). Use it where one process per service matters, e.g. each with its own telemetry providers.
+/// It can also be killed outright (SIGKILL, a crash) and started again on the same address, as the load
+/// benchmark's chaos mode does.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
-    private readonly Process process;
+    private readonly ProcessStartInfo startInfo;
+    private readonly string assembly;
     private readonly StringBuilder output = new();
+    private Process process;
 
-    private ServiceProcess(Process process, Uri address)
+    private ServiceProcess(ProcessStartInfo startInfo, string assembly, Uri address)
     {
-        this.process = process;
+        this.startInfo = startInfo;
+        this.assembly = assembly;
         Address = address;
+        process = Launch();
     }
 
     public Uri Address { get; }
+
+    /// <summary>The operating system's id of the current process (a new one after <see cref="StartAgainAsync"/>).</summary>
+    public int ProcessId => process.Id;
 
     public string Output
     {
@@ -62,19 +71,52 @@ public sealed class ServiceProcess : IAsyncDisposable
             psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var service = new ServiceProcess(Process.Start(psi) ?? throw new InvalidOperationException($"could not start {dll}"), address);
-        service.process.OutputDataReceived += (_, e) => service.Append(e.Data);
-        service.process.ErrorDataReceived += (_, e) => service.Append(e.Data);
-        service.process.BeginOutputReadLine();
-        service.process.BeginErrorReadLine();
+        var service = new ServiceProcess(psi, assembly, address);
+        await service.WaitUntilReadyAsync(readyWithin);
+        return service;
+    }
 
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+    /// <summary>Kills the process with SIGKILL, as a crash or an out-of-memory kill would: no graceful shutdown.</summary>
+    public async Task KillAsync()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the service again (after it stopped or was killed), same program, settings and address; waits until ready.</summary>
+    public async Task StartAgainAsync(TimeSpan? readyWithin = null)
+    {
+        if (!process.HasExited)
+        {
+            throw new InvalidOperationException($"{assembly} is still running (pid {process.Id}).");
+        }
+
+        process.Dispose();
+        process = Launch();
+        await WaitUntilReadyAsync(readyWithin);
+    }
+
+    private Process Launch()
+    {
+        var started = Process.Start(startInfo) ?? throw new InvalidOperationException($"could not start {assembly}");
+        started.OutputDataReceived += (_, e) => Append(e.Data);
+        started.ErrorDataReceived += (_, e) => Append(e.Data);
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        return started;
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan? readyWithin)
+    {
+        using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.TrueAsync(async () =>
         {
-            Assert.False(service.process.HasExited, $"{assembly} exited with {service.ExitCode}:\n{service.Output}");
+            Assert.False(process.HasExited, $"{assembly} exited with {ExitCode}:\n{Output}");
             return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
         }, readyWithin ?? TimeSpan.FromSeconds(60), $"{assembly} is ready");
-        return service;
     }
 
     /// <summary>Sends SIGTERM, as an orchestrator does, and waits for the host to stop; returns the exit code.</summary>

@@ -1,0 +1,103 @@
+using System.Globalization;
+
+namespace Jtai.Strategy.Benchmarks.Load;
+
+/// <summary>
+/// Samples each service process's resident memory (<c>/proc/PID/status</c> VmRSS) and CPU time
+/// (<c>/proc/PID/stat</c> utime + stime) every 250 ms. A process killed and started again is a new PID: its CPU
+/// seconds are added to the service's, its peak counts like any other instance's.
+/// </summary>
+public sealed class ResourceSampler(Func<IEnumerable<(string Service, int ProcessId)>> processes) : IAsyncDisposable
+{
+    // USER_HZ: the unit of utime/stime. 100 on every Linux this runs on (sysconf(_SC_CLK_TCK)).
+    private const double TicksPerSecond = 100.0;
+
+    private readonly Dictionary<(string Service, int ProcessId), (long PeakRssKb, long CpuTicks)> seen = [];
+    private readonly CancellationTokenSource stop = new();
+    private Task? loop;
+
+    public void Start() => loop = Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        try
+        {
+            do
+            {
+                SampleOnce();
+            }
+            while (await timer.WaitForNextTickAsync(stop.Token));
+        }
+        catch (OperationCanceledException)
+        {
+            // stopped
+        }
+    });
+
+    /// <summary>Per service: the highest RSS of any of its processes (MiB) and the CPU seconds of all of them.</summary>
+    public IReadOnlyDictionary<string, (double PeakRssMb, double CpuSeconds)> Totals()
+    {
+        lock (seen)
+        {
+            return seen.GroupBy(s => s.Key.Service).ToDictionary(
+                g => g.Key,
+                g => (g.Max(s => s.Value.PeakRssKb) / 1024.0, g.Sum(s => s.Value.CpuTicks) / TicksPerSecond));
+        }
+    }
+
+    public void SampleOnce()
+    {
+        IReadOnlyList<(string Service, int ProcessId)> current;
+        try
+        {
+            current = [.. processes()];
+        }
+        catch (InvalidOperationException)
+        {
+            return; // a process is being replaced or disposed: the next tick sees the new one
+        }
+
+        foreach (var (service, pid) in current)
+        {
+            if (Read(pid) is not { } sample)
+            {
+                continue; // exited between listing and reading
+            }
+
+            lock (seen)
+            {
+                var before = seen.GetValueOrDefault((service, pid));
+                seen[(service, pid)] = (Math.Max(before.PeakRssKb, sample.RssKb), Math.Max(before.CpuTicks, sample.CpuTicks));
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        if (loop is not null)
+        {
+            await loop;
+        }
+
+        stop.Dispose();
+    }
+
+    private static (long RssKb, long CpuTicks)? Read(int pid)
+    {
+        try
+        {
+            var rss = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command name (which is in parentheses and may contain spaces): state is field 3,
+            // utime and stime are fields 14 and 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var cpu = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var rssKb = rss is null ? 0 : long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+            return (rssKb, cpu);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+}
