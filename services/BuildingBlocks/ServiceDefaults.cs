@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.BuildingBlocks.Telemetry;
@@ -41,6 +42,11 @@ public static class ServiceDefaults
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live"), ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteHealth }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
+        if (app.Services.GetService<DeadLetterStore>() is not null)
+        {
+            app.MapDeadLetters();
+        }
+
         return app;
     }
 

@@ -73,3 +73,36 @@ public sealed class UnitTests
         Assert.Equal("fine_1", new SchemaSql("fine_1").Schema);
     }
 }
+
+public sealed class TransientFailureTests
+{
+    public static TheoryData<Exception, bool> Classified => new()
+    {
+        { new TimeoutException(), true },
+        { new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused), true },
+        { new Npgsql.NpgsqlException("connect failed", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)), true },
+        { new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), true },
+        { new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"), true },
+        { new Npgsql.PostgresException("connection failure", "FATAL", "FATAL", "08006"), true },
+        { new Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException("gave up", new Npgsql.NpgsqlException("x", new TimeoutException())), true },
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new Npgsql.PostgresException("x", "FATAL", "FATAL", "57P02")), true },
+        { new RabbitMQ.Client.Exceptions.BrokerUnreachableException(new System.Net.Sockets.SocketException()), true },
+        { new Npgsql.PostgresException("duplicate key", "ERROR", "ERROR", "23505"), false },
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new Npgsql.PostgresException("x", "ERROR", "ERROR", "23503")), false },
+        { new InvalidOperationException("Widget is unknown"), false },
+        { new FormatException(), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Classified))]
+    public void Outages_are_transient_and_bugs_or_bad_data_are_not(Exception exception, bool transient) =>
+        Assert.Equal(transient, Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsTransient(exception));
+
+    [Fact]
+    public void Only_database_outages_answer_503()
+    {
+        Assert.True(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(new Npgsql.NpgsqlException("x", new System.Net.Sockets.SocketException())));
+        Assert.False(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(new TimeoutException()));
+        Assert.False(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(new Npgsql.PostgresException("x", "ERROR", "ERROR", "40001")));
+    }
+}

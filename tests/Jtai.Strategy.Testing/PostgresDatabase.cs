@@ -5,28 +5,34 @@ namespace Jtai.Strategy.Testing;
 /// <summary>A fresh database on the real PostgreSQL server, dropped afterwards.</summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
-    private PostgresDatabase(string name, string connectionString)
+    private readonly string server;
+
+    private PostgresDatabase(string name, string connectionString, string server)
     {
         Name = name;
         ConnectionString = connectionString;
+        this.server = server;
     }
 
     public string Name { get; }
 
     public string ConnectionString { get; }
 
-    public static async Task<PostgresDatabase> CreateAsync()
+    public static Task<PostgresDatabase> CreateAsync() => CreateAsync(TestServers.Postgres);
+
+    /// <summary>A fresh database on another server, e.g. a <see cref="PrivatePostgresServer"/>.</summary>
+    public static async Task<PostgresDatabase> CreateAsync(string server)
     {
         var name = "test_" + Guid.NewGuid().ToString("N")[..16];
-        await using (var connection = new NpgsqlConnection(TestServers.Postgres))
+        await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await command.ExecuteNonQueryAsync();
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Database = name, MaxPoolSize = 40 };
-        return new PostgresDatabase(name, builder.ConnectionString);
+        var builder = new NpgsqlConnectionStringBuilder(server) { Database = name, MaxPoolSize = 40 };
+        return new PostgresDatabase(name, builder.ConnectionString, server);
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
@@ -54,7 +60,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(TestServers.Postgres);
+        await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
         await command.ExecuteNonQueryAsync();

@@ -14,11 +14,11 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
 {
     private readonly HttpClient management;
 
-    private RabbitMqVirtualHost(string name, HttpClient management)
+    private RabbitMqVirtualHost(string name, HttpClient management, string server)
     {
         Name = name;
         this.management = management;
-        var broker = BrokerAddress.Parse(TestServers.RabbitMq);
+        var broker = BrokerAddress.Parse(server);
         ConnectionString = (broker with { VirtualHost = name }).ToUri().ToString();
     }
 
@@ -26,14 +26,17 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<RabbitMqVirtualHost> CreateAsync()
+    public static Task<RabbitMqVirtualHost> CreateAsync() => CreateAsync(TestServers.RabbitMq, TestServers.RabbitMqManagement);
+
+    /// <summary>A virtual host on another broker, e.g. a <see cref="PrivateRabbitMqServer"/>.</summary>
+    public static async Task<RabbitMqVirtualHost> CreateAsync(string server, Uri managementUri)
     {
         var name = "test-" + Guid.NewGuid().ToString("N")[..16];
-        var client = CreateManagementClient();
+        var client = CreateManagementClient(managementUri);
         (await client.PutAsync($"api/vhosts/{name}", null)).EnsureSuccessStatusCode();
-        var user = BrokerAddress.Parse(TestServers.RabbitMq).Username;
+        var user = BrokerAddress.Parse(server).Username;
         (await client.PutAsJsonAsync($"api/permissions/{name}/{Uri.EscapeDataString(user)}", new { configure = ".*", write = ".*", read = ".*" })).EnsureSuccessStatusCode();
-        return new RabbitMqVirtualHost(name, client);
+        return new RabbitMqVirtualHost(name, client, server);
     }
 
     /// <summary>Messages ready in a queue of this virtual host (0 when the queue does not exist).</summary>
@@ -71,9 +74,8 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         management.Dispose();
     }
 
-    private static HttpClient CreateManagementClient()
+    private static HttpClient CreateManagementClient(Uri uri)
     {
-        var uri = TestServers.RabbitMqManagement;
         var client = new HttpClient { BaseAddress = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/"), Timeout = TimeSpan.FromSeconds(30) };
         var userInfo = Uri.UnescapeDataString(uri.UserInfo is { Length: > 0 } info ? info : "guest:guest");
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(userInfo)));

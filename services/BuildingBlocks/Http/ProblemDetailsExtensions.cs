@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Jtai.Strategy.BuildingBlocks.Resilience;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -19,6 +21,7 @@ public static class ProblemDetailsExtensions
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<ConflictExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         return services;
     }
 }
@@ -73,6 +76,36 @@ internal sealed class ConflictExceptionHandler(IProblemDetailsService problemDet
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails = { Status = StatusCodes.Status409Conflict, Title = "Conflicting change", Detail = detail },
+        });
+    }
+}
+
+/// <summary>
+/// The database is unreachable (restart, failover, network): 503 with <c>Retry-After</c> (seconds, setting
+/// <c>Http:RetryAfterSeconds</c>), so clients and proxies wait and try again instead of reporting a fault (500).
+/// </summary>
+internal sealed class DatabaseUnavailableExceptionHandler(IProblemDetailsService problemDetails, IConfiguration configuration) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (!TransientFailures.IsDatabaseOutage(exception) || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        var retryAfter = configuration.GetValue("Http:RetryAfterSeconds", 30);
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return await problemDetails.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = StatusCodes.Status503ServiceUnavailable,
+                Title = "The service is briefly unavailable",
+                Detail = $"Its database cannot be reached just now, so the request was not completed. Try again in {retryAfter} seconds.",
+            },
         });
     }
 }

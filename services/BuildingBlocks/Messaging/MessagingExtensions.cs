@@ -12,8 +12,9 @@ public static class MessagingExtensions
 {
     /// <summary>
     /// MassTransit on RabbitMQ with the project's conventions: durable quorum queues named in
-    /// kebab-case with the service's prefix, publisher confirms, bounded exponential retry, and
-    /// messages that still fail moved to the endpoint's <c>_error</c> queue with the exception.
+    /// kebab-case with the service's prefix, publisher confirms; outages (see <see cref="TransientFailures"/>) waited out
+    /// by an unbounded retry and the kill switch; other failures retried a bounded number of times and then moved
+    /// to the endpoint's <c>_error</c> queue with the exception, from where an administrator can requeue them.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, string endpointPrefix, Action<IBusRegistrationConfigurator>? configure = null)
     {
@@ -21,6 +22,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));
         builder.Services.AddHostedService<BrokerStartupGate>();
+        builder.AddDeadLetters();
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(endpointPrefix, includeNamespace: false));
@@ -48,9 +50,33 @@ public static class MessagingExtensions
                 // MassTransit's default prefetch is twice the core count (4 here): too few messages in
                 // flight when each consumer waits on its database transaction. Also caps concurrency.
                 cfg.PrefetchCount = context.GetRequiredService<IConfiguration>().GetValue("Messaging:PrefetchCount", 32);
+                var outage = context.GetRequiredService<IConfiguration>().GetSection("Messaging").Get<OutageOptions>() ?? new OutageOptions();
+
+                // An outage is not the message's fault. The kill switch stops each receive endpoint when
+                // transient failures pile up (its unacknowledged messages return to the queue) and starts it
+                // again after RestartTimeout, until the database or broker is back.
+                cfg.UseKillSwitch(k => k
+                    .SetActivationThreshold(outage.KillSwitch.ActivationThreshold)
+                    .SetTripThreshold(outage.KillSwitch.TripThreshold)
+                    .SetTrackingPeriod(outage.KillSwitch.TrackingPeriod)
+                    .SetRestartTimeout(outage.KillSwitch.RestartTimeout)
+                    .SetExceptionFilter(f => f.Handle<Exception>(TransientFailures.IsTransient)));
+
+                // Outer filter: transient failures retry at a steady pace without limit, so they never spend
+                // the budget below nor reach _error; the kill switch cuts the wait short by stopping the endpoint.
+                cfg.UseMessageRetry(r =>
+                {
+                    // Incremental with a zero step: a steady pace, computed per attempt (Interval would allocate one slot per attempt).
+                    r.Incremental(int.MaxValue, outage.TransientRetryInterval, TimeSpan.Zero);
+                    r.Handle<Exception>(TransientFailures.IsTransient);
+                });
+
+                // Inner filter: everything else is a poison candidate with a bounded exponential retry, then
+                // the endpoint's _error queue (listed and requeued through /api/admin/dead-letters).
                 cfg.UseMessageRetry(r =>
                 {
                     r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(400));
+                    r.Ignore<Exception>(TransientFailures.IsTransient);
                     // A message that cannot be understood will not be understood on retry.
                     r.Ignore<FormatException>();
                     r.Ignore<ArgumentException>();
@@ -60,6 +86,30 @@ public static class MessagingExtensions
         });
         return builder;
     }
+}
+
+/// <summary>How consumers ride out an outage (configuration section <c>Messaging</c>).</summary>
+public sealed class OutageOptions
+{
+    /// <summary>Pause between attempts of a message that failed transiently.</summary>
+    public TimeSpan TransientRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public KillSwitchSettings KillSwitch { get; set; } = new();
+}
+
+/// <summary>When a receive endpoint stops for an outage (<c>Messaging:KillSwitch</c>).</summary>
+public sealed class KillSwitchSettings
+{
+    /// <summary>Messages seen in the tracking period before the switch may trip.</summary>
+    public int ActivationThreshold { get; set; } = 10;
+
+    /// <summary>Percentage of transient failures among them that trips it.</summary>
+    public int TripThreshold { get; set; } = 15;
+
+    public TimeSpan TrackingPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long the endpoint stays stopped before it tries again.</summary>
+    public TimeSpan RestartTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string.</summary>

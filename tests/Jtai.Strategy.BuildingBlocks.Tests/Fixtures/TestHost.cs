@@ -21,7 +21,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => host.Services;
 
-    public static async Task<TestHost> StartAsync(PostgresDatabase database, RabbitMqVirtualHost broker, Action<IServiceCollection>? configure = null, TimeProvider? clock = null)
+    public static async Task<TestHost> StartAsync(PostgresDatabase database, RabbitMqVirtualHost broker, Action<IServiceCollection>? configure = null, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         MessageTypeRegistry.ForContracts.Include(typeof(WidgetMade).Assembly);
         var builder = Host.CreateApplicationBuilder();
@@ -34,12 +34,15 @@ public sealed class TestHost : IAsyncDisposable
             ["Deadlines:PollInterval"] = "00:00:00.100",
             ["Deadlines:RetryDelay"] = "00:00:00.200",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.Migrations);
         builder.AddMessaging(EndpointPrefix, x =>
         {
             x.AddConsumer<WidgetMadeConsumer>();
             x.AddConsumer<PoisonConsumer>();
+            x.AddConsumer<WidgetCheckedConsumer>();
+            x.AddConsumer<FlakyConsumer>();
         });
         builder.AddDeadlines<TestDbContext>(d => d.Handle<WidgetDeadlineHandler>());
         configure?.Invoke(builder.Services);

@@ -17,6 +17,16 @@ public sealed record WidgetMade(Guid WidgetId, string Name);
 [EntityName("jtai-strategy.tests.poison")]
 public sealed record Poison(string Why);
 
+/// <summary>Refers to a widget that may not exist yet: bad data until the test creates it (the dead-letter test).</summary>
+[MessageUrn("jtai-strategy:tests:widget-checked:v1")]
+[EntityName("jtai-strategy.tests.widget-checked")]
+public sealed record WidgetChecked(Guid WidgetId);
+
+/// <summary>Fails with a timeout the given number of times before it is handled: an outage, not poison.</summary>
+[MessageUrn("jtai-strategy:tests:flaky:v1")]
+[EntityName("jtai-strategy.tests.flaky")]
+public sealed record Flaky(Guid WidgetId, int TimeoutsFirst);
+
 public sealed class Widget
 {
     public Guid Id { get; init; }
@@ -97,6 +107,39 @@ public sealed class WidgetDeadlineHandler : IDeadlineHandler<TestDbContext>
 
         db.Handled.Add(new WidgetHandled { MessageId = deadline.Id, WidgetId = deadline.SubjectId });
         db.AddOutboxMessage(new WidgetMade(deadline.SubjectId, "deadline"));
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Records the check once the widget exists; an unknown widget is a poison failure (a plain exception).</summary>
+public sealed class WidgetCheckedConsumer(TestDbContext db, ILogger<WidgetCheckedConsumer> logger) : IdempotentConsumer<WidgetChecked, TestDbContext>(db, logger)
+{
+    protected override async Task Handle(ConsumeContext<WidgetChecked> context)
+    {
+        if (await Db.Widgets.FindAsync([context.Message.WidgetId], context.CancellationToken) is null)
+        {
+            throw new InvalidOperationException($"Widget {context.Message.WidgetId} is unknown");
+        }
+
+        Db.Handled.Add(new WidgetHandled { MessageId = context.MessageId!.Value, WidgetId = context.Message.WidgetId });
+    }
+}
+
+/// <summary>Throws <see cref="TimeoutException"/> as often as the message asks (more than the poison retry allows), then records it.</summary>
+public sealed class FlakyConsumer(TestDbContext db, ILogger<FlakyConsumer> logger) : IdempotentConsumer<Flaky, TestDbContext>(db, logger)
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Attempts = new();
+
+    public static int AttemptsFor(Guid widgetId) => Attempts.GetValueOrDefault(widgetId);
+
+    protected override Task Handle(ConsumeContext<Flaky> context)
+    {
+        if (Attempts.AddOrUpdate(context.Message.WidgetId, 1, (_, n) => n + 1) <= context.Message.TimeoutsFirst)
+        {
+            throw new TimeoutException("Simulated database timeout");
+        }
+
+        Db.Handled.Add(new WidgetHandled { MessageId = context.MessageId!.Value, WidgetId = context.Message.WidgetId });
         return Task.CompletedTask;
     }
 }

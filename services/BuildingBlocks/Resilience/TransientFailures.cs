@@ -1,0 +1,60 @@
+using System.Net.Sockets;
+using Npgsql;
+using RabbitMQ.Client.Exceptions;
+
+namespace Jtai.Strategy.BuildingBlocks.Resilience;
+
+/// <summary>
+/// The one place that tells an infrastructure outage (worth waiting for) from a poison failure (a bug or bad data,
+/// which retrying will not cure). Consumers wait out the first without spending a message's retry budget; HTTP
+/// answers 503 for database outages; everything else keeps the bounded retry and the <c>_error</c> queue.
+/// </summary>
+public static class TransientFailures
+{
+    /// <summary>True when the exception, or any exception it wraps, is a database or broker outage or a timeout.</summary>
+    public static bool IsTransient(Exception? exception) => Any(exception, IsTransientItself);
+
+    /// <summary>True when the exception, or any it wraps, says the database is unreachable or went away.</summary>
+    public static bool IsDatabaseOutage(Exception? exception) => Any(exception, IsDatabaseOutageItself);
+
+    private static bool IsTransientItself(Exception exception) => exception switch
+    {
+        _ when IsDatabaseOutageItself(exception) => true,
+        SocketException or TimeoutException => true,
+        // The broker went away or refused the connection (publishing from a consumer, or the bus reconnecting).
+        BrokerUnreachableException or AlreadyClosedException or ConnectFailureException => true,
+        MassTransit.RabbitMqConnectionException => true,
+        _ => false,
+    };
+
+    private static bool IsDatabaseOutageItself(Exception exception) => exception switch
+    {
+        // Class 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now (failover, restart).
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+        // Npgsql marks network failures and timeouts as transient; a constraint violation is not.
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
+    // EF's RetryLimitExceededException, DbUpdateException and MassTransit's wrappers carry the cause inside.
+    private static bool Any(Exception? exception, Func<Exception, bool> test)
+    {
+        for (var depth = 0; exception is not null && depth < 16; depth++)
+        {
+            if (test(exception))
+            {
+                return true;
+            }
+
+            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Any(inner => Any(inner, test)))
+            {
+                return true;
+            }
+
+            exception = exception.InnerException;
+        }
+
+        return false;
+    }
+}
