@@ -1,3 +1,4 @@
+using Jtai.Strategy.Contracts;
 using Jtai.Strategy.ActionPlan.Apis;
 using Jtai.Strategy.ActionPlan.Domain;
 using Jtai.Strategy.ActionPlan.Evidence;
@@ -21,7 +22,7 @@ public static class ActionPlanSetup
         builder.Services.AddScoped<IDataSeeder<ActionPlanDbContext>, DurhamSamplePlanSeeder>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PlanPolicies.PlanReaders, p => p.RequireRole(JtaiRoles.Masdg, JtaiRoles.Administrator));
-        builder.AddMessaging("action-plan", x => x.AddConsumer<AttendanceMetricsConsumer>(typeof(AttendanceMetricsConsumerDefinition)));
+        builder.AddMessaging("action-plan", MessageContracts.Assembly, x => x.AddConsumer<AttendanceMetricsConsumer>(typeof(AttendanceMetricsConsumerDefinition)));
         return builder;
     }
 

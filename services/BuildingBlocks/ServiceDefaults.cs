@@ -15,6 +15,15 @@ using Microsoft.Extensions.Hosting;
 namespace Jtai.Strategy.BuildingBlocks;
 
 /// <summary>What every service host shares (after eShop's ServiceDefaults).</summary>
+/// <remarks>
+/// Every service is wired one way: <c>Program.cs</c> is the same five lines (<c>AddServiceDefaults</c>,
+/// <c>Add&lt;Service&gt;</c>, <c>Build</c>, <c>UseServiceDefaults</c> with <c>Map&lt;Service&gt;</c>, <c>RunServiceAsync</c>),
+/// and a composition root at the service's root folder (<c>&lt;Service&gt;Setup</c>) registers its database, its
+/// messaging with every consumer and deadline handler, and its capabilities, and maps its endpoints. Of the three
+/// ways the services used to be wired (all inline in Program, half inline, or one setup method) this is the one
+/// where a reader finds everything a service runs in one file, and where test hosts and the <c>migrate</c> step
+/// get exactly what production gets.
+/// </remarks>
 public static class ServiceDefaults
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)

@@ -1,3 +1,4 @@
+using Jtai.Strategy.Contracts;
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
@@ -55,7 +56,7 @@ public static class MeetingsSetup
 
         // Every consumer. Queue names come from the consumer types' names, so moving one between
         // folders changes no queue; the directory's events share one queue to keep their order.
-        builder.AddMessaging(EndpointPrefix, x =>
+        builder.AddMessaging(EndpointPrefix, MessageContracts.Assembly, x =>
         {
             // Replica: the SPOC directory's events and snapshots.
             x.AddConsumer<AgencyRegisteredConsumer>().Endpoint(e => e.Name = DirectoryReplicaQueue.Name);

@@ -1,3 +1,4 @@
+using Jtai.Strategy.Contracts;
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
@@ -31,7 +32,7 @@ public static class MetricsSetup
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<MetricsQueries>();
         builder.Services.AddScoped<Publisher>();
-        builder.AddMessaging(EndpointPrefix, x =>
+        builder.AddMessaging(EndpointPrefix, MessageContracts.Assembly, x =>
         {
             foreach (var projected in ProjectedEvents.All)
             {

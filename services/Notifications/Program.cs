@@ -1,20 +1,15 @@
 using Jtai.Strategy.BuildingBlocks;
-using Jtai.Strategy.BuildingBlocks.Messaging;
-using Jtai.Strategy.BuildingBlocks.Persistence;
-using Jtai.Strategy.Notifications.Apis;
-using Jtai.Strategy.Notifications.Infrastructure;
+using Jtai.Strategy.Notifications;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddServiceDatabase<NotificationsDbContext>(Migration.FromEmbeddedResources(typeof(NotificationsDbContext).Assembly));
-builder.AddNotificationDelivery();
-builder.AddMessaging("notifications", x => x.AddNotificationConsumers());
+builder.AddNotifications();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.MapDeliveriesApi();
+app.MapNotifications();
 
 await app.RunServiceAsync(args);
 

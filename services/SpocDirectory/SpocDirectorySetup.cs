@@ -1,3 +1,4 @@
+using Jtai.Strategy.Contracts;
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.SpocDirectory.Apis;
@@ -14,7 +15,7 @@ public static class SpocDirectorySetup
         builder.AddServiceDatabase<DirectoryDbContext>(Migration.FromEmbeddedResources(typeof(DirectoryDbContext).Assembly));
         builder.Services.AddScoped<IDataSeeder<DirectoryDbContext>, DurhamAgenciesSeeder>();
         builder.Services.AddScoped<DirectoryChanges>();
-        builder.AddMessaging("spoc-directory", x => x.AddConsumer<DirectorySnapshotRequestedConsumer>());
+        builder.AddMessaging("spoc-directory", MessageContracts.Assembly, x => x.AddConsumer<DirectorySnapshotRequestedConsumer>());
         builder.Services.AddHostedService<DirectorySnapshotOnStartup>();
         return builder;
     }

@@ -18,7 +18,7 @@ using Microsoft.Extensions.Logging;
 // Needs the real servers (scripts/infra.sh up). Each run uses a fresh database and virtual host; the load
 // command uses one for the services and another for the raw reference it runs at the end.
 var what = args.ElementAtOrDefault(0) ?? "deadlines";
-MessageTypeRegistry.ForContracts.Include(typeof(Tick).Assembly);
+MessageTypeRegistry.Known.Include(typeof(Tick).Assembly);
 await using var database = await PostgresDatabase.CreateAsync();
 await using var broker = await RabbitMqVirtualHost.CreateAsync();
 
@@ -59,7 +59,7 @@ async Task<IHost> StartHost()
     builder.Services.AddSingleton(TimeProvider.System);
     builder.AddServiceDatabase<BenchDbContext>(BenchDbContext.Migrations);
     builder.AddDeadlines<BenchDbContext>(d => d.Handle<TickDeadlineHandler>());
-    builder.AddMessaging("bench", x => x.AddConsumer<TickConsumer>());
+    builder.AddMessaging("bench", typeof(Tick).Assembly, x => x.AddConsumer<TickConsumer>());
     var host = builder.Build();
     await host.StartAsync();
     await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));

@@ -35,7 +35,7 @@ public sealed class StoredVersionTests
         var figures = await host.FiguresAsync("period=2026-Q1");
 
         var issued = Events.Count(e => e.Message is Contracts.Meetings.InvitationIssued);
-        Assert.Equal(issued, await database.ScalarAsync<long>(ToV1, ("v1", StoredVersions.InvitationIssuedV1), ("v2", MessageTypeRegistry.ForContracts.UrnOf(typeof(Contracts.Meetings.InvitationIssued)))));
+        Assert.Equal(issued, await database.ScalarAsync<long>(ToV1, ("v1", StoredVersions.InvitationIssuedV1), ("v2", MessageTypeRegistry.Known.UrnOf(typeof(Contracts.Meetings.InvitationIssued)))));
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM metrics.event_log WHERE body ? 'recipient'"));
         await database.ExecuteAsync("DELETE FROM metrics.rollup_day; DELETE FROM metrics.rollup_month; DELETE FROM metrics.meeting_fact; DELETE FROM metrics.decision_not_to_convene");
 

@@ -1,3 +1,5 @@
+using System.Reflection;
+using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Resilience;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
@@ -16,8 +18,11 @@ public static class MessagingExtensions
     /// by an unbounded retry and the kill switch; other failures retried a bounded number of times and then moved
     /// to the endpoint's <c>_error</c> queue with the exception, from where an administrator can requeue them.
     /// </summary>
-    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, string endpointPrefix, Action<IBusRegistrationConfigurator>? configure = null)
+    /// <param name="messages">The assembly of the messages the service publishes and consumes (the contracts), so the
+    /// outbox can store each by its URN and the relay find its type again after a restart.</param>
+    public static IHostApplicationBuilder AddMessaging(this IHostApplicationBuilder builder, string endpointPrefix, Assembly messages, Action<IBusRegistrationConfigurator>? configure = null)
     {
+        MessageTypeRegistry.Known.Include(messages);
         // Read when first resolved, not now, so test hosts and deployments can override configuration late.
         builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));

@@ -13,12 +13,17 @@ public sealed class MessageTypeRegistry
     private readonly ConcurrentDictionary<string, Type> byUrn = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, string> byType = new();
 
-    private MessageTypeRegistry(Assembly contracts) => Include(contracts);
+    private MessageTypeRegistry()
+    {
+    }
 
-    /// <summary>Knows every message of the contracts assembly; others are added with <see cref="Include"/>.</summary>
-    public static MessageTypeRegistry ForContracts { get; } = new(typeof(Contracts.SpocDirectory.SpocAssigned).Assembly);
+    /// <summary>
+    /// The messages this process may store and relay: those of the assemblies its service named when it added
+    /// messaging (the contracts; test messages in tests). The building blocks name no message of their own.
+    /// </summary>
+    public static MessageTypeRegistry Known { get; } = new();
 
-    /// <summary>Adds the <c>[MessageUrn]</c> types of another assembly (test messages). Idempotent.</summary>
+    /// <summary>Adds the <c>[MessageUrn]</c> types of an assembly. Idempotent.</summary>
     public MessageTypeRegistry Include(Assembly assembly)
     {
         foreach (var type in assembly.GetTypes())
@@ -36,7 +41,7 @@ public sealed class MessageTypeRegistry
     public string UrnOf(Type messageType) =>
         byType.TryGetValue(messageType, out var urn)
             ? urn
-            : throw new InvalidOperationException($"{messageType.FullName} has no [MessageUrn] in a registered contracts assembly; only contracts may go through the outbox.");
+            : throw new InvalidOperationException($"{messageType.FullName} has no [MessageUrn] in an assembly named to AddMessaging; only contracts may go through the outbox.");
 
     public Type? TypeOf(string urn) => byUrn.GetValueOrDefault(urn);
 }

@@ -22,7 +22,7 @@ public static class OutboxExtensions
         {
             MessageId = messageId,
             // The runtime type, so a message passed as a base type is still stored as its contract.
-            MessageType = MessageTypeRegistry.ForContracts.UrnOf(message.GetType()),
+            MessageType = MessageTypeRegistry.Known.UrnOf(message.GetType()),
             Body = JsonSerializer.Serialize(message, message.GetType(), SerializerOptions),
             TraceParent = activity?.Id,
             TraceState = activity?.TraceStateString,

@@ -149,7 +149,7 @@ public sealed partial class OutboxRelay<TDbContext>(
     /// <summary>Publishes one row; returns null on a confirmed publish, else the reason it failed.</summary>
     private async Task<string?> PublishAsync(OutboxMessage row, CancellationToken cancellationToken)
     {
-        var messageType = MessageTypeRegistry.ForContracts.TypeOf(row.MessageType);
+        var messageType = MessageTypeRegistry.Known.TypeOf(row.MessageType);
         if (messageType is null)
         {
             // Written by a newer build; keep it (never drop an accepted message) until a build that knows it relays it.

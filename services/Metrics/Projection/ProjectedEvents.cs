@@ -43,7 +43,7 @@ public static class ProjectedEvents
 
     public static LoggedEvent Log(Guid messageId, object message) => new(
         messageId,
-        MessageTypeRegistry.ForContracts.UrnOf(message.GetType()),
+        MessageTypeRegistry.Known.UrnOf(message.GetType()),
         MeetingOf(message),
         OccurredAt(message),
         JsonSerializer.Serialize(message, message.GetType(), Json));
@@ -59,7 +59,7 @@ public static class ProjectedEvents
             return upcast(body);
         }
 
-        var type = MessageTypeRegistry.ForContracts.TypeOf(messageType)
+        var type = MessageTypeRegistry.Known.TypeOf(messageType)
             ?? throw new InvalidOperationException($"The event log holds type {messageType}, unknown to this build.");
         return JsonSerializer.Deserialize(body, type, Json)!;
     }

@@ -23,7 +23,6 @@ public sealed class TestHost : IAsyncDisposable
 
     public static async Task<TestHost> StartAsync(PostgresDatabase database, RabbitMqVirtualHost broker, Action<IServiceCollection>? configure = null, TimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        MessageTypeRegistry.ForContracts.Include(typeof(WidgetMade).Assembly);
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -37,7 +36,7 @@ public sealed class TestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.AddServiceDatabase<TestDbContext>(TestDbContext.Migrations);
-        builder.AddMessaging(EndpointPrefix, x =>
+        builder.AddMessaging(EndpointPrefix, typeof(WidgetMade).Assembly, x =>
         {
             x.AddConsumer<WidgetMadeConsumer>();
             x.AddConsumer<PoisonConsumer>();

@@ -1,18 +1,27 @@
+using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.Contracts;
 using Jtai.Strategy.Notifications.Apis;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Delivery.Rendering;
 using Jtai.Strategy.Notifications.Dispatch;
+using Jtai.Strategy.Notifications.Infrastructure;
 using Jtai.Strategy.Notifications.Intake;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
-namespace Jtai.Strategy.Notifications.Infrastructure;
+namespace Jtai.Strategy.Notifications;
 
+/// <summary>The composition root of the notifications service (see <c>ServiceDefaults</c> for why every service is wired this way).</summary>
 public static class NotificationsSetup
 {
-    /// <summary>Rendering, channels (e-mail over the configured SMTP relay), the relay's resilience pipeline and the dispatcher.</summary>
-    public static IHostApplicationBuilder AddNotificationDelivery(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The service's schema, its consumers, rendering, channels (e-mail over the configured SMTP relay), the relay's
+    /// resilience pipeline and the dispatcher.
+    /// </summary>
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
+        builder.AddServiceDatabase<NotificationsDbContext>(Migration.FromEmbeddedResources(typeof(NotificationsDbContext).Assembly));
         var services = builder.Services;
         services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.SectionName);
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName)
@@ -44,15 +53,20 @@ public static class NotificationsSetup
         services.AddConsumeObserver<WakeDispatcherAfterConsume>();
         services.AddHostedService<DeliveryDispatcher>();
         services.AddDeliveriesApi();
+        builder.AddMessaging("notifications", MessageContracts.Assembly, x =>
+        {
+            x.AddConsumer<InvitationIssuedConsumer>();
+            x.AddConsumer<InvitationReminderDueConsumer>();
+            x.AddConsumer<InvitationRescheduledConsumer>();
+            x.AddConsumer<InvitationCancelledConsumer>();
+            x.AddConsumer<AgreedActionsCirculatedConsumer>();
+        });
         return builder;
     }
 
-    public static void AddNotificationConsumers(this IBusRegistrationConfigurator x)
+    public static WebApplication MapNotifications(this WebApplication app)
     {
-        x.AddConsumer<InvitationIssuedConsumer>();
-        x.AddConsumer<InvitationReminderDueConsumer>();
-        x.AddConsumer<InvitationRescheduledConsumer>();
-        x.AddConsumer<InvitationCancelledConsumer>();
-        x.AddConsumer<AgreedActionsCirculatedConsumer>();
+        app.MapDeliveriesApi();
+        return app;
     }
 }
