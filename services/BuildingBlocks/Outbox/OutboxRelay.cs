@@ -36,6 +36,7 @@ public sealed partial class OutboxRelay<TDbContext>(
 {
     private static readonly Counter<long> Published = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.published", description: "Outbox messages published and confirmed by the broker");
     private static readonly Counter<long> Failed = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.publish_failures", description: "Outbox publishes that failed and were rescheduled");
+    private static readonly Counter<long> Unroutable = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.unroutable", description: "Outbox publishes the broker returned because no queue is bound for the message type; rescheduled");
     private static readonly Histogram<double> Lag = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.outbox.lag", "ms", "Time from commit of an outbox row to its confirmed publish");
 
     private readonly OutboxOptions settings = options.Value;
@@ -110,6 +111,7 @@ public sealed partial class OutboxRelay<TDbContext>(
             return 0;
         }
 
+        // Each row on its own: one unroutable type fails only its rows, the rest of the batch goes on.
         var results = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
 
         var published = rows.Where((_, i) => results[i] is null).Select(r => r.MessageId).ToList();
@@ -138,6 +140,7 @@ public sealed partial class OutboxRelay<TDbContext>(
         var tags = new KeyValuePair<string, object?>("schema", db.Schema);
         Published.Add(published.Count, tags);
         Failed.Add(rows.Count - published.Count, tags);
+        Unroutable.Add(results.Count(r => r is not null && r.StartsWith(OutboxFailure.UnroutablePrefix, StringComparison.Ordinal)), tags);
         foreach (var row in rows.Where((_, i) => results[i] is null))
         {
             Lag.Record((now - row.CreatedAt).TotalMilliseconds, tags);
@@ -164,8 +167,23 @@ public sealed partial class OutboxRelay<TDbContext>(
         try
         {
             var message = JsonSerializer.Deserialize(row.Body, messageType, OutboxExtensions.SerializerOptions)!;
-            await bus.Publish(message, messageType, context => context.MessageId = row.MessageId, cancellationToken);
+            await bus.Publish(message, messageType, context =>
+            {
+                context.MessageId = row.MessageId;
+                // Mandatory: a message no queue is bound for comes back to us instead of being dropped, so the
+                // row stays pending until its consumer's queue exists (declared by that service's migrate step or start).
+                if (context is RabbitMqSendContext rabbit)
+                {
+                    rabbit.Mandatory = true;
+                }
+            }, cancellationToken);
             return null;
+        }
+        catch (MessageReturnedException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "unroutable");
+            LogUnroutable(logger, row.MessageId, row.MessageType);
+            return OutboxFailure.UnroutablePrefix + ex.Message;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -191,6 +209,9 @@ public sealed partial class OutboxRelay<TDbContext>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox message {MessageId} ({MessageType}) failed; it will be retried")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}) is unroutable: no queue is bound for its type yet; it stays pending and is retried")]
+    private static partial void LogUnroutable(ILogger logger, Guid messageId, string messageType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} has type {MessageType} that this build does not know; kept for a newer build")]
     private static partial void LogUnknownType(ILogger logger, string messageType, Guid messageId);

@@ -51,7 +51,9 @@ public static class DatabaseExtensions
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddHostedService<OutboxRelay<TDbContext>>();
 
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
         return builder;
     }
 }

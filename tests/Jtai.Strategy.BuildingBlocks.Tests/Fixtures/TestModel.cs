@@ -17,6 +17,11 @@ public sealed record WidgetMade(Guid WidgetId, string Name);
 [EntityName("jtai-strategy.tests.poison")]
 public sealed record Poison(string Why);
 
+/// <summary>A message no consumer of the test host takes: for the unroutable-publish test.</summary>
+[MessageUrn("jtai-strategy:tests:widget-shipped:v1")]
+[EntityName("jtai-strategy.tests.widget-shipped")]
+public sealed record WidgetShipped(Guid WidgetId);
+
 public sealed class Widget
 {
     public Guid Id { get; init; }
