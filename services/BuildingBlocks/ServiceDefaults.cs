@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.BuildingBlocks.Telemetry;
@@ -10,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using MassTransit;
 
 namespace Jtai.Strategy.BuildingBlocks;
 
@@ -44,7 +46,11 @@ public static class ServiceDefaults
         return app;
     }
 
-    /// <summary>Runs the service, or with the argument <c>migrate</c> applies its migrations and exits.</summary>
+    /// <summary>
+    /// Runs the service, or with the argument <c>migrate</c> applies its migrations, declares its receive endpoints'
+    /// queues, exchanges and bindings on the broker (consuming nothing), and exits. A deployment runs migrate first,
+    /// so a message another service publishes before this one ever started waits in this service's queue.
+    /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
         if (args.Contains("migrate", StringComparer.Ordinal))
@@ -52,6 +58,14 @@ public static class ServiceDefaults
             foreach (var runner in app.Services.GetServices<IMigrationRunner>())
             {
                 await runner.RunAsync(CancellationToken.None);
+            }
+
+            if (app.Services.GetService<TopologyDeployment>() is { } topology)
+            {
+                // Wait for the broker as a start would, then start the bus once in deploy-only mode and stop it.
+                topology.Only = true;
+                await ActivatorUtilities.CreateInstance<BrokerStartupGate>(app.Services).StartingAsync(CancellationToken.None);
+                await app.Services.GetRequiredService<IBusControl>().DeployAsync(CancellationToken.None);
             }
 
             return;

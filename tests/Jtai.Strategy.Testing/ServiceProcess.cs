@@ -43,17 +43,47 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyWithin = null)
     {
+        var service = Launch(folder, assembly, settings, []);
+
+        using var client = new HttpClient { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.TrueAsync(async () =>
+        {
+            Assert.False(service.process.HasExited, $"{assembly} exited with {service.ExitCode}:\n{service.Output}");
+            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+        }, readyWithin ?? TimeSpan.FromSeconds(60), $"{assembly} is ready");
+        return service;
+    }
+
+    /// <summary>
+    /// Runs the service's deployment step <c>dotnet {assembly}.dll migrate</c> (migrations and broker topology) to its
+    /// end; returns its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> MigrateAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? within = null)
+    {
+        await using var step = Launch(folder, assembly, settings, ["migrate"]);
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(120));
+        await step.process.WaitForExitAsync(timeout.Token);
+        return (step.process.ExitCode, step.Output);
+    }
+
+    private static ServiceProcess Launch(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, string[] arguments)
+    {
         var dll = Path.Combine(RepositoryRoot, "services", folder, "bin", Configuration, "net10.0", assembly + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is not built: build the test project that references it.");
         var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var psi = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll },
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        psi.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
         psi.Environment["ASPNETCORE_URLS"] = address.ToString();
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in settings)
@@ -67,13 +97,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         service.process.ErrorDataReceived += (_, e) => service.Append(e.Data);
         service.process.BeginOutputReadLine();
         service.process.BeginErrorReadLine();
-
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.TrueAsync(async () =>
-        {
-            Assert.False(service.process.HasExited, $"{assembly} exited with {service.ExitCode}:\n{service.Output}");
-            return (await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-        }, readyWithin ?? TimeSpan.FromSeconds(60), $"{assembly} is ready");
         return service;
     }
 

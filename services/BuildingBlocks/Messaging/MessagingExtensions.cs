@@ -20,6 +20,7 @@ public static class MessagingExtensions
         // Read when first resolved, not now, so test hosts and deployments can override configuration late.
         builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));
+        builder.Services.AddSingleton<TopologyDeployment>();
         builder.Services.AddHostedService<BrokerStartupGate>();
         builder.Services.AddMassTransit(x =>
         {
@@ -39,6 +40,8 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var broker = context.GetRequiredService<BrokerAddress>();
+                // The migrate step: declare every endpoint's queue, exchanges and bindings, consume nothing.
+                cfg.DeployTopologyOnly = context.GetRequiredService<TopologyDeployment>().Only;
                 cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
                 {
                     h.Username(broker.Username);
@@ -60,6 +63,15 @@ public static class MessagingExtensions
         });
         return builder;
     }
+}
+
+/// <summary>
+/// Set by the <c>migrate</c> step before the bus is first resolved: the bus is then built to declare its topology
+/// (every receive endpoint's queue, exchanges and bindings) and consume nothing.
+/// </summary>
+public sealed class TopologyDeployment
+{
+    public bool Only { get; set; }
 }
 
 /// <summary>RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string.</summary>
