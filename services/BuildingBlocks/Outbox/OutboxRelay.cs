@@ -29,6 +29,7 @@ public sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IBusControl bus,
     OutboxSignal signal,
+    OutboxRelayShutdown shutdown,
     IOptions<OutboxOptions> options,
     IEnumerable<IOutboxRelayObserver> observers,
     ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
@@ -41,8 +42,22 @@ public sealed partial class OutboxRelay<TDbContext>(
 
     private readonly OutboxOptions settings = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        // Stops at whichever comes first: its own stop, or the bus about to stop (which waits for this loop).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, shutdown.BusStopping);
+        var loop = RelayUntilStoppedAsync(stopping.Token, hostStopping);
+        shutdown.Track(loop);
+        await loop;
+    }
+
+    /// <summary>
+    /// Relays until <paramref name="stoppingToken"/>; a batch under way runs on <paramref name="batchToken"/> (the host's
+    /// own stop, after the bus's), so the bus about to stop lets it finish rather than cancelling publishes mid-flight.
+    /// </summary>
+    private async Task RelayUntilStoppedAsync(CancellationToken stoppingToken, CancellationToken batchToken)
+    {
+        await Task.Yield();
         // Publish only once this service's own receive endpoints are bound: a reply to what we publish
         // (e.g. a directory snapshot we request) must find our queue, or RabbitMQ drops it.
         while (!stoppingToken.IsCancellationRequested
@@ -60,20 +75,20 @@ public sealed partial class OutboxRelay<TDbContext>(
                 int relayed;
                 do
                 {
-                    relayed = await RelayBatchAsync(stoppingToken);
+                    relayed = await RelayBatchAsync(batchToken);
                 }
                 while (relayed == settings.BatchSize && !stoppingToken.IsCancellationRequested);
 
                 if (DateTimeOffset.UtcNow >= nextCleanup)
                 {
-                    await CleanupAsync(stoppingToken);
+                    await CleanupAsync(batchToken);
                     nextCleanup = DateTimeOffset.UtcNow.AddHours(1);
                 }
 
                 failures = 0;
                 await signal.WaitAsync(settings.PollInterval, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || batchToken.IsCancellationRequested)
             {
                 break;
             }
