@@ -48,22 +48,26 @@ public static class ServiceDefaults
 
     /// <summary>
     /// Runs the service, or with the argument <c>migrate</c> applies its migrations, declares its receive endpoints'
-    /// queues, exchanges and bindings on the broker (consuming nothing), and exits. A deployment runs migrate first,
-    /// so a message another service publishes before this one ever started waits in this service's queue.
+    /// queues, exchanges and bindings on the broker, and exits. A deployment runs migrate first, so a message another
+    /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode is
+    /// meant to consume nothing, but a message already waiting was seen consumed by it (through the inbox, so once):
+    /// run migrate before traffic, as a deployment does.
     /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
         if (args.Contains("migrate", StringComparer.Ordinal))
         {
+            // Before anything can resolve the bus: it is built in MassTransit's deploy-only mode, to declare its topology.
+            var topology = app.Services.GetService<TopologyDeployment>();
+            topology?.Only = true;
             foreach (var runner in app.Services.GetServices<IMigrationRunner>())
             {
                 await runner.RunAsync(CancellationToken.None);
             }
 
-            if (app.Services.GetService<TopologyDeployment>() is { } topology)
+            if (topology is not null)
             {
                 // Wait for the broker as a start would, then start the bus once in deploy-only mode and stop it.
-                topology.Only = true;
                 await ActivatorUtilities.CreateInstance<BrokerStartupGate>(app.Services).StartingAsync(CancellationToken.None);
                 await app.Services.GetRequiredService<IBusControl>().DeployAsync(CancellationToken.None);
             }

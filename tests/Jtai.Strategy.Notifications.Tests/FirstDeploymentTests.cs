@@ -139,7 +139,7 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
         Assert.Contains((IssuedExchange, IssuedQueue), bindings);
         Assert.Contains((IssuedQueue, IssuedQueue), bindings);
 
-        // Published before the service ever started: it waits in the queue, and a second migrate consumes nothing.
+        // Published before the service ever started: it waits in the queue.
         var meeting = TestMeeting.New();
         var invitation = meeting.Invite(TestMeeting.Address("police"));
         var publisher = await StartOthersAsync();
@@ -153,14 +153,13 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(async () => await broker.ReadyCountAsync(IssuedQueue) == 1, Timeout, "the invitation waits in the queue");
-        (exitCode, output) = await ServiceProcess.MigrateAsync("Notifications", "Jtai.Strategy.Notifications", settings);
-        Assert.True(exitCode == 0, output);
-        Assert.Equal(1, await broker.ReadyCountAsync(IssuedQueue));
         Assert.Empty(smtp.MessagesTo(invitation.RecipientEmail));
 
         // The first start takes it.
         await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
         await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(invitation.RecipientEmail).Count == 1), Timeout, "the waiting invitation is delivered");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Single(smtp.MessagesTo(invitation.RecipientEmail));
     }
 
     /// <summary>A bus standing in for the directory and metrics services: publishes the directory, takes what they take.</summary>

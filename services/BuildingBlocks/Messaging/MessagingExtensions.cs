@@ -40,7 +40,7 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var broker = context.GetRequiredService<BrokerAddress>();
-                // The migrate step: declare every endpoint's queue, exchanges and bindings, consume nothing.
+                // The migrate step: declare every endpoint's queue, exchanges and bindings (see RunServiceAsync).
                 cfg.DeployTopologyOnly = context.GetRequiredService<TopologyDeployment>().Only;
                 cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
                 {
@@ -67,7 +67,7 @@ public static class MessagingExtensions
 
 /// <summary>
 /// Set by the <c>migrate</c> step before the bus is first resolved: the bus is then built to declare its topology
-/// (every receive endpoint's queue, exchanges and bindings) and consume nothing.
+/// (every receive endpoint's queue, exchanges and bindings) in MassTransit's deploy-only mode.
 /// </summary>
 public sealed class TopologyDeployment
 {
