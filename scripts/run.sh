@@ -4,7 +4,8 @@
 # Usage: scripts/run.sh [--no-infra] [--instances N]
 #
 #   Starts the private infrastructure (scripts/infra.sh up; --no-infra uses the servers given by the
-#   environment variables of docs/conventions.md instead), builds the solution once (Release), starts
+#   environment variables of docs/conventions.md instead), builds the solution once (Release), runs each
+#   service's migrate step (migrations, and its queues and bindings on the broker), starts
 #   every service below that exists on http://127.0.0.1:PORT (logs in .local/logs/<name>.log), waits
 #   until each answers /health/ready, prints their URLs and waits. Ctrl-C (or SIGTERM) stops the
 #   services and then the infrastructure this script started. If a service exits on its own, the
@@ -123,6 +124,18 @@ log "dotnet build $solution -c Release"
 dotnet build "$solution" -c Release -nologo -v minimal </dev/null
 
 mkdir -p "$LOGS"
+# The deployment step first, for every service: its migrations and its queues, exchanges and bindings. Then
+# no service publishes before the others' queues exist (a message no queue is bound for would wait in the outbox).
+for entry in "${SERVICES[@]}"; do
+  IFS='|' read -r name project port <<<"$entry"
+  if [[ ! -f "$project" ]]; then continue; fi
+  log "$name: migrate (log: .local/logs/$name.migrate.log)"
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    dotnet "$(dirname "$project")/bin/Release/net10.0/$(basename "$project" .csproj).dll" \
+    --contentRoot "$(dirname "$project")/bin/Release/net10.0" migrate \
+    </dev/null >"$LOGS/$name.migrate.log" 2>&1 || { tail -n 40 "$LOGS/$name.migrate.log" >&2; die "$name: migrate failed"; }
+done
+
 for entry in "${PROCESSES[@]}"; do
   IFS='|' read -r name project port <<<"$entry"
   if [[ ! -f "$project" ]]; then log "$name: $project does not exist, skipped"; continue; fi

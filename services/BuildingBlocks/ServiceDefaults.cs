@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using MassTransit;
 
 namespace Jtai.Strategy.BuildingBlocks;
 
@@ -59,14 +60,30 @@ public static class ServiceDefaults
         return app;
     }
 
-    /// <summary>Runs the service, or with the argument <c>migrate</c> applies its migrations and exits.</summary>
+    /// <summary>
+    /// Runs the service, or with the argument <c>migrate</c> applies its migrations, declares its receive endpoints'
+    /// queues, exchanges and bindings on the broker, and exits. A deployment runs migrate first, so a message another
+    /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode is
+    /// meant to consume nothing, but a message already waiting was seen consumed by it (through the inbox, so once):
+    /// run migrate before traffic, as a deployment does.
+    /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
         if (args.Contains("migrate", StringComparer.Ordinal))
         {
+            // Before anything can resolve the bus: it is built in MassTransit's deploy-only mode, to declare its topology.
+            var topology = app.Services.GetService<TopologyDeployment>();
+            topology?.Only = true;
             foreach (var runner in app.Services.GetServices<IMigrationRunner>())
             {
                 await runner.RunAsync(CancellationToken.None);
+            }
+
+            if (topology is not null)
+            {
+                // Wait for the broker as a start would, then start the bus once in deploy-only mode and stop it.
+                await ActivatorUtilities.CreateInstance<BrokerStartupGate>(app.Services).StartingAsync(CancellationToken.None);
+                await app.Services.GetRequiredService<IBusControl>().DeployAsync(CancellationToken.None);
             }
 
             return;

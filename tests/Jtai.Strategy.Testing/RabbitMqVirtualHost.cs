@@ -68,6 +68,16 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         return document.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!).ToList();
     }
 
+    /// <summary>Every binding of this virtual host as (source exchange, destination), the default exchange's left out.</summary>
+    public async Task<IReadOnlyList<(string Source, string Destination)>> BindingsAsync()
+    {
+        using var document = JsonDocument.Parse(await management.GetStringAsync($"api/bindings/{Name}"));
+        return document.RootElement.EnumerateArray()
+            .Select(b => (b.GetProperty("source").GetString()!, b.GetProperty("destination").GetString()!))
+            .Where(b => b.Item1.Length > 0)
+            .ToList();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await management.DeleteAsync($"api/vhosts/{Name}");

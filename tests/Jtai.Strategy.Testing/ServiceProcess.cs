@@ -20,11 +20,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly StringBuilder output = new();
     private Process process;
 
-    private ServiceProcess(ProcessStartInfo startInfo, string assembly, Uri address)
+    private ServiceProcess(ProcessStartInfo startInfo, string assembly)
     {
         this.startInfo = startInfo;
         this.assembly = assembly;
-        Address = address;
+        Address = new Uri(startInfo.Environment["ASPNETCORE_URLS"]!);
         process = Launch();
     }
 
@@ -52,9 +52,27 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServiceProcess> StartAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyWithin = null)
     {
+        var service = new ServiceProcess(StartInfo(folder, assembly, settings, address: new Uri($"http://127.0.0.1:{FreePort()}"), []), assembly);
+        await service.WaitUntilReadyAsync(readyWithin);
+        return service;
+    }
+
+    /// <summary>
+    /// Runs the service's deployment step <c>dotnet {assembly}.dll migrate</c> (migrations and broker topology) to its
+    /// end; returns its exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> MigrateAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? within = null)
+    {
+        await using var step = new ServiceProcess(StartInfo(folder, assembly, settings, address: new Uri($"http://127.0.0.1:{FreePort()}"), ["migrate"]), assembly);
+        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(120));
+        await step.process.WaitForExitAsync(timeout.Token);
+        return (step.process.ExitCode, step.Output);
+    }
+
+    private static ProcessStartInfo StartInfo(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, Uri address, string[] arguments)
+    {
         var dll = Path.Combine(RepositoryRoot, "services", folder, "bin", Configuration, "net10.0", assembly + ".dll");
         Assert.True(File.Exists(dll), $"{dll} is not built: build the test project that references it.");
-        var address = new Uri($"http://127.0.0.1:{FreePort()}");
         var psi = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll },
@@ -63,6 +81,11 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in arguments)
+        {
+            psi.ArgumentList.Add(argument);
+        }
+
         psi.Environment["ASPNETCORE_URLS"] = address.ToString();
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (key, value) in settings)
@@ -71,9 +94,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             psi.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var service = new ServiceProcess(psi, assembly, address);
-        await service.WaitUntilReadyAsync(readyWithin);
-        return service;
+        return psi;
     }
 
     /// <summary>Kills the process with SIGKILL, as a crash or an out-of-memory kill would: no graceful shutdown.</summary>

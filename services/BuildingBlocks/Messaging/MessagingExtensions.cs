@@ -26,6 +26,7 @@ public static class MessagingExtensions
         // Read when first resolved, not now, so test hosts and deployments can override configuration late.
         builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));
+        builder.Services.AddSingleton<TopologyDeployment>();
         builder.Services.AddHostedService<BrokerStartupGate>();
         builder.AddDeadLetters();
         builder.Services.AddMassTransit(x =>
@@ -46,6 +47,8 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var broker = context.GetRequiredService<BrokerAddress>();
+                // The migrate step: declare every endpoint's queue, exchanges and bindings (see RunServiceAsync).
+                cfg.DeployTopologyOnly = context.GetRequiredService<TopologyDeployment>().Only;
                 cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
                 {
                     h.Username(broker.Username);
@@ -115,6 +118,15 @@ public sealed class KillSwitchSettings
 
     /// <summary>How long the endpoint stays stopped before it tries again.</summary>
     public TimeSpan RestartTimeout { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Set by the <c>migrate</c> step before the bus is first resolved: the bus is then built to declare its topology
+/// (every receive endpoint's queue, exchanges and bindings) in MassTransit's deploy-only mode.
+/// </summary>
+public sealed class TopologyDeployment
+{
+    public bool Only { get; set; }
 }
 
 /// <summary>RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string.</summary>

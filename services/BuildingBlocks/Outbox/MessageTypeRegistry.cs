@@ -38,10 +38,20 @@ public sealed class MessageTypeRegistry
         return this;
     }
 
-    public string UrnOf(Type messageType) =>
-        byType.TryGetValue(messageType, out var urn)
-            ? urn
-            : throw new InvalidOperationException($"{messageType.FullName} has no [MessageUrn] in an assembly named to AddMessaging; only contracts may go through the outbox.");
+    /// <summary>The type's URN; a type with a <c>[MessageUrn]</c> is known from then on even if its assembly was not named.</summary>
+    public string UrnOf(Type messageType)
+    {
+        if (byType.TryGetValue(messageType, out var urn))
+        {
+            return urn;
+        }
+
+        urn = messageType.GetCustomAttribute<MessageUrnAttribute>()?.Urn.ToString()
+            ?? throw new InvalidOperationException($"{messageType.FullName} has no [MessageUrn]; only contracts may go through the outbox.");
+        byUrn[urn] = messageType;
+        byType[messageType] = urn;
+        return urn;
+    }
 
     public Type? TypeOf(string urn) => byUrn.GetValueOrDefault(urn);
 }

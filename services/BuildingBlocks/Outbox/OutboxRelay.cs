@@ -29,6 +29,7 @@ public sealed partial class OutboxRelay<TDbContext>(
     IServiceScopeFactory scopeFactory,
     IBusControl bus,
     OutboxSignal signal,
+    OutboxRelayShutdown shutdown,
     IOptions<OutboxOptions> options,
     IEnumerable<IOutboxRelayObserver> observers,
     ILogger<OutboxRelay<TDbContext>> logger) : BackgroundService
@@ -36,12 +37,27 @@ public sealed partial class OutboxRelay<TDbContext>(
 {
     private static readonly Counter<long> Published = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.published", description: "Outbox messages published and confirmed by the broker");
     private static readonly Counter<long> Failed = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.publish_failures", description: "Outbox publishes that failed and were rescheduled");
+    private static readonly Counter<long> Unroutable = JtaiTelemetry.Meter.CreateCounter<long>("jtai.outbox.unroutable", description: "Outbox publishes the broker returned because no queue is bound for the message type; rescheduled");
     private static readonly Histogram<double> Lag = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.outbox.lag", "ms", "Time from commit of an outbox row to its confirmed publish");
 
     private readonly OutboxOptions settings = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken hostStopping)
     {
+        // Stops at whichever comes first: its own stop, or the bus about to stop (which waits for this loop).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(hostStopping, shutdown.BusStopping);
+        var loop = RelayUntilStoppedAsync(stopping.Token, hostStopping);
+        shutdown.Track(loop);
+        await loop;
+    }
+
+    /// <summary>
+    /// Relays until <paramref name="stoppingToken"/>; a batch under way runs on <paramref name="batchToken"/> (the host's
+    /// own stop, after the bus's), so the bus about to stop lets it finish rather than cancelling publishes mid-flight.
+    /// </summary>
+    private async Task RelayUntilStoppedAsync(CancellationToken stoppingToken, CancellationToken batchToken)
+    {
+        await Task.Yield();
         // Publish only once this service's own receive endpoints are bound: a reply to what we publish
         // (e.g. a directory snapshot we request) must find our queue, or RabbitMQ drops it.
         while (!stoppingToken.IsCancellationRequested
@@ -59,20 +75,20 @@ public sealed partial class OutboxRelay<TDbContext>(
                 int relayed;
                 do
                 {
-                    relayed = await RelayBatchAsync(stoppingToken);
+                    relayed = await RelayBatchAsync(batchToken);
                 }
                 while (relayed == settings.BatchSize && !stoppingToken.IsCancellationRequested);
 
                 if (DateTimeOffset.UtcNow >= nextCleanup)
                 {
-                    await CleanupAsync(stoppingToken);
+                    await CleanupAsync(batchToken);
                     nextCleanup = DateTimeOffset.UtcNow.AddHours(1);
                 }
 
                 failures = 0;
                 await signal.WaitAsync(settings.PollInterval, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested || batchToken.IsCancellationRequested)
             {
                 break;
             }
@@ -110,6 +126,7 @@ public sealed partial class OutboxRelay<TDbContext>(
             return 0;
         }
 
+        // Each row on its own: one unroutable type fails only its rows, the rest of the batch goes on.
         var results = await Task.WhenAll(rows.Select(row => PublishAsync(row, cancellationToken)));
 
         var published = rows.Where((_, i) => results[i] is null).Select(r => r.MessageId).ToList();
@@ -138,6 +155,7 @@ public sealed partial class OutboxRelay<TDbContext>(
         var tags = new KeyValuePair<string, object?>("schema", db.Schema);
         Published.Add(published.Count, tags);
         Failed.Add(rows.Count - published.Count, tags);
+        Unroutable.Add(results.Count(r => r is not null && r.StartsWith(OutboxFailure.UnroutablePrefix, StringComparison.Ordinal)), tags);
         foreach (var row in rows.Where((_, i) => results[i] is null))
         {
             Lag.Record((now - row.CreatedAt).TotalMilliseconds, tags);
@@ -164,8 +182,23 @@ public sealed partial class OutboxRelay<TDbContext>(
         try
         {
             var message = JsonSerializer.Deserialize(row.Body, messageType, OutboxExtensions.SerializerOptions)!;
-            await bus.Publish(message, messageType, context => context.MessageId = row.MessageId, cancellationToken);
+            await bus.Publish(message, messageType, context =>
+            {
+                context.MessageId = row.MessageId;
+                // Mandatory: a message no queue is bound for comes back to us instead of being dropped, so the
+                // row stays pending until its consumer's queue exists (declared by that service's migrate step or start).
+                if (context is RabbitMqSendContext rabbit)
+                {
+                    rabbit.Mandatory = true;
+                }
+            }, cancellationToken);
             return null;
+        }
+        catch (MessageReturnedException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, "unroutable");
+            LogUnroutable(logger, row.MessageId, row.MessageType);
+            return OutboxFailure.UnroutablePrefix + ex.Message;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -191,6 +224,9 @@ public sealed partial class OutboxRelay<TDbContext>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox message {MessageId} ({MessageType}) failed; it will be retried")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}) is unroutable: no queue is bound for its type yet; it stays pending and is retried")]
+    private static partial void LogUnroutable(ILogger logger, Guid messageId, string messageType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} has type {MessageType} that this build does not know; kept for a newer build")]
     private static partial void LogUnknownType(ILogger logger, string messageType, Guid messageId);

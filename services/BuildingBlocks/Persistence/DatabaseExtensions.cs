@@ -1,5 +1,6 @@
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Resilience;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -50,8 +51,12 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<IMigrationRunner>(sp => sp.GetRequiredService<MigrationRunner<TDbContext>>());
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddHostedService<OutboxRelay<TDbContext>>();
+        builder.Services.AddSingleton<OutboxRelayShutdown>();
+        builder.Services.AddBusObserver(sp => sp.GetRequiredService<OutboxRelayShutdown>());
 
-        builder.Services.AddHealthChecks().AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"]);
+        builder.Services.AddHealthChecks()
+            .AddCheck<PostgresHealthCheck>("postgres", tags: ["ready"])
+            .AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
         return builder;
     }
 }

@@ -13,6 +13,7 @@ public sealed class SchemaSql
         ClaimOutboxBatch = $"SELECT * FROM {schema}.outbox_message WHERE dispatched_at IS NULL AND next_attempt_at <= now() ORDER BY sequence_number LIMIT {{0}} FOR UPDATE SKIP LOCKED";
         MarkDispatched = $"UPDATE {schema}.outbox_message SET dispatched_at = now(), attempts = attempts + 1, last_error = NULL WHERE message_id = ANY({{0}})";
         RescheduleOutbox = $"UPDATE {schema}.outbox_message SET attempts = attempts + 1, next_attempt_at = now() + {{0}}, last_error = {{1}} WHERE sequence_number = {{2}}";
+        UnroutableOutboxTypes = $"SELECT message_type AS \"MessageType\", count(*)::int AS \"Pending\" FROM {schema}.outbox_message WHERE dispatched_at IS NULL AND last_error LIKE {{0}} GROUP BY message_type ORDER BY message_type";
         DeleteDispatched = $"DELETE FROM {schema}.outbox_message WHERE dispatched_at < now() - {{0}}";
         DeleteOldInbox = $"DELETE FROM {schema}.inbox_state WHERE processed_at < now() - {{0}}";
         InsertInbox = $"INSERT INTO {schema}.inbox_state (message_id, consumer, processed_at) VALUES ({{0}}, {{1}}, now()) ON CONFLICT DO NOTHING";
@@ -37,6 +38,9 @@ public sealed class SchemaSql
     public string MarkDispatched { get; }
 
     public string RescheduleOutbox { get; }
+
+    /// <summary>Pending rows whose last publish was returned unroutable, per type: {0} the error's LIKE pattern.</summary>
+    public string UnroutableOutboxTypes { get; }
 
     public string DeleteDispatched { get; }
 

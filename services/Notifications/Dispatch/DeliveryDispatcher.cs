@@ -155,12 +155,16 @@ public sealed partial class DeliveryDispatcher(
         await RecordAsync(claim, result, stoppingToken);
     }
 
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
     /// <summary>Step 2. Returns null when the service is stopping and the send was abandoned.</summary>
     private async Task<DeliveryResult?> SendAsync(IDeliveryChannel channel, Claim claim, CancellationToken stoppingToken)
     {
         var notification = new OutgoingNotification(claim.NotificationId, claim.Recipient, StoredContent.Deserialize(claim.Content!));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(settings.SendTimeout);
+        using var timeout = new CancellationTokenSource(settings.SendTimeout);
+        // A send under way when the service is told to stop gets a short grace to finish and be recorded, so a clean
+        // stop sends nothing twice; only a send still unanswered after it is abandoned to the lease (the documented window).
+        using var onStop = stoppingToken.Register(() => timeout.CancelAfter(StopGrace));
         try
         {
             return await resilience.For(channel.ChannelName).ExecuteAsync(

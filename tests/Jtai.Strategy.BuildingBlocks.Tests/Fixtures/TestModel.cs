@@ -27,6 +27,11 @@ public sealed record WidgetChecked(Guid WidgetId);
 [EntityName("jtai-strategy.tests.flaky")]
 public sealed record Flaky(Guid WidgetId, int TimeoutsFirst);
 
+/// <summary>A message no consumer of the test host takes: for the unroutable-publish test.</summary>
+[MessageUrn("jtai-strategy:tests:widget-shipped:v1")]
+[EntityName("jtai-strategy.tests.widget-shipped")]
+public sealed record WidgetShipped(Guid WidgetId);
+
 public sealed class Widget
 {
     public Guid Id { get; init; }
