@@ -125,7 +125,7 @@ public sealed class TraceAcrossServicesTests : IAsyncLifetime
         var trace = spans.Where(s => s.TraceId == conveneSpan.TraceId).ToList();
         Assert.Contains(trace, s => s.ServiceName == MeetingsService && s.Scope == "Npgsql");
         Assert.Contains(trace, s => s.ServiceName == MeetingsService && s.Kind == SpanKindProducer && s.Scope == "MassTransit"
-            && s.Name == "jtai-strategy.meetings.invitation-issued send");
+            && s.Name == "jtai-strategy.meetings.invitation-issued.v2 send");
         Assert.Contains(trace, s => s.ServiceName == NotificationsService && s.Kind == SpanKindConsumer && s.Scope == "MassTransit"
             && s.Name == "notifications-invitation-issued process");
         // Each service exports only its own spans (one process each): no span id arrives twice.
