@@ -54,5 +54,6 @@ public static class NotificationsSetup
         x.AddConsumer<InvitationRescheduledConsumer>();
         x.AddConsumer<InvitationCancelledConsumer>();
         x.AddConsumer<AgreedActionsCirculatedConsumer>();
+        x.AddConsumer<CirculationNoticePassedOnConsumer>();
     }
 }
