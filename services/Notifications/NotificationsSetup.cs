@@ -60,6 +60,7 @@ public static class NotificationsSetup
             x.AddConsumer<InvitationRescheduledConsumer>();
             x.AddConsumer<InvitationCancelledConsumer>();
             x.AddConsumer<AgreedActionsCirculatedConsumer>();
+            x.AddConsumer<CirculationNoticePassedOnConsumer>();
         });
         return builder;
     }

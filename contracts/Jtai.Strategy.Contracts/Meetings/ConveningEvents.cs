@@ -38,7 +38,8 @@ public sealed record DecisionNotToConveneRecorded(
 
 /// <summary>
 /// One invitation to one recipient. Everything a channel needs to deliver it, and nothing about the child.
-/// <see cref="CalendarSequence"/> starts at 0 and rises with every reschedule of the meeting.
+/// <see cref="CalendarSequence"/> is the meeting's current calendar revision (StrategyMeeting.CalendarSequence, the one
+/// owner of the rule): 0 at convening, +1 per reschedule, +1 on cancellation. A deputy's invitation carries the current one.
 /// </summary>
 [MessageUrn("jtai-strategy:meetings:invitation-issued:v2")]
 [EntityName("jtai-strategy.meetings.invitation-issued.v2")]
@@ -146,7 +147,10 @@ public sealed record StrategyMeetingCancelled(
     string Reason,
     DateTimeOffset OccurredAt);
 
-/// <summary>The meeting is cancelled: tell one recipient (METHOD:CANCEL, same calendar UID).</summary>
+/// <summary>
+/// The meeting is cancelled: tell one recipient (METHOD:CANCEL, same calendar UID). <see cref="CalendarSequence"/> is
+/// always ≥ 1: cancelling raises the meeting's sequence above that of the last REQUEST (RFC 5546).
+/// </summary>
 [MessageUrn("jtai-strategy:meetings:invitation-cancelled:v2")]
 [EntityName("jtai-strategy.meetings.invitation-cancelled.v2")]
 public sealed record InvitationCancelled(

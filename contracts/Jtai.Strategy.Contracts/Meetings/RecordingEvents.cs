@@ -33,6 +33,24 @@ public sealed record AttendanceRecorded(
 public sealed record CirculationRecipient(string AgencyCode, Guid SpocId, string RecipientName, string RecipientEmail);
 
 /// <summary>
+/// A circulation notice could not be delivered to the agency's SPOC, so the same notice goes to the next SPOC in the
+/// agency's routing chain, as an invitation does. One recipient, one message: delivery results name this message's id.
+/// Its own event, not another <see cref="AgreedActionsCirculated"/>: that one is a circulation (counted for the
+/// deadline and versions), while this re-addresses one recipient of a circulation already made.
+/// </summary>
+[MessageUrn("jtai-strategy:meetings:circulation-notice-passed-on:v1")]
+[EntityName("jtai-strategy.meetings.circulation-notice-passed-on")]
+public sealed record CirculationNoticePassedOn(
+    Guid MeetingId,
+    string MeetingReference,
+    string TeamCode,
+    int CirculationVersion,
+    CirculationRecipient Recipient,
+    Guid PreviousSpocId,
+    Uri SignInLink,
+    DateTimeOffset OccurredAt);
+
+/// <summary>
 /// The record and agreed actions were circulated (version 1) or amended (2, 3, ...). Notices carry
 /// the meeting reference and a sign-in link only: the actions themselves are behind sign-in.
 /// </summary>

@@ -79,7 +79,11 @@ public sealed class StrategyMeeting
 
     public MeetingStatus Status { get; private set; } = MeetingStatus.Scheduled;
 
-    /// <summary>Rises with every reschedule (the calendar SEQUENCE of the invitations).</summary>
+    /// <summary>
+    /// The calendar SEQUENCE of the meeting's invitations, owned here and nowhere else: 0 at convening, +1 on every
+    /// reschedule and +1 on cancellation (RFC 5546: the organizer raises SEQUENCE for a CANCEL so calendars apply it
+    /// over the last REQUEST). So every REQUEST carries ≥ 0 and every CANCEL ≥ 1, which the notifications renderer checks.
+    /// </summary>
     public int CalendarSequence { get; private set; }
 
     public CancelReason? CancelReasonCode { get; private set; }
@@ -182,6 +186,9 @@ public sealed class StrategyMeeting
     {
         EnsureScheduled();
         Status = MeetingStatus.Cancelled;
+        // A CANCEL is a new revision of the calendar object: without the rise a calendar would ignore it (and the
+        // renderer refuses it), so a meeting cancelled without ever being rescheduled would stay in every calendar.
+        CalendarSequence++;
         CancelReasonCode = reason;
         CancelReasonText = text;
         UpdatedAt = now;

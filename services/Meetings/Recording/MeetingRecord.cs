@@ -152,6 +152,66 @@ public sealed class CirculationRecipientDelivery
 
     public string? RecipientEmail { get; init; }
 
+    /// <summary>
+    /// Where the notice went after it bounced here: each next SPOC of the agency's chain in turn, why, and how that
+    /// notice fared. This entry's own state stays the first SPOC's; the last hop is the one that counts now.
+    /// </summary>
+    public List<CirculationNoticePassOn> PassedOn { get; init; } = [];
+
+    /// <summary>The message of the last hop (<see cref="CirculationNoticePassedOn"/>): its delivery results are matched by it.</summary>
+    public Guid? PassedOnMessageId { get; private set; }
+
+    /// <summary>The notice bounced at every SPOC of the agency's chain: the team must share the record another way.</summary>
+    public bool NoRecipientLeft { get; private set; }
+
+    /// <summary>The SPOC the notice stands with now: the last one passed to, or the first.</summary>
+    public Guid? CurrentSpocId => PassedOn.Count > 0 ? PassedOn[^1].SpocId : SpocId;
+
+    /// <summary>Everyone the notice has been addressed to for this agency.</summary>
+    public IEnumerable<Guid> TriedSpocIds => PassedOn.Select(p => p.SpocId).Prepend(SpocId ?? Guid.Empty);
+
+    /// <summary>Whether the notice now standing still waits for its result (only then may a bounce pass it on).</summary>
+    public bool AwaitsResult(Guid sourceMessageId) => sourceMessageId == PassedOnMessageId
+        ? PassedOn[^1].DeliveryState == CirculationDelivery.Pending
+        : PassedOn.Count == 0 && DeliveryState == CirculationDelivery.Pending;
+
+    /// <summary>A result for the notice sent with <paramref name="sourceMessageId"/>: the entry's own, or the last hop's.</summary>
+    public void Delivered(Guid sourceMessageId, DateTimeOffset at)
+    {
+        if (sourceMessageId == PassedOnMessageId)
+        {
+            PassedOn[^1] = PassedOn[^1].Delivered(at);
+        }
+        else
+        {
+            Delivered(at);
+        }
+    }
+
+    public void Failed(Guid sourceMessageId, string reason, DateTimeOffset at)
+    {
+        if (sourceMessageId == PassedOnMessageId)
+        {
+            PassedOn[^1] = PassedOn[^1].Failed(reason, at);
+        }
+        else
+        {
+            Failed(reason, at);
+        }
+    }
+
+    /// <summary>The notice bounced at the current SPOC: it goes to <paramref name="next"/> with message <paramref name="messageId"/>.</summary>
+    public void PassOn(SpocSnapshot next, Guid messageId, string reason, DateTimeOffset at)
+    {
+        PassedOn.Add(new CirculationNoticePassOn(next.SpocId, next.FullName, next.SecureEmail, Truncated(reason), at, CirculationDelivery.Pending, null, null));
+        PassedOnMessageId = messageId;
+    }
+
+    /// <summary>The notice bounced at the last SPOC of the chain: nobody is left to pass it to.</summary>
+    public void NoOneLeft() => NoRecipientLeft = true;
+
+    private static string Truncated(string reason) => reason.Length > 500 ? reason[..500] : reason;
+
     public CirculationDelivery DeliveryState { get; private set; }
 
     public DateTimeOffset? DeliveryUpdatedAt { get; private set; }
@@ -436,4 +496,29 @@ public sealed class MeetingRecord
             throw new MeetingRuleException("Already circulated", detail);
         }
     }
+}
+
+/// <summary>
+/// One hop of a bounced circulation notice: the SPOC it was passed to, why (the previous SPOC's failure), when, and how
+/// the notice to this SPOC fared. Replaced, never changed, so the entry sees the change.
+/// </summary>
+public sealed record CirculationNoticePassOn(
+    Guid SpocId,
+    string RecipientName,
+    string RecipientEmail,
+    string Reason,
+    DateTimeOffset PassedAt,
+    CirculationDelivery DeliveryState,
+    DateTimeOffset? DeliveryUpdatedAt,
+    string? DeliveryFailure)
+{
+    public CirculationNoticePassOn Delivered(DateTimeOffset at) =>
+        DeliveryState == CirculationDelivery.Pending || (DeliveryUpdatedAt is { } last && at > last)
+            ? this with { DeliveryState = CirculationDelivery.Delivered, DeliveryUpdatedAt = at, DeliveryFailure = null }
+            : this;
+
+    public CirculationNoticePassOn Failed(string reason, DateTimeOffset at) =>
+        DeliveryState == CirculationDelivery.Pending || (DeliveryUpdatedAt is { } last && at > last)
+            ? this with { DeliveryState = CirculationDelivery.Failed, DeliveryUpdatedAt = at, DeliveryFailure = reason.Length > 500 ? reason[..500] : reason }
+            : this;
 }

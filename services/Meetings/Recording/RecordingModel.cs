@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Jtai.Strategy.Meetings.Recording;
@@ -79,6 +81,19 @@ internal sealed class CirculationRecipientMapping : IEntityTypeConfiguration<Cir
         e.ToTable("circulation_recipient");
         e.HasKey(r => new { r.CirculationId, r.AgencyCode });
         e.Property(r => r.DeliveryState).HasConversion<string>();
+        // A short history read with its entry, never queried on its own: one jsonb column, compared by value so an added
+        // hop is saved.
+        e.Ignore(r => r.CurrentSpocId);
+        e.Ignore(r => r.TriedSpocIds);
+        e.Property(r => r.PassedOn)
+            .HasColumnType("jsonb")
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
+                s => JsonSerializer.Deserialize<List<CirculationNoticePassOn>>(s, (JsonSerializerOptions?)null) ?? new List<CirculationNoticePassOn>(),
+                new ValueComparer<List<CirculationNoticePassOn>>(
+                    (a, b) => a!.SequenceEqual(b!),
+                    v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x.GetHashCode())),
+                    v => v.ToList()));
     }
 }
 

@@ -50,8 +50,17 @@ public sealed record AttendanceResponse(string AgencyCode, string AgencyName, Ag
 
 public sealed record AgreedActionResponse(int Number, string Description, string OwnerAgencyCode, DateOnly DueDate, AgreedActionStatus Status);
 
+/// <summary>
+/// One agency's notice: the SPOC it first went to and how that fared; when it bounced, each next SPOC it was passed to
+/// (why, and how that fared); and whether no SPOC is left to try.
+/// </summary>
 public sealed record CirculationRecipientResponse(
-    string AgencyCode, string AgencyName, string? RecipientName, string? RecipientEmail, CirculationDelivery Delivery, DateTimeOffset? DeliveryUpdatedAt, string? DeliveryFailure);
+    string AgencyCode, string AgencyName, string? RecipientName, string? RecipientEmail, CirculationDelivery Delivery, DateTimeOffset? DeliveryUpdatedAt, string? DeliveryFailure,
+    IReadOnlyList<CirculationPassOnResponse> PassedOn, bool NoRecipientLeft);
+
+/// <summary>A next SPOC the notice was passed to after a bounce, why, and how the notice to them fared.</summary>
+public sealed record CirculationPassOnResponse(
+    string RecipientName, string RecipientEmail, string Reason, DateTimeOffset PassedAt, CirculationDelivery Delivery, DateTimeOffset? DeliveryUpdatedAt, string? DeliveryFailure);
 
 public sealed record CirculationResponse(
     int Version,
@@ -67,7 +76,9 @@ public sealed record CirculationResponse(
         c.Version, c.CirculatedAt, c.CirculatedBy, c.OnTime, TimeSpan.FromSeconds(c.LateBySeconds), c.AmendmentReason,
         c.Actions.OrderBy(a => a.Number).Select(a => new AgreedActionResponse(a.Number, a.Description, a.OwnerAgencyCode, a.DueDate, a.Status)).ToList(),
         c.Recipients.OrderBy(r => r.AgencyCode, StringComparer.Ordinal)
-            .Select(r => new CirculationRecipientResponse(r.AgencyCode, r.AgencyName, r.RecipientName, r.RecipientEmail, r.DeliveryState, r.DeliveryUpdatedAt, r.DeliveryFailure))
+            .Select(r => new CirculationRecipientResponse(r.AgencyCode, r.AgencyName, r.RecipientName, r.RecipientEmail, r.DeliveryState, r.DeliveryUpdatedAt, r.DeliveryFailure,
+                r.PassedOn.Select(p => new CirculationPassOnResponse(p.RecipientName, p.RecipientEmail, p.Reason, p.PassedAt, p.DeliveryState, p.DeliveryUpdatedAt, p.DeliveryFailure)).ToList(),
+                r.NoRecipientLeft))
             .ToList());
 }
 

@@ -48,3 +48,11 @@ public sealed class AgreedActionsCirculatedConsumer(NotificationsDbContext db, N
         }
     }
 }
+
+/// <summary>A bounced circulation notice passed to the agency's next SPOC: the same notice, to that one recipient.</summary>
+public sealed class CirculationNoticePassedOnConsumer(NotificationsDbContext db, NotificationComposer composer, DeliveryIntake intake, ILogger<CirculationNoticePassedOnConsumer> logger)
+    : IdempotentConsumer<CirculationNoticePassedOn, NotificationsDbContext>(db, logger)
+{
+    protected override async Task Handle(ConsumeContext<CirculationNoticePassedOn> context) =>
+        await intake.PlanAsync(Db, await composer.CirculationNoticePassedOnAsync(Db, context.Message, context.MessageId!.Value, context.CancellationToken), context.CancellationToken);
+}

@@ -95,29 +95,38 @@ public sealed class NotificationComposer(
     /// <summary>One notice per distinct recipient address (a SPOC listed twice gets one e-mail).</summary>
     public async Task<IReadOnlyList<DeliveryPlan>> ActionsCirculatedAsync(NotificationsDbContext db, AgreedActionsCirculated m, Guid sourceMessageId, CancellationToken cancellationToken)
     {
-        var teamName = await db.Invitations.Where(i => i.MeetingId == m.MeetingId).Select(i => i.TeamName).FirstOrDefaultAsync(cancellationToken)
-            ?? options.Value.OrganisationName;
+        var teamName = await TeamNameAsync(db, m.MeetingId, cancellationToken);
         return m.Recipients
             .DistinctBy(r => DeliveryPlan.RecipientKeyOf(new NotificationRecipient(r.RecipientName, r.RecipientEmail)))
-            .Select(r =>
-            {
-                var details = new ActionsCirculatedDetails
-                {
-                    MeetingReference = m.MeetingReference,
-                    SignInLink = m.SignInLink,
-                    RecipientName = r.RecipientName,
-                    TeamName = teamName,
-                };
-                var (content, problem) = Rendered(() => circulation.Render(details));
-                return new DeliveryPlan(
-                    sourceMessageId, DeliveryKinds.ActionsCirculated, null, m.MeetingId, m.MeetingReference, m.TeamCode, r.AgencyCode,
-                    new NotificationRecipient(r.RecipientName, r.RecipientEmail),
-                    DeliveryPlan.NotificationIdFor(sourceMessageId, r.SpocId),
-                    MeetingEnd: null,
-                    content,
-                    problem);
-            })
+            .Select(r => CirculationNotice(sourceMessageId, m.MeetingId, m.MeetingReference, m.TeamCode, m.SignInLink, teamName, r))
             .ToList();
+    }
+
+    /// <summary>The same circulation notice, to the one SPOC it was passed to after a bounce (reported as its own message).</summary>
+    public async Task<DeliveryPlan> CirculationNoticePassedOnAsync(NotificationsDbContext db, CirculationNoticePassedOn m, Guid sourceMessageId, CancellationToken cancellationToken) =>
+        CirculationNotice(sourceMessageId, m.MeetingId, m.MeetingReference, m.TeamCode, m.SignInLink, await TeamNameAsync(db, m.MeetingId, cancellationToken), m.Recipient);
+
+    private async Task<string> TeamNameAsync(NotificationsDbContext db, Guid meetingId, CancellationToken cancellationToken) =>
+        await db.Invitations.Where(i => i.MeetingId == meetingId).Select(i => i.TeamName).FirstOrDefaultAsync(cancellationToken)
+            ?? options.Value.OrganisationName;
+
+    private DeliveryPlan CirculationNotice(Guid sourceMessageId, Guid meetingId, string reference, string teamCode, Uri signInLink, string teamName, CirculationRecipient r)
+    {
+        var details = new ActionsCirculatedDetails
+        {
+            MeetingReference = reference,
+            SignInLink = signInLink,
+            RecipientName = r.RecipientName,
+            TeamName = teamName,
+        };
+        var (content, problem) = Rendered(() => circulation.Render(details));
+        return new DeliveryPlan(
+            sourceMessageId, DeliveryKinds.ActionsCirculated, null, meetingId, reference, teamCode, r.AgencyCode,
+            new NotificationRecipient(r.RecipientName, r.RecipientEmail),
+            DeliveryPlan.NotificationIdFor(sourceMessageId, r.SpocId),
+            MeetingEnd: null,
+            content,
+            problem);
     }
 
     private static DeliveryPlan Plan(

@@ -118,6 +118,8 @@ public sealed class InvitationEmailRenderer
         Require(details.Reason, nameof(details.Reason));
         RequireLink(details.SignInLink, nameof(details.SignInLink));
         ArgumentNullException.ThrowIfNull(details.Organizer);
+        // The contract (InvitationCancelled): the meetings service raises the sequence on cancelling, so a CANCEL is ≥ 1
+        // even for a meeting never rescheduled; anything lower would be ignored by calendars holding the REQUEST.
         if (details.Sequence < 1)
         {
             throw new ArgumentException("A cancellation needs a SEQUENCE higher than the invitation's (≥ 1).", nameof(details));

@@ -1,0 +1,197 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Jtai.Strategy.BuildingBlocks.Security;
+using Jtai.Strategy.Contracts.Meetings;
+using Jtai.Strategy.Contracts.SpocDirectory;
+using Jtai.Strategy.Meetings;
+using Jtai.Strategy.Meetings.Convening;
+using Jtai.Strategy.Meetings.Domain;
+using Jtai.Strategy.Meetings.Recording;
+using Jtai.Strategy.Notifications.Tests.Support;
+using Jtai.Strategy.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Jtai.Strategy.Notifications.Tests;
+
+/// <summary>
+/// Both services on one broker and the real SMTP server: a circulation notice the server refuses for the police SPOC
+/// is passed to the agency's deputy, whose e-mail arrives, and the record shows both (the bounce and the deputy's
+/// delivery); with no deputy, the record says no SPOC is left.
+/// </summary>
+public sealed class CirculationBounceTests : IAsyncLifetime
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private static readonly AgencySnapshot[] Agencies =
+    [
+        new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
+        new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
+        new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
+    ];
+
+    private PostgresDatabase meetingsDatabase = null!;
+    private PostgresDatabase notificationsDatabase = null!;
+    private RabbitMqVirtualHost broker = null!;
+    private SmtpSink smtp = null!;
+    private MeetingsSide observer = null!;
+    private NotificationsHost? notifications;
+    private ServiceHost<MeetingsService>? meetings;
+
+    public async Task InitializeAsync()
+    {
+        meetingsDatabase = await PostgresDatabase.CreateAsync();
+        notificationsDatabase = await PostgresDatabase.CreateAsync();
+        broker = await RabbitMqVirtualHost.CreateAsync();
+        smtp = await SmtpSink.StartAsync();
+        observer = await MeetingsSide.StartAsync(broker);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (meetings is not null)
+        {
+            await meetings.DisposeAsync();
+        }
+
+        if (notifications is not null)
+        {
+            await notifications.DisposeAsync();
+        }
+
+        await observer.DisposeAsync();
+        await smtp.DisposeAsync();
+        await broker.DisposeAsync();
+        await notificationsDatabase.DisposeAsync();
+        await meetingsDatabase.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_bounced_circulation_notice_goes_to_the_deputy_whose_email_arrives_and_the_record_shows_both()
+    {
+        var primary = TestMeeting.Address("police-primary");
+        var deputy = TestMeeting.Address("police-deputy");
+        // The primary's invitation arrives; by the circulation their mailbox is closed and the server refuses it.
+        var (meeting, manager, source) = await CirculatedAsync(primary, deputy);
+
+        // The deputy had no invitation (the primary answered for the agency), so this is their only e-mail.
+        var mail = await ReceivedMail.ReadAsync(Assert.Single(await Eventually.GetAsync(
+            () => Task.FromResult(smtp.MessagesTo(deputy)), f => f.Count > 0, Timeout, "the deputy's circulation notice arrives")));
+        Assert.Equal($"Lee Deputy <{deputy}>", mail.Header("To"));
+        Assert.Equal($"Strategy meeting {meeting.Reference} \u2013 agreed actions circulated", mail.Header("Subject"));
+        Assert.Contains($"https://meetings.test/api/circulated-records/{meeting.Id}", mail.Text);
+
+        var police = await Eventually.GetAsync(
+            async () => (await RecordAsync(manager, meeting.Id)).Circulations[0].Recipients.Single(r => r.AgencyCode == "DURHAM-POLICE"),
+            r => r.PassedOn.Count == 1 && r.PassedOn[0].Delivery == CirculationDelivery.Delivered,
+            Timeout,
+            "the record shows the notice passed to the deputy and delivered");
+        Assert.Equal(("Robin Primary", CirculationDelivery.Failed), (police.RecipientName, police.Delivery));
+        Assert.False(string.IsNullOrWhiteSpace(police.DeliveryFailure));
+        var hop = police.PassedOn[0];
+        Assert.Equal(("Lee Deputy", deputy), (hop.RecipientName, hop.RecipientEmail));
+        Assert.Equal(police.DeliveryFailure, hop.Reason);
+        Assert.False(police.NoRecipientLeft);
+
+        // The other agencies' notices went as before; the deputy's notice is reported as its own message, not the circulation's.
+        var passedOn = Assert.Single(observer.NoticesDelivered, n => n.MeetingId == meeting.Id && n.AgencyCode == "DURHAM-POLICE");
+        Assert.NotEqual(source, passedOn.SourceMessageId);
+        Assert.Equal("actions-circulated", passedOn.Kind);
+        Assert.Single(observer.NoticesFailed, n => n.MeetingId == meeting.Id && n.SourceMessageId == source && n.AgencyCode == "DURHAM-POLICE");
+    }
+
+    [Fact]
+    public async Task A_circulation_notice_bouncing_at_the_last_spoc_is_shown_failed_with_no_recipient_left()
+    {
+        var primary = TestMeeting.Address("police-primary");
+        var (meeting, manager, _) = await CirculatedAsync(primary, null);
+
+        var police = await Eventually.GetAsync(
+            async () => (await RecordAsync(manager, meeting.Id)).Circulations[0].Recipients.Single(r => r.AgencyCode == "DURHAM-POLICE"),
+            r => r.NoRecipientLeft,
+            Timeout,
+            "the record says no SPOC is left");
+        Assert.Equal(CirculationDelivery.Failed, police.Delivery);
+        Assert.Empty(police.PassedOn);
+        Assert.DoesNotContain(observer.NoticesDelivered, n => n.MeetingId == meeting.Id && n.AgencyCode == "DURHAM-POLICE");
+    }
+
+    /// <summary>
+    /// Convenes (every invitation delivered), records and circulates a meeting. The police primary's address then
+    /// changes in the directory to one the server refuses, as a mailbox closed between the meeting and the circulation.
+    /// </summary>
+    private async Task<(MeetingResponse Meeting, HttpClient Manager, Guid Source)> CirculatedAsync(string primary, string? deputy)
+    {
+        notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
+        {
+            ["Deadlines:PollInterval"] = "00:00:00.100",
+            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
+            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
+        }, services => services.AddSingleton<TimeProvider>(clock));
+        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+
+        var primarySpoc = new SpocSnapshot(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, primary, null, true, [], 1);
+        var spocs = new List<SpocSnapshot>
+        {
+            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
+            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
+            primarySpoc,
+        };
+        if (deputy is not null)
+        {
+            spocs.Add(new(Guid.NewGuid(), "DURHAM-POLICE", null, "Lee Deputy", 1, deputy, null, true, [], 1));
+        }
+
+        foreach (var agency in Agencies)
+        {
+            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
+        }
+
+        foreach (var spoc in spocs)
+        {
+            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
+        }
+
+        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Count, Timeout);
+        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var admin = meetings.ClientAs(JtaiRoles.Administrator);
+        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
+        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
+
+        var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
+        var now = clock.GetUtcNow();
+        var convene = await manager.PostAsJsonAsync("/api/meetings", new ConveneRequest(
+            null, "LL-2026-6310", ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk,
+            "Third police call-out to the household in four weeks.",
+            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
+        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
+        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+        await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(primary).Count == 1), Timeout, "the primary's invitation arrives");
+
+        // Same address with the sink's "reject" marker: the mailbox was closed after the meeting.
+        var closed = "reject." + primary;
+        await observer.PublishAsync(new SpocDetailsChanged(primarySpoc with { SecureEmail = closed, Version = 2 }, DateTimeOffset.UtcNow));
+        await Eventually.TrueAsync(
+            async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica WHERE secure_email = @e", ("e", closed)) == 1, Timeout);
+
+        clock.Set(meeting.ScheduledEnd.AddMinutes(15));
+        var record = await manager.PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", new RecordMeetingRequest(
+            meeting.ScheduledStart.AddMinutes(2), meeting.ScheduledStart.AddMinutes(50), "Alex Chair", "DCC-CSC",
+            meeting.Agencies.Where(a => a.Invited).Select(a => new AttendanceRequest(a.AgencyCode, AttendanceMode.AttendedInPerson, null)).ToList(),
+            null, null, false, null, "Mother and child to stay with maternal grandmother tonight.", "Mother told by the social worker.",
+            ChildViews.Recorded, "Wants to stay at her school."), Json);
+        Assert.True(record.IsSuccessStatusCode, await record.Content.ReadAsStringAsync());
+        var circulate = await manager.PostAsync($"/api/meetings/{meeting.Id}/record/circulations", null);
+        Assert.True(circulate.IsSuccessStatusCode, await circulate.Content.ReadAsStringAsync());
+        var source = await meetingsDatabase.ScalarAsync<Guid>("SELECT source_message_id FROM meetings.circulation WHERE meeting_id = @id", ("id", meeting.Id));
+
+        return (meeting, manager, source);
+    }
+
+    private static async Task<MeetingRecordResponse> RecordAsync(HttpClient manager, Guid meetingId) =>
+        (await (await manager.GetAsync($"/api/meetings/{meetingId}/record")).Content.ReadFromJsonAsync<MeetingRecordResponse>(Json))!;
+}
