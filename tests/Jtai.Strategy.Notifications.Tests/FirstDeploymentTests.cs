@@ -29,7 +29,7 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
     private static readonly string IssuedUrn = MessageTypeRegistry.Known.UrnOf(typeof(InvitationIssued));
 
     private const string IssuedQueue = "notifications-invitation-issued";
-    private const string IssuedExchange = "jtai-strategy.meetings.invitation-issued";
+    private const string IssuedExchange = "jtai-strategy.meetings.invitation-issued.v2";
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
