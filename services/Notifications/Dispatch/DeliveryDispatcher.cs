@@ -37,10 +37,15 @@ public sealed partial class DeliveryDispatcher(
     private static readonly Counter<long> Interrupted = JtaiTelemetry.Meter.CreateCounter<long>("jtai.notifications.interrupted_sends", description: "Deliveries taken over after a dispatcher died mid-send (each may be a duplicate e-mail)");
     private static readonly Histogram<double> Latency = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.notifications.delivery_latency", "ms", "Time from consuming the message to the relay accepting the notice");
 
-    // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are skipped.
+    // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are
+    // skipped. A delivery waits while an earlier one to the same recipient is unfinished (pending or sending, whatever
+    // its next attempt time), so each recipient's notices reach the relay in the order they were accepted, one at a
+    // time, even after a long relay outage in which later ones reached a shorter backoff than earlier ones.
     private const string ClaimDueSql =
-        "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE status IN ('pending', 'sending') AND next_attempt_at <= {0} " +
-        "ORDER BY next_attempt_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+        "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery d WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= {0} " +
+        "AND NOT EXISTS (SELECT 1 FROM " + NotificationsDbContext.SchemaName + ".delivery e WHERE e.recipient_key = d.recipient_key " +
+        "AND e.status IN ('pending', 'sending') AND (e.created_at, e.id) < (d.created_at, d.id)) " +
+        "ORDER BY d.next_attempt_at LIMIT {1} FOR UPDATE OF d SKIP LOCKED";
 
     private const string LockOneSql = "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE id = {0} FOR UPDATE";
 
