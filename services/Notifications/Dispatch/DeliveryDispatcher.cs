@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Jtai.Strategy.BuildingBlocks.Outbox;
+using Jtai.Strategy.BuildingBlocks.Resilience;
 using Jtai.Strategy.BuildingBlocks.Telemetry;
 using Jtai.Strategy.Notifications.Delivery;
 using Jtai.Strategy.Notifications.Domain;
@@ -36,10 +37,15 @@ public sealed partial class DeliveryDispatcher(
     private static readonly Counter<long> Interrupted = JtaiTelemetry.Meter.CreateCounter<long>("jtai.notifications.interrupted_sends", description: "Deliveries taken over after a dispatcher died mid-send (each may be a duplicate e-mail)");
     private static readonly Histogram<double> Latency = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.notifications.delivery_latency", "ms", "Time from consuming the message to the relay accepting the notice");
 
-    // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are skipped.
+    // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are
+    // skipped. A delivery waits while an earlier one to the same recipient is unfinished (pending or sending, whatever
+    // its next attempt time), so each recipient's notices reach the relay in the order they were accepted, one at a
+    // time, even after a long relay outage in which later ones reached a shorter backoff than earlier ones.
     private const string ClaimDueSql =
-        "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE status IN ('pending', 'sending') AND next_attempt_at <= {0} " +
-        "ORDER BY next_attempt_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+        "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery d WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= {0} " +
+        "AND NOT EXISTS (SELECT 1 FROM " + NotificationsDbContext.SchemaName + ".delivery e WHERE e.recipient_key = d.recipient_key " +
+        "AND e.status IN ('pending', 'sending') AND (e.created_at, e.id) < (d.created_at, d.id)) " +
+        "ORDER BY d.next_attempt_at LIMIT {1} FOR UPDATE OF d SKIP LOCKED";
 
     private const string LockOneSql = "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE id = {0} FOR UPDATE";
 
@@ -192,22 +198,54 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    /// <summary>Step 3: the outcome and its event in one transaction, unless another dispatcher has since taken the delivery over.</summary>
-    private async Task RecordAsync(Claim claim, DeliveryResult result, CancellationToken cancellationToken)
+    /// <summary>
+    /// Step 3: the outcome and its event in one transaction, unless another dispatcher has since taken the delivery over.
+    /// The send has happened: losing its outcome to a database outage would leave the row "sending" and, after its lease,
+    /// cause a resend. So while the failure is an outage (<see cref="TransientFailures"/>) the commit is retried with
+    /// capped backoff for as long as it lasts, until the service stops; only a process that dies (or is stopped) between
+    /// the relay's 250 and this commit leaves the documented resend window. Other failures keep a short bounded retry.
+    /// </summary>
+    /// <remarks>
+    /// The lease is not renewed while retrying: renewing is a write to the same unreachable database. It is not needed
+    /// either: while the database is down no dispatcher can claim anything, this instance's own claim loop waits for this
+    /// record, and once the database answers the next retry comes within <see cref="DeliveryOptions.RecordRetryMaxDelay"/>
+    /// (seconds) — and the commit checks only that the row is still this claim, not the lease's time. A takeover needs
+    /// another instance to claim the row in the seconds between the database returning and this retry, after an outage
+    /// longer than <see cref="DeliveryOptions.SendingLease"/> (5 minutes by default); that resend keeps the Message-ID.
+    /// </remarks>
+    private async Task RecordAsync(Claim claim, DeliveryResult result, CancellationToken stoppingToken)
     {
-        // The send happened; losing its outcome to a brief database hiccup would cause a resend. Retry the commit
-        // (with cancellation ignored: recording what was sent is worth finishing during shutdown).
         for (var attempt = 1; ; attempt++)
         {
             try
             {
+                // Cancellation ignored for the attempt itself: recording what was sent is worth finishing during shutdown.
                 await RecordOnceAsync(claim, result, CancellationToken.None);
+                if (attempt > 1)
+                {
+                    LogRecordedAfterRetries(logger, claim.DeliveryId, attempt);
+                }
+
                 return;
             }
-            catch (Exception ex) when (attempt < 5 && ex is not DbUpdateConcurrencyException)
+            catch (Exception ex) when (ex is not DbUpdateConcurrencyException
+                && (TransientFailures.IsTransient(ex) || attempt < 5)
+                && !stoppingToken.IsCancellationRequested)
             {
                 LogRecordRetry(logger, ex, claim.DeliveryId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Pow(2, attempt)), CancellationToken.None);
+                var delay = TimeSpan.FromMilliseconds(Math.Min(
+                    settings.RecordRetryMaxDelay.TotalMilliseconds,
+                    200 * Math.Pow(2, Math.Min(attempt, 16))));
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping with the outcome unrecorded: the row stays "sending" and its lease decides (the window).
+                    LogRecordAbandoned(logger, claim.DeliveryId, result.Outcome.ToString());
+                    return;
+                }
             }
         }
     }
@@ -283,6 +321,12 @@ public sealed partial class DeliveryDispatcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Recording the outcome of delivery {DeliveryId} failed (attempt {Attempt}); retrying")]
     private static partial void LogRecordRetry(ILogger logger, Exception exception, Guid deliveryId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outcome of delivery {DeliveryId} recorded on attempt {Attempt}")]
+    private static partial void LogRecordedAfterRetries(ILogger logger, Guid deliveryId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping before the outcome ({Outcome}) of delivery {DeliveryId} could be recorded; it stays 'sending' until its lease runs out")]
+    private static partial void LogRecordAbandoned(ILogger logger, Guid deliveryId, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} was taken over by another dispatcher (now {Status}); outcome not recorded here")]
     private static partial void LogTakenOver(ILogger logger, Guid deliveryId, string status);

@@ -20,6 +20,12 @@ public sealed class DeliveryOptions
     /// </summary>
     public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Longest wait between attempts to record a send's outcome while the database is unreachable (backoff from 400 ms).
+    /// The record is retried for the whole outage; this bounds how soon after the database returns it is committed.
+    /// </summary>
+    public TimeSpan RecordRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>First wait after a dispatch failed transiently; doubles per dispatch up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -44,9 +50,9 @@ public sealed class DeliveryOptions
             throw new InvalidOperationException("Delivery:SendingLease must be longer than Delivery:SendTimeout, or a slow send could be taken over and sent twice.");
         }
 
-        if (MaxConcurrentSends < 1 || PollInterval <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        if (MaxConcurrentSends < 1 || PollInterval <= TimeSpan.Zero || RetryDelay <= TimeSpan.Zero || MaxRetryDelay < RetryDelay || RecordRetryMaxDelay <= TimeSpan.Zero)
         {
-            throw new InvalidOperationException("Delivery: MaxConcurrentSends ≥ 1, PollInterval and RetryDelay > 0, MaxRetryDelay ≥ RetryDelay.");
+            throw new InvalidOperationException("Delivery: MaxConcurrentSends ≥ 1, PollInterval and RetryDelay > 0, MaxRetryDelay ≥ RetryDelay, RecordRetryMaxDelay > 0.");
         }
     }
 }
