@@ -135,9 +135,13 @@ public sealed partial class OutboxRelay<TDbContext>(
             await observer.PublishedAsync(published, cancellationToken);
         }
 
+        // Once the broker has confirmed, the marks and the commit are no longer cancelled by a stop: a stop between
+        // the confirm and the commit would publish the batch again on the next start (inboxes drop the copies, but
+        // only a crash should ever take that path).
+        var committing = CancellationToken.None;
         if (published.Count > 0)
         {
-            await db.Database.ExecuteSqlRawAsync(db.Sql.MarkDispatched, [published.ToArray()], cancellationToken);
+            await db.Database.ExecuteSqlRawAsync(db.Sql.MarkDispatched, [published.ToArray()], committing);
         }
 
         for (var i = 0; i < rows.Count; i++)
@@ -145,11 +149,11 @@ public sealed partial class OutboxRelay<TDbContext>(
             if (results[i] is { } error)
             {
                 var delay = TimeSpan.FromMilliseconds(Math.Min(settings.MaxRetryDelay.TotalMilliseconds, settings.RetryDelay.TotalMilliseconds * Math.Pow(2, Math.Min(rows[i].Attempts, 20))));
-                await db.Database.ExecuteSqlRawAsync(db.Sql.RescheduleOutbox, [delay, error, rows[i].SequenceNumber], cancellationToken);
+                await db.Database.ExecuteSqlRawAsync(db.Sql.RescheduleOutbox, [delay, error, rows[i].SequenceNumber], committing);
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await transaction.CommitAsync(committing);
 
         var now = DateTimeOffset.UtcNow;
         var tags = new KeyValuePair<string, object?>("schema", db.Schema);
