@@ -53,21 +53,13 @@ public sealed class BrokerOutageTests : IAsyncLifetime
     {
         var json = DatabaseOutageTests.Json;
         await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp, DatabaseOutageTests.OutageSettings)).StartedAsync();
-        await using var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>(DatabaseOutageTests.OutageSettings)
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        });
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        await DatabaseOutageTests.AnnounceDirectoryAsync(directory, meetingsDatabase);
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await using var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, settings: DatabaseOutageTests.OutageSettings);
+        await AcrossServices.AnnounceDirectoryAsync(directory.Publisher, meetingsDatabase, AcrossServices.OneSpocPerAgency());
+        var team = await AcrossServices.CreateTeamAsync(meetings);
         var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), json)).EnsureSuccessStatusCode();
         var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
 
-        var accepted = new List<MeetingResponse> { await DatabaseOutageTests.ConveneAsync(manager, 0) };
+        var accepted = new List<MeetingResponse> { await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(DateTimeOffset.UtcNow)) };
         await rabbit.KillAsync();
         var statuses = new List<HttpStatusCode>();
         var until = DateTimeOffset.UtcNow + Outage;
@@ -75,7 +67,7 @@ public sealed class BrokerOutageTests : IAsyncLifetime
         {
             if (accepted.Count < 4)
             {
-                var response = await manager.PostAsJsonAsync("/api/meetings", DatabaseOutageTests.Convene(accepted.Count), json);
+                var response = await manager.PostAsJsonAsync("/api/meetings", AcrossServices.Convene(DateTimeOffset.UtcNow, accepted.Count), json);
                 statuses.Add(response.StatusCode);
                 Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
                 accepted.Add((await response.Content.ReadFromJsonAsync<MeetingResponse>(json))!);
@@ -89,13 +81,13 @@ public sealed class BrokerOutageTests : IAsyncLifetime
 
         foreach (var meeting in accepted)
         {
-            await Eventually.TrueAsync(async () => (await DatabaseOutageTests.MailsOfAsync(smtp, meeting)).Count == 3, TimeSpan.FromSeconds(120), $"the three invitations of {meeting.Reference} arrive");
+            await Eventually.TrueAsync(async () => (await AcrossServices.MailsOfAsync(smtp, meeting)).Count == 3, TimeSpan.FromSeconds(120), $"the three invitations of {meeting.Reference} arrive");
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         foreach (var meeting in accepted)
         {
-            var mails = await DatabaseOutageTests.MailsOfAsync(smtp, meeting);
+            var mails = await AcrossServices.MailsOfAsync(smtp, meeting);
             Assert.Equal(3, mails.Count);
             Assert.Equal(3, mails.Select(m => m.Header("To")).Distinct().Count());
         }

@@ -25,15 +25,9 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// </summary>
 public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = AcrossServices.Json;
+    private static readonly AgencySnapshot[] Agencies = AcrossServices.Agencies;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    private static readonly AgencySnapshot[] Agencies =
-    [
-        new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
-        new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
-        new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
-    ];
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
@@ -51,13 +45,7 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
         smtp = await SmtpSink.StartAsync();
         observer = await MeetingsSide.StartAsync(broker);
         notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
-        meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        });
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker);
     }
 
     public async Task DisposeAsync()
@@ -253,33 +241,14 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
     private async Task<(HttpClient Manager, IReadOnlyList<(string Email, string Name)> Invitees)> DirectoryAndManagerAsync(
         string? policePrimary = null, (string Name, string Email)? policeDeputy = null)
     {
-        var spocs = new List<SpocSnapshot>
-        {
-            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, policePrimary ?? TestMeeting.Address("police-primary"), null, true, [], 1),
-        };
+        var spocs = AcrossServices.OneSpocPerAgency(policePrimary);
         if (policeDeputy is { } d)
         {
-            spocs.Add(new(Guid.NewGuid(), "DURHAM-POLICE", null, d.Name, 1, d.Email, null, true, [], 1));
+            spocs.Add(AcrossServices.Spoc("DURHAM-POLICE", d.Name, 1, d.Email));
         }
 
-        foreach (var agency in Agencies)
-        {
-            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
-        }
-
-        foreach (var spoc in spocs)
-        {
-            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
-        }
-
-        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Count, Timeout);
-
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
+        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        var team = await AcrossServices.CreateTeamAsync(meetings);
         return (meetings.ClientAs(JtaiRoles.TeamManager, team: team), spocs.Where(s => s.Rank == 0).Select(s => (s.SecureEmail, s.FullName)).ToList());
     }
 }

@@ -22,15 +22,8 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// </summary>
 public sealed class CirculationBounceTests : IAsyncLifetime
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    private static readonly AgencySnapshot[] Agencies =
-    [
-        new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
-        new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
-        new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
-    ];
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
@@ -126,50 +119,18 @@ public sealed class CirculationBounceTests : IAsyncLifetime
     {
         notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        }, services => services.AddSingleton<TimeProvider>(clock));
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock);
 
-        var primarySpoc = new SpocSnapshot(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, primary, null, true, [], 1);
-        var spocs = new List<SpocSnapshot>
-        {
-            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
-            primarySpoc,
-        };
+        var spocs = AcrossServices.OneSpocPerAgency(primary);
+        var primarySpoc = spocs.Single(s => s.AgencyCode == "DURHAM-POLICE");
         if (deputy is not null)
         {
-            spocs.Add(new(Guid.NewGuid(), "DURHAM-POLICE", null, "Lee Deputy", 1, deputy, null, true, [], 1));
+            spocs.Add(AcrossServices.Spoc("DURHAM-POLICE", "Lee Deputy", 1, deputy));
         }
 
-        foreach (var agency in Agencies)
-        {
-            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
-        }
-
-        foreach (var spoc in spocs)
-        {
-            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
-        }
-
-        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Count, Timeout);
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
-
-        var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
-        var now = clock.GetUtcNow();
-        var convene = await manager.PostAsJsonAsync("/api/meetings", new ConveneRequest(
-            null, "LL-2026-6310", ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk,
-            "Third police call-out to the household in four weeks.",
-            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
-        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
-        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: await AcrossServices.CreateTeamAsync(meetings));
+        var meeting = await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(clock.GetUtcNow(), caseReference: "LL-2026-6310"));
         await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(primary).Count == 1), Timeout, "the primary's invitation arrives");
 
         // Same address with the sink's "reject" marker: the mailbox was closed after the meeting.
@@ -179,14 +140,8 @@ public sealed class CirculationBounceTests : IAsyncLifetime
             async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica WHERE secure_email = @e", ("e", closed)) == 1, Timeout);
 
         clock.Set(meeting.ScheduledEnd.AddMinutes(15));
-        var record = await manager.PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", new RecordMeetingRequest(
-            meeting.ScheduledStart.AddMinutes(2), meeting.ScheduledStart.AddMinutes(50), "Alex Chair", "DCC-CSC",
-            meeting.Agencies.Where(a => a.Invited).Select(a => new AttendanceRequest(a.AgencyCode, AttendanceMode.AttendedInPerson, null)).ToList(),
-            null, null, false, null, "Mother and child to stay with maternal grandmother tonight.", "Mother told by the social worker.",
-            ChildViews.Recorded, "Wants to stay at her school."), Json);
-        Assert.True(record.IsSuccessStatusCode, await record.Content.ReadAsStringAsync());
-        var circulate = await manager.PostAsync($"/api/meetings/{meeting.Id}/record/circulations", null);
-        Assert.True(circulate.IsSuccessStatusCode, await circulate.Content.ReadAsStringAsync());
+        await AcrossServices.RecordAsHeldAsync(manager, meeting);
+        await AcrossServices.CirculateAsync(manager, meeting);
         var source = await meetingsDatabase.ScalarAsync<Guid>("SELECT source_message_id FROM meetings.circulation WHERE meeting_id = @id", ("id", meeting.Id));
 
         return (meeting, manager, source);

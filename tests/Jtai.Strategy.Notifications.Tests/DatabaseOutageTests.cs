@@ -28,7 +28,7 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// </summary>
 public sealed class DatabaseOutageTests : IAsyncLifetime
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    internal static readonly JsonSerializerOptions Json = AcrossServices.Json;
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(20);
 
@@ -72,28 +72,20 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     public async Task With_the_database_stopped_requests_answer_503_and_after_it_returns_every_accepted_meeting_is_e_mailed_once()
     {
         await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp, OutageSettings)).StartedAsync();
-        await using var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>(OutageSettings)
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        });
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        await AnnounceDirectoryAsync();
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        await using var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, settings: OutageSettings);
+        await AcrossServices.AnnounceDirectoryAsync(directory.Publisher, meetingsDatabase, AcrossServices.OneSpocPerAgency());
+        var team = await AcrossServices.CreateTeamAsync(meetings);
         var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
         var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
         var anonymous = meetings.AnonymousClient();
 
         // Convened and e-mailed before the outage: one of its links is answered just before it, another during it.
-        var answeredMeeting = await ConveneAsync(manager, 0);
+        var answeredMeeting = await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(DateTimeOffset.UtcNow));
         await Eventually.TrueAsync(async () => (await MailsOfAsync(answeredMeeting)).Count == 3, Timeout, $"the invitations of {answeredMeeting.Reference} arrive");
         var links = (await MailsOfAsync(answeredMeeting)).Select(ResponseTokenOf).ToList();
         // Convened just before the outage: its invitations are still on their way through both services.
         var accepted = new List<MeetingResponse> { answeredMeeting };
-        accepted.Add(await ConveneAsync(manager, accepted.Count));
+        accepted.Add(await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(DateTimeOffset.UtcNow, accepted.Count)));
         var answerBefore = await anonymous.PostAsJsonAsync("/respond/" + links[0], new AnswerRequest(InvitationAnswer.AttendByDialIn, null, null, null), Json);
         Assert.Equal(HttpStatusCode.OK, answerBefore.StatusCode);
         await postgres.StopAsync();
@@ -105,7 +97,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         var until = DateTimeOffset.UtcNow + Outage;
         while (DateTimeOffset.UtcNow < until)
         {
-            var response = await manager.PostAsJsonAsync("/api/meetings", Convene(accepted.Count), Json);
+            var response = await manager.PostAsJsonAsync("/api/meetings", AcrossServices.Convene(DateTimeOffset.UtcNow, accepted.Count), Json);
             statuses.Add(response.StatusCode);
             if (response.IsSuccessStatusCode)
             {
@@ -139,7 +131,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         // A client honouring Retry-After gets through once the database is back.
         var afterRestart = await Eventually.GetAsync(async () =>
         {
-            var response = await manager.PostAsJsonAsync("/api/meetings", Convene(accepted.Count), Json);
+            var response = await manager.PostAsJsonAsync("/api/meetings", AcrossServices.Convene(DateTimeOffset.UtcNow, accepted.Count), Json);
             Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
             return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
         }, r => r.StatusCode != HttpStatusCode.ServiceUnavailable, Timeout, "the database answers again");
@@ -189,56 +181,5 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             ? token
             : throw new InvalidOperationException("No response link in " + mail.File);
 
-    private Task<List<ReceivedMail>> MailsOfAsync(MeetingResponse meeting) => MailsOfAsync(smtp, meeting);
-
-    internal static async Task<List<ReceivedMail>> MailsOfAsync(SmtpSink smtp, MeetingResponse meeting)
-    {
-        var mails = await Task.WhenAll(smtp.MessageFiles().Select(ReceivedMail.ReadAsync));
-        return [.. mails.Where(m => m.Header("Subject")?.Contains(meeting.Reference, StringComparison.Ordinal) == true)];
-    }
-
-    internal static async Task<MeetingResponse> ConveneAsync(HttpClient manager, int slot)
-    {
-        var response = await manager.PostAsJsonAsync("/api/meetings", Convene(slot), Json);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return (await response.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
-    }
-
-    // Each accepted meeting in its own two-hour slot, so the team's one bridge is free for the next.
-    internal static ConveneRequest Convene(int slot)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new ConveneRequest(
-            null, "LL-2026-0001", ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, "Repeat incidents.",
-            now.AddHours(3 + (2 * slot)), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null);
-    }
-
-    private Task AnnounceDirectoryAsync() => AnnounceDirectoryAsync(directory, meetingsDatabase);
-
-    internal static async Task AnnounceDirectoryAsync(MeetingsSide directory, PostgresDatabase meetingsDatabase)
-    {
-        AgencySnapshot[] agencies =
-        [
-            new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
-            new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
-            new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
-        ];
-        SpocSnapshot[] spocs =
-        [
-            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Police", 0, TestMeeting.Address("police"), null, true, [], 1),
-        ];
-        foreach (var agency in agencies)
-        {
-            await directory.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
-        }
-
-        foreach (var spoc in spocs)
-        {
-            await directory.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
-        }
-
-        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
-    }
+    private Task<List<ReceivedMail>> MailsOfAsync(MeetingResponse meeting) => AcrossServices.MailsOfAsync(smtp, meeting);
 }

@@ -70,14 +70,15 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
                 ["Outbox:MaxRetryDelay"] = "00:00:02",
             });
             await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-            var spocs = await AnnounceDirectoryAsync(others);
-            await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
+            var spocs = AcrossServices.OneSpocPerAgency(TestMeeting.Address("police"));
+            await AcrossServices.AnnounceDirectoryAsync(others, meetingsDatabase, spocs);
 
-            var meeting = await ConveneAsync(meetings);
+            var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: await AcrossServices.CreateTeamAsync(meetings));
+            var meeting = await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(DateTimeOffset.UtcNow, caseReference: "LL-2026-6001"));
 
             // Returned by the broker, retried, still pending; readiness answers 200 and says Degraded, naming the type.
             await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>(
-                    $"SELECT count(*) FROM meetings.outbox_message WHERE message_type = '{IssuedUrn}' AND dispatched_at IS NULL AND last_error LIKE 'Unroutable: %' AND attempts >= 2") == spocs.Length,
+                    $"SELECT count(*) FROM meetings.outbox_message WHERE message_type = '{IssuedUrn}' AND dispatched_at IS NULL AND last_error LIKE 'Unroutable: %' AND attempts >= 2") == spocs.Count,
                 Timeout, "every InvitationIssued is returned unroutable and retried");
             Assert.Equal(0L, await meetingsDatabase.ScalarAsync<long>($"SELECT count(*) FROM meetings.outbox_message WHERE message_type = '{IssuedUrn}' AND dispatched_at IS NOT NULL"));
             var degraded = await meetings.AnonymousClient().GetAsync("/health/ready");
@@ -86,19 +87,19 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
             Assert.Equal("Degraded", report.GetProperty("status").GetString());
             var outbox = report.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "outbox");
             Assert.Equal("Degraded", outbox.GetProperty("status").GetString());
-            Assert.Contains($"{IssuedUrn} ({spocs.Length})", outbox.GetProperty("description").GetString(), StringComparison.Ordinal);
-            Assert.Empty(spocs.SelectMany(s => smtp.MessagesTo(s.Email)));
+            Assert.Contains($"{IssuedUrn} ({spocs.Count})", outbox.GetProperty("description").GetString(), StringComparison.Ordinal);
+            Assert.Empty(spocs.SelectMany(s => smtp.MessagesTo(s.SecureEmail)));
 
             // The notifications service's first start (no migrate step run): its start declares the queue.
             await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
 
             foreach (var spoc in spocs)
             {
-                await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(spoc.Email).Count > 0), Timeout, $"the invitation to {spoc.Name} arrives");
+                await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(spoc.SecureEmail).Count > 0), Timeout, $"the invitation to {spoc.FullName} arrives");
             }
 
             await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>(
-                $"SELECT count(*) FROM meetings.outbox_message WHERE message_type = '{IssuedUrn}' AND dispatched_at IS NOT NULL") == spocs.Length, Timeout, "the relay marks every invitation dispatched");
+                $"SELECT count(*) FROM meetings.outbox_message WHERE message_type = '{IssuedUrn}' AND dispatched_at IS NOT NULL") == spocs.Count, Timeout, "the relay marks every invitation dispatched");
             await Eventually.TrueAsync(async () =>
                 JsonDocument.Parse(await meetings.AnonymousClient().GetStringAsync("/health/ready")).RootElement.GetProperty("status").GetString() == "Healthy",
                 Timeout, "readiness is Healthy again once everything is routed");
@@ -107,7 +108,7 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(2));
             foreach (var spoc in spocs)
             {
-                var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(spoc.Email)));
+                var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(spoc.SecureEmail)));
                 Assert.Equal($"Strategy meeting {meeting.Reference} \u2013 invitation", mail.Header("Subject"));
             }
         }
@@ -182,32 +183,5 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
         await bus.StartAsync();
         await bus.WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
         return bus;
-    }
-
-    private static async Task<(string Name, string Email)[]> AnnounceDirectoryAsync(IBus bus)
-    {
-        (string Name, string Email)[] spocs = [("Casey Social", TestMeeting.Address("csc", "durham.example")), ("Harper Health", TestMeeting.Address("health", "nhs.example")), ("Robin Police", TestMeeting.Address("police"))];
-        await bus.Publish(new AgencyRegistered(new AgencySnapshot("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1), DateTimeOffset.UtcNow));
-        await bus.Publish(new AgencyRegistered(new AgencySnapshot("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1), DateTimeOffset.UtcNow));
-        await bus.Publish(new AgencyRegistered(new AgencySnapshot("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1), DateTimeOffset.UtcNow));
-        await bus.Publish(new SpocAssigned(new SpocSnapshot(Guid.NewGuid(), "DCC-CSC", null, spocs[0].Name, 0, spocs[0].Email, null, true, [], 1), DateTimeOffset.UtcNow));
-        await bus.Publish(new SpocAssigned(new SpocSnapshot(Guid.NewGuid(), "CDDFT", null, spocs[1].Name, 0, spocs[1].Email, null, true, [], 1), DateTimeOffset.UtcNow));
-        await bus.Publish(new SpocAssigned(new SpocSnapshot(Guid.NewGuid(), "DURHAM-POLICE", null, spocs[2].Name, 0, spocs[2].Email, null, true, [], 1), DateTimeOffset.UtcNow));
-        return spocs;
-    }
-
-    private static async Task<MeetingResponse> ConveneAsync(ServiceHost<MeetingsService> meetings)
-    {
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
-        var now = DateTimeOffset.UtcNow;
-        var convene = await meetings.ClientAs(JtaiRoles.TeamManager, team: team).PostAsJsonAsync("/api/meetings", new ConveneRequest(
-            null, "LL-2026-6001", ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk,
-            "Third police call-out to the household in four weeks.", now.AddHours(3), 60, null, null,
-            new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
-        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
-        return (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
     }
 }

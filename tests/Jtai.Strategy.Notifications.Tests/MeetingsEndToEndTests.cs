@@ -22,18 +22,11 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// </summary>
 public sealed class MeetingsEndToEndTests : IAsyncLifetime
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private const string CaseReference = "LL-2026-4471";
     private const string ThresholdText = "Third police call-out to the household in four weeks.";
-
-    private static readonly AgencySnapshot[] Agencies =
-    [
-        new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
-        new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
-        new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
-    ];
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
@@ -69,20 +62,10 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
         // by the mail server; the deputy's is fine.
         var primary = TestMeeting.Address("reject.police-primary");
         var deputy = TestMeeting.Address("police-deputy");
-        SpocSnapshot[] spocs =
-        [
-            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, primary, null, true, [], 1),
-            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Lee Deputy", 1, deputy, null, true, [], 1),
-        ];
+        SpocSnapshot[] spocs = [.. AcrossServices.OneSpocPerAgency(primary), AcrossServices.Spoc("DURHAM-POLICE", "Lee Deputy", 1, deputy)];
         var team = await AnnounceDirectoryAndCreateTeamAsync(meetings, spocs);
         var now = DateTimeOffset.UtcNow;
-        var convene = await meetings.ClientAs(JtaiRoles.TeamManager, team: team).PostAsJsonAsync("/api/meetings", new ConveneRequest(
-            null, CaseReference, ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, ThresholdText,
-            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
-        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
-        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+        var meeting = await AcrossServices.ConveneAsync(meetings.ClientAs(JtaiRoles.TeamManager, team: team), AcrossServices.Convene(now, caseReference: CaseReference, thresholdText: ThresholdText));
 
         var failed = await Eventually.GetAsync(() => Task.FromResult(observer.Failed.FirstOrDefault(f => f.MeetingId == meeting.Id)), f => f is not null, Timeout);
         Assert.Equal("DURHAM-POLICE", failed!.AgencyCode);
@@ -120,36 +103,21 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         await using var meetings = await StartMeetingsAsync(clock);
 
-        SpocSnapshot[] spocs =
-        [
-            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, TestMeeting.Address("police-primary"), null, true, [], 1),
-        ];
+        SpocSnapshot[] spocs = [.. AcrossServices.OneSpocPerAgency()];
         var team = await AnnounceDirectoryAndCreateTeamAsync(meetings, spocs);
         var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
         var now = clock.GetUtcNow();
-        var convene = await manager.PostAsJsonAsync("/api/meetings", new ConveneRequest(
-            null, CaseReference, ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk, ThresholdText,
-            now.AddHours(3), 60, null, null, new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null), null, null), Json);
-        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
-        var meeting = (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
+        var meeting = await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(now, caseReference: CaseReference, thresholdText: ThresholdText));
 
         clock.Set(meeting.ScheduledEnd.AddMinutes(15));
-        var record = await manager.PutAsJsonAsync($"/api/meetings/{meeting.Id}/record", new RecordMeetingRequest(
-            meeting.ScheduledStart.AddMinutes(2), meeting.ScheduledStart.AddMinutes(50), "Alex Chair", "DCC-CSC",
-            meeting.Agencies.Where(a => a.Invited).Select(a => new AttendanceRequest(a.AgencyCode, AttendanceMode.AttendedInPerson, null)).ToList(),
-            null, null, false, null, "Mother and child to stay with maternal grandmother tonight.", "Mother told by the social worker.",
-            ChildViews.Recorded, "Wants to stay at her school."), Json);
-        Assert.True(record.IsSuccessStatusCode, await record.Content.ReadAsStringAsync());
-        var circulate = await manager.PostAsync($"/api/meetings/{meeting.Id}/record/circulations", null);
-        Assert.True(circulate.IsSuccessStatusCode, await circulate.Content.ReadAsStringAsync());
+        await AcrossServices.RecordAsHeldAsync(manager, meeting);
+        await AcrossServices.CirculateAsync(manager, meeting);
         var source = await meetingsDatabase.ScalarAsync<Guid>("SELECT source_message_id FROM meetings.circulation WHERE meeting_id = @id", ("id", meeting.Id));
 
         // Each recipient's notice comes back as NoticeDelivered naming the circulation message, never as an invitation's receipt.
         var notices = await Eventually.GetAsync(
-            () => Task.FromResult(observer.NoticesDelivered.Where(n => n.SourceMessageId == source).ToList()), n => n.Count >= Agencies.Length, Timeout);
-        Assert.Equal(Agencies.Select(a => a.Code).Order(), notices.Select(n => n.AgencyCode).Order());
+            () => Task.FromResult(observer.NoticesDelivered.Where(n => n.SourceMessageId == source).ToList()), n => n.Count >= AcrossServices.Agencies.Length, Timeout);
+        Assert.Equal(AcrossServices.Agencies.Select(a => a.Code).Order(), notices.Select(n => n.AgencyCode).Order());
         Assert.All(notices, n => Assert.Equal((meeting.Id, "actions-circulated"), (n.MeetingId, n.Kind)));
 
         var shown = await Eventually.GetAsync(
@@ -157,41 +125,15 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
             r => r.Circulations.Count == 1 && r.Circulations[0].Recipients.All(x => x.Delivery == CirculationDelivery.Delivered),
             Timeout,
             "the record shows every circulation notice delivered");
-        Assert.Equal(Agencies.Select(a => a.Code).Order(), shown.Circulations[0].Recipients.Select(r => r.AgencyCode).Order());
+        Assert.Equal(AcrossServices.Agencies.Select(a => a.Code).Order(), shown.Circulations[0].Recipients.Select(r => r.AgencyCode).Order());
         Assert.DoesNotContain(observer.Delivered, d => d.SourceMessageId == source || d.InvitationId == Guid.Empty);
     }
 
-    private async Task<ServiceHost<MeetingsService>> StartMeetingsAsync(TimeProvider clock)
-    {
-        var meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        }, services => services.AddSingleton(clock));
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
-        return meetings;
-    }
+    private Task<ServiceHost<MeetingsService>> StartMeetingsAsync(TimeProvider clock) => AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock);
 
-    /// <summary>The directory, announced on the broker as the directory service would, and a team with a bridge.</summary>
     private async Task<string> AnnounceDirectoryAndCreateTeamAsync(ServiceHost<MeetingsService> meetings, SpocSnapshot[] spocs)
     {
-        foreach (var agency in Agencies)
-        {
-            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
-        }
-
-        foreach (var spoc in spocs)
-        {
-            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
-        }
-
-        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Length, Timeout);
-
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
-        return team;
+        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        return await AcrossServices.CreateTeamAsync(meetings);
     }
 }

@@ -72,5 +72,8 @@ public sealed class MeetingsSide : IAsyncDisposable
         return id;
     }
 
+    /// <summary>Publishes as another service would (the directory, say), with the message ids MassTransit gives.</summary>
+    public IPublishEndpoint Publisher => bus;
+
     public async ValueTask DisposeAsync() => await bus.StopAsync();
 }
