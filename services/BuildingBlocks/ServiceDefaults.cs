@@ -63,9 +63,8 @@ public static class ServiceDefaults
     /// <summary>
     /// Runs the service, or with the argument <c>migrate</c> applies its migrations, declares its receive endpoints'
     /// queues, exchanges and bindings on the broker, and exits. A deployment runs migrate first, so a message another
-    /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode is
-    /// meant to consume nothing, but a message already waiting was seen consumed by it (through the inbox, so once):
-    /// run migrate before traffic, as a deployment does.
+    /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode
+    /// starts no consumer: a message already waiting stays there for the service's first start (FirstDeploymentTests).
     /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {

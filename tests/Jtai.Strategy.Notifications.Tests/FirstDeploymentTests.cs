@@ -156,6 +156,14 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await broker.ReadyCountAsync(IssuedQueue) == 1, Timeout, "the invitation waits in the queue");
         Assert.Empty(smtp.MessagesTo(invitation.Recipient.Email));
 
+        // A second migrate (the next deployment's first step) declares again and consumes nothing: the message still waits.
+        (exitCode, output) = await ServiceProcess.MigrateAsync("Notifications", "Jtai.Strategy.Notifications", settings);
+        Assert.True(exitCode == 0, output);
+        // The management API's queue figures are sampled every 5 s: wait one sample past the migrate before reading.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, await broker.ReadyCountAsync(IssuedQueue));
+        Assert.Equal(0L, await notificationsDatabase.ScalarAsync<long>("SELECT count(*) FROM notifications.delivery"));
+
         // The first start takes it.
         await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
         await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(invitation.Recipient.Email).Count == 1), Timeout, "the waiting invitation is delivered");
