@@ -35,9 +35,6 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     internal static readonly Dictionary<string, string?> OutageSettings = new()
     {
         ["Messaging:TransientRetryInterval"] = "00:00:01",
-        ["Messaging:KillSwitch:ActivationThreshold"] = "1",
-        ["Messaging:KillSwitch:TrackingPeriod"] = "00:00:10",
-        ["Messaging:KillSwitch:RestartTimeout"] = "00:00:05",
         ["Http:RetryAfterSeconds"] = "5",
     };
 

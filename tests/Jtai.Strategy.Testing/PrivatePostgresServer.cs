@@ -54,6 +54,9 @@ public sealed class PrivatePostgresServer : IAsyncDisposable
     public async Task StartAgainAsync()
     {
         await Run(Bin + "/pg_ctl", ["start", "-D", Data, "-l", Path.Combine(directory, "postgres.log"), "-w", "-t", "60"]);
+        // The test's own pooled connections died with the old server; the next query would get one (57P01). The
+        // services' data sources keep their own pools, which they must recover themselves: that is under test.
+        NpgsqlConnection.ClearAllPools();
         await Eventually.TrueAsync(async () =>
         {
             try

@@ -15,7 +15,8 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit on RabbitMQ with the project's conventions: durable quorum queues named in
     /// kebab-case with the service's prefix, publisher confirms; outages (see <see cref="TransientFailures"/>) waited out
-    /// by an unbounded retry (the kill switch is configured but does not trip, see KillSwitchTests); other failures retried a bounded number of times and then moved
+    /// by an unbounded retry, with every consumer paused at one gate while the database is down (see
+    /// <see cref="DatabaseOutageGate"/>); other failures retried a bounded number of times and then moved
     /// to the endpoint's <c>_error</c> queue with the exception, from where an administrator can requeue them.
     /// </summary>
     /// <param name="messages">The assembly of the messages the service publishes and consumes (the contracts), so the
@@ -27,6 +28,7 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));
         builder.Services.AddSingleton<TopologyDeployment>();
+        builder.Services.AddSingleton<DatabaseOutageGate>();
         builder.Services.AddHostedService<BrokerStartupGate>();
         builder.AddDeadLetters();
         builder.Services.AddMassTransit(x =>
@@ -60,16 +62,6 @@ public static class MessagingExtensions
                 cfg.PrefetchCount = context.GetRequiredService<IConfiguration>().GetValue("Messaging:PrefetchCount", 32);
                 var outage = context.GetRequiredService<IConfiguration>().GetSection("Messaging").Get<OutageOptions>() ?? new OutageOptions();
 
-                // An outage is not the message's fault. Meant to stop a receive endpoint when transient failures
-                // pile up, but KillSwitchTests (skipped, open) shows it does not trip: it counts consume faults,
-                // which the unbounded transient retry below never lets through. The retry does the waiting.
-                cfg.UseKillSwitch(k => k
-                    .SetActivationThreshold(outage.KillSwitch.ActivationThreshold)
-                    .SetTripThreshold(outage.KillSwitch.TripThreshold)
-                    .SetTrackingPeriod(outage.KillSwitch.TrackingPeriod)
-                    .SetRestartTimeout(outage.KillSwitch.RestartTimeout)
-                    .SetExceptionFilter(f => f.Handle<Exception>(TransientFailures.IsTransient)));
-
                 // Outer filter: transient failures retry at a steady pace without limit, so they never spend
                 // the budget below nor reach _error.
                 cfg.UseMessageRetry(r =>
@@ -78,6 +70,10 @@ public static class MessagingExtensions
                     r.Incremental(int.MaxValue, outage.TransientRetryInterval, TimeSpan.Zero);
                     r.Handle<Exception>(TransientFailures.IsTransient);
                 });
+
+                // Between the two: while the database is down every consumer waits at one gate, and one probe (not
+                // each message's retry) tries the database; see DatabaseOutageGate.
+                cfg.UseFilter(new DatabaseOutageGateFilter(context.GetRequiredService<DatabaseOutageGate>()));
 
                 // Inner filter: everything else is a poison candidate with a bounded exponential retry, then
                 // the endpoint's _error queue (listed and requeued through /api/admin/dead-letters).
@@ -102,22 +98,6 @@ public sealed class OutageOptions
     /// <summary>Pause between attempts of a message that failed transiently.</summary>
     public TimeSpan TransientRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    public KillSwitchSettings KillSwitch { get; set; } = new();
-}
-
-/// <summary>When a receive endpoint stops for an outage (<c>Messaging:KillSwitch</c>).</summary>
-public sealed class KillSwitchSettings
-{
-    /// <summary>Messages seen in the tracking period before the switch may trip.</summary>
-    public int ActivationThreshold { get; set; } = 10;
-
-    /// <summary>Percentage of transient failures among them that trips it.</summary>
-    public int TripThreshold { get; set; } = 15;
-
-    public TimeSpan TrackingPeriod { get; set; } = TimeSpan.FromMinutes(1);
-
-    /// <summary>How long the endpoint stays stopped before it tries again.</summary>
-    public TimeSpan RestartTimeout { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>

@@ -42,6 +42,7 @@ public sealed class TestHost : IAsyncDisposable
             x.AddConsumer<PoisonConsumer>();
             x.AddConsumer<WidgetCheckedConsumer>();
             x.AddConsumer<FlakyConsumer>();
+            x.AddConsumer<WidgetAuditedConsumer>();
         });
         builder.AddDeadlines<TestDbContext>(d => d.Handle<WidgetDeadlineHandler>());
         configure?.Invoke(builder.Services);

@@ -27,6 +27,11 @@ public sealed record WidgetChecked(Guid WidgetId);
 [EntityName("jtai-strategy.tests.flaky")]
 public sealed record Flaky(Guid WidgetId, int TimeoutsFirst);
 
+/// <summary>Handled by a consumer that counts its attempts before it touches the database: for the outage-gate test.</summary>
+[MessageUrn("jtai-strategy:tests:widget-audited:v1")]
+[EntityName("jtai-strategy.tests.widget-audited")]
+public sealed record WidgetAudited(Guid WidgetId);
+
 /// <summary>A message no consumer of the test host takes: for the unroutable-publish test.</summary>
 [MessageUrn("jtai-strategy:tests:widget-shipped:v1")]
 [EntityName("jtai-strategy.tests.widget-shipped")]
@@ -146,5 +151,20 @@ public sealed class FlakyConsumer(TestDbContext db, ILogger<FlakyConsumer> logge
 
         Db.Handled.Add(new WidgetHandled { MessageId = context.MessageId!.Value, WidgetId = context.Message.WidgetId });
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>Counts each attempt (retries included) before it touches the database, then records the widget.</summary>
+public sealed class WidgetAuditedConsumer(TestDbContext db) : IConsumer<WidgetAudited>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Attempts = new();
+
+    public static int AttemptsFor(Guid widgetId) => Attempts.GetValueOrDefault(widgetId);
+
+    public async Task Consume(ConsumeContext<WidgetAudited> context)
+    {
+        Attempts.AddOrUpdate(context.Message.WidgetId, 1, (_, n) => n + 1);
+        db.Handled.Add(new WidgetHandled { MessageId = context.MessageId!.Value, WidgetId = context.Message.WidgetId });
+        await db.SaveChangesAsync(context.CancellationToken);
     }
 }
