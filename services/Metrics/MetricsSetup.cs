@@ -31,6 +31,7 @@ public static class MetricsSetup
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionWriter>());
         builder.Services.AddSingleton<ProjectionRebuilder>();
         builder.Services.AddSingleton<MetricsQueries>();
+        builder.Services.AddSingleton<OversightQueries>();
         builder.Services.AddScoped<Publisher>();
         builder.AddMessaging(EndpointPrefix, MessageContracts.Assembly, x =>
         {
@@ -39,8 +40,9 @@ public static class MetricsSetup
                 projected.AddConsumer(x);
             }
         });
-        builder.AddDeadlines<MetricsDbContext>(d => d.Handle<PeriodCloseHandler>());
+        builder.AddDeadlines<MetricsDbContext>(d => d.Handle<PeriodCloseHandler>().Handle<MasdgDigestHandler>());
         builder.Services.AddHostedService<PeriodCloseBootstrap>();
+        builder.Services.AddHostedService<MasdgDigestBootstrap>();
         return builder;
     }
 
@@ -48,6 +50,7 @@ public static class MetricsSetup
     {
         app.MapMetricsApi();
         app.MapPublicationsApi();
+        app.MapOverdueCirculationsApi();
         return app;
     }
 }

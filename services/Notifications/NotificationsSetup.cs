@@ -35,6 +35,7 @@ public static class NotificationsSetup
 
         services.AddSingleton(sp => new InvitationEmailRenderer(timeProvider: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ActionsCirculatedEmailRenderer>();
+        services.AddSingleton<MasdgDigestEmailRenderer>(sp => new MasdgDigestEmailRenderer());
         services.AddScoped<NotificationComposer>();
         services.AddScoped<DeliveryIntake>();
 
@@ -61,6 +62,7 @@ public static class NotificationsSetup
             x.AddConsumer<InvitationCancelledConsumer>();
             x.AddConsumer<AgreedActionsCirculatedConsumer>();
             x.AddConsumer<CirculationNoticePassedOnConsumer>();
+            x.AddConsumer<MasdgDigestDueConsumer>();
         });
         return builder;
     }

@@ -73,4 +73,7 @@ public static class DeliveryKinds
     public const string Reschedule = "reschedule";
     public const string Cancellation = "cancellation";
     public const string ActionsCirculated = "actions-circulated";
+
+    /// <summary>The MASDG's daily digest of overdue circulations and meetings below the national minimum.</summary>
+    public const string MasdgDigest = "masdg-digest";
 }

@@ -12,6 +12,13 @@ public sealed record CirculationClock(DateTimeOffset MeetingEndedAt, DateTimeOff
         meetingEndedAt + options.CirculateWithin,
         options.OverdueRepeatEvery);
 
+    /// <summary>
+    /// The clock as the record holds it: its stored warning time and deadline, which stop following the end time once a
+    /// notice fired (<see cref="MeetingRecord.CirculationDeadlineFixedAt"/>).
+    /// </summary>
+    public static CirculationClock Of(MeetingRecord record, TimeSpan repeatEvery) =>
+        new(record.ActualEnd, record.CirculationWarnAt, record.CirculationDeadline, repeatEvery);
+
     public bool IsOnTime(DateTimeOffset circulatedAt) => circulatedAt <= Deadline;
 
     /// <summary>How late a circulation at <paramref name="circulatedAt"/> is (zero when on time).</summary>

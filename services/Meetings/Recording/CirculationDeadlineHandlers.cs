@@ -63,7 +63,8 @@ public sealed partial class CirculationOverdueHandler(TimeProvider clock, IOptio
         db.Audit(AuditLog.SystemActor, "meeting.circulation.overdue", record.MeetingId, now, $"{meeting.Reference}: deadline {record.CirculationDeadline:u}, notice {repeat}");
         db.LogWhenCommitted(() => LogOverdue(logger, meeting.Reference, record.CirculationDeadline, repeat));
 
-        var circulation = CirculationClock.For(record.ActualEnd, options.Value);
+        // The record's own deadline: after a correction of the end time it is the fixed one, not end + 24 h.
+        var circulation = CirculationClock.Of(record, options.Value.OverdueRepeatEvery);
         var next = repeat + 1;
         while (circulation.OverdueNoticeAt(next) <= now)
         {

@@ -266,7 +266,8 @@ public sealed record RecordDetails(
     string ImmediateSafetyActions,
     string FamilyTold,
     ChildViews ChildViews,
-    string? ChildViewsText);
+    string? ChildViewsText,
+    string? EndCorrectionReason = null);
 
 /// <summary>
 /// The record of a held strategy meeting: when it actually ran, who attended how, who chaired, the
@@ -312,6 +313,14 @@ public sealed class MeetingRecord
 
     public DateTimeOffset CirculationDeadline { get; private set; }
 
+    /// <summary>
+    /// When the first circulation notice (warning or overdue) went out. From then on the deadline is the one the team
+    /// was told: a corrected end time is recorded but no longer moves it, so a late circulation cannot become on time.
+    /// </summary>
+    public DateTimeOffset? CirculationDeadlineFixedAt { get; private set; }
+
+    public bool CirculationDeadlineFixed => CirculationDeadlineFixedAt is not null;
+
     public DateTimeOffset? WarnedAt { get; private set; }
 
     public int OverdueNotices { get; private set; }
@@ -349,7 +358,10 @@ public sealed class MeetingRecord
         RecordedAt = now,
     };
 
-    /// <summary>Sets (or, before circulation, corrects) what happened; the caller reschedules the circulation deadlines.</summary>
+    /// <summary>
+    /// Sets (or, before circulation, corrects) what happened; the caller reschedules the circulation deadlines when the
+    /// deadline moved. Once the deadline is fixed (<see cref="CirculationDeadlineFixedAt"/>) it does not move.
+    /// </summary>
     public void Apply(RecordDetails details, CirculationClock circulation, (DateOnly Discussed, DateOnly? DueBy) conference, DateTimeOffset now)
     {
         EnsureNotCirculated("The record was circulated and is now fixed; amend the agreed actions instead.");
@@ -368,14 +380,13 @@ public sealed class MeetingRecord
         ChildViewsText = details.ChildViewsText;
         StrategyDiscussionDate = conference.Discussed;
         InitialConferenceDueBy = details.SectionFortySevenEnquiry ? conference.DueBy : null;
-        if (CirculationDeadline != circulation.Deadline)
+        // Until a notice fires, a corrected end moves the clock (nothing was warned yet, so nothing to undo). Once one
+        // fired, the deadline stays the one notified: the correction is recorded, the clock is not.
+        if (!CirculationDeadlineFixed)
         {
-            // A corrected end moves the clock: the warning may be due again.
-            WarnedAt = null;
+            CirculationWarnAt = circulation.WarnAt;
+            CirculationDeadline = circulation.Deadline;
         }
-
-        CirculationWarnAt = circulation.WarnAt;
-        CirculationDeadline = circulation.Deadline;
         // Corrected in place: one row per agency, whatever was recorded before.
         Attendance.RemoveAll(a => !details.Attendance.Any(d => d.AgencyCode == a.AgencyCode));
         foreach (var entry in details.Attendance)
@@ -465,6 +476,7 @@ public sealed class MeetingRecord
         }
 
         WarnedAt = now;
+        CirculationDeadlineFixedAt ??= now;
         Touch(now);
         return true;
     }
@@ -479,6 +491,7 @@ public sealed class MeetingRecord
 
         OverdueNotices++;
         LastOverdueNoticeAt = now;
+        CirculationDeadlineFixedAt ??= now;
         Touch(now);
         return true;
     }

@@ -49,7 +49,8 @@ public sealed partial class MeetingRecorder(
             .FromSqlRaw($"SELECT * FROM {MeetingsDbContext.SchemaName}.meeting_record WHERE meeting_id = {{0}} FOR UPDATE", meetingId)
             .SingleOrDefaultAsync(cancellationToken);
 
-    public CirculationClock ClockFor(MeetingRecord record) => CirculationClock.For(record.ActualEnd, settings);
+    /// <summary>The record's clock as stored: the deadline notified stays the deadline after a correction of the end time.</summary>
+    public CirculationClock ClockFor(MeetingRecord record) => CirculationClock.Of(record, settings.OverdueRepeatEvery);
 
     /// <summary>Records the meeting, or corrects its record before circulation. Starts (or moves) the circulation clock.</summary>
     public async Task<MeetingRecord> RecordAsync(StrategyMeeting meeting, MeetingRecord? record, RecordDetails details, string by, CancellationToken cancellationToken)
@@ -61,6 +62,7 @@ public sealed partial class MeetingRecorder(
         var first = record is null;
         record ??= MeetingRecord.Start(meeting.Id, by, now);
         var previousDeadline = first ? (DateTimeOffset?)null : record.CirculationDeadline;
+        var previousEnd = first ? (DateTimeOffset?)null : record.ActualEnd;
         var previousConference = record.InitialConferenceDueBy;
         record.Apply(details, circulation, (discussed, dueBy), now);
         if (first)
@@ -68,9 +70,17 @@ public sealed partial class MeetingRecorder(
             db.MeetingRecords.Add(record);
         }
 
-        if (previousDeadline != circulation.Deadline)
+        // A fixed deadline does not move, so its pending notices stand as they are.
+        if (previousDeadline != record.CirculationDeadline)
         {
-            await ScheduleCirculationDeadlinesAsync(record, circulation, now, cancellationToken);
+            await ScheduleCirculationDeadlinesAsync(record, ClockFor(record), now, cancellationToken);
+        }
+
+        if (record.CirculationDeadlineFixedAt is { } fixedAt && previousEnd is { } oldEnd && oldEnd != record.ActualEnd)
+        {
+            db.Audit(by, "meeting.record.end-corrected-after-notice", meeting.Id, now,
+                $"{meeting.Reference}: end {oldEnd:u} corrected to {record.ActualEnd:u}; the deadline {record.CirculationDeadline:u} notified at {fixedAt:u} stands. Reason: {details.EndCorrectionReason}");
+            db.LogWhenCommitted(() => LogEndCorrectedAfterNotice(logger, meeting.Reference, record.CirculationDeadline));
         }
 
         db.AddOutboxMessage(new MeetingHeld(
@@ -169,6 +179,9 @@ public sealed partial class MeetingRecorder(
 
     public static int RepeatOf(DeadlineRow deadline) =>
         int.TryParse(deadline.Payload, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var repeat) ? repeat : 0;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "End time of meeting {MeetingReference} corrected after a circulation notice; the deadline {CirculationDeadline:u} stands")]
+    private static partial void LogEndCorrectedAfterNotice(ILogger logger, string meetingReference, DateTimeOffset circulationDeadline);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Meeting {MeetingReference} {RecordChange}")]
     private static partial void LogRecorded(ILogger logger, string meetingReference, string recordChange);

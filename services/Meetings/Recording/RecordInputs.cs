@@ -21,6 +21,7 @@ public sealed record ReportedMeeting(
     string? ImmediateSafetyActions,
     string? FamilyTold,
     ChildViews? ChildViews,
-    string? ChildViewsText);
+    string? ChildViewsText,
+    string? EndCorrectionReason = null);
 
 public sealed record ProposedAction(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, AgreedActionStatus? Status);

@@ -20,7 +20,10 @@ public static class RecordRules
     public static IReadOnlyList<string> MissingFromMinimum(IEnumerable<MeetingAttendance> attendance, NationalMinimum minimum) =>
         minimum.NotMetBy(attendance.Where(a => a.Attended).Select(a => a.AgencyKind));
 
-    public static RecordDetails? Validate(ValidationErrors errors, ReportedMeeting reported, StrategyMeeting meeting, DateTimeOffset now, NationalMinimum minimum)
+    public const int MaxReasonLength = 500;
+
+    /// <param name="current">The record as it stands (null before the first recording): once its deadline is fixed, a new end time needs a reason.</param>
+    public static RecordDetails? Validate(ValidationErrors errors, ReportedMeeting reported, StrategyMeeting meeting, DateTimeOffset now, NationalMinimum minimum, MeetingRecord? current = null)
     {
         errors.When(reported.ActualStart is null, "actualStart", "actualStart is required.")
             .When(reported.ActualEnd is null, "actualEnd", "actualEnd is required.");
@@ -31,6 +34,17 @@ public static class RecordRules
                 .When(end > now + ClockSkew, "actualEnd", "The meeting cannot be recorded as ended before it has ended.")
                 .When(start < meeting.DecisionAt, "actualStart", "The meeting cannot have started before the decision to convene it.");
         }
+
+        // The team was told the deadline; moving the end now changes the record, not the deadline, and says why.
+        if (current is { CirculationDeadlineFixedAt: { } fixedAt } && reported.ActualEnd is { } newEnd && newEnd.ToUniversalTime() != current.ActualEnd)
+        {
+            errors.When(
+                string.IsNullOrWhiteSpace(reported.EndCorrectionReason),
+                "endCorrectionReason",
+                $"The circulation deadline ({current.CirculationDeadline:u}) was notified at {fixedAt:u} and is now fixed. Give the reason for correcting the end time; the deadline will not move.");
+        }
+
+        errors.MaxLength("endCorrectionReason", reported.EndCorrectionReason, MaxReasonLength);
 
         var attendance = ValidateAttendance(errors, reported.Attendance, meeting);
 
@@ -89,7 +103,8 @@ public static class RecordRules
             reported.ImmediateSafetyActions!.Trim(),
             reported.FamilyTold!.Trim(),
             reported.ChildViews!.Value,
-            Trimmed(reported.ChildViewsText));
+            Trimmed(reported.ChildViewsText),
+            Trimmed(reported.EndCorrectionReason));
     }
 
     /// <summary>One entry per invited agency, no more and no fewer.</summary>

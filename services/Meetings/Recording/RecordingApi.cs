@@ -60,7 +60,7 @@ public static class RecordingApi
 
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors();
-        var details = RecordRules.Validate(errors, request.ToReport(), meeting, now, minimum);
+        var details = RecordRules.Validate(errors, request.ToReport(), meeting, now, minimum, record);
         if (details is null)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -17,6 +17,7 @@ internal sealed class MeetingRecordMapping : IEntityTypeConfiguration<MeetingRec
         e.ToTable("meeting_record");
         e.HasKey(r => r.MeetingId);
         e.Ignore(r => r.IsCirculated);
+        e.Ignore(r => r.CirculationDeadlineFixed);
         e.Property(r => r.BelowMinimumReasonCode).HasConversion<string>();
         e.Property(r => r.Investigation).HasConversion<string>();
         e.Property(r => r.ChildViews).HasConversion<string>();

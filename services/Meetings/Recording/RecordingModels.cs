@@ -12,7 +12,10 @@ public sealed record AttendanceRequest(string? AgencyCode, AttendanceMode? Mode,
     public ReportedAttendance ToReport() => new(AgencyCode, Mode, WithApologies);
 }
 
-/// <summary>What happened at the meeting. Sent once the meeting has ended; may be corrected until circulated.</summary>
+/// <summary>
+/// What happened at the meeting. Sent once the meeting has ended; may be corrected until circulated. A correction of the
+/// end time after a circulation notice fired needs <see cref="EndCorrectionReason"/> and leaves the deadline as notified.
+/// </summary>
 public sealed record RecordMeetingRequest(
     DateTimeOffset? ActualStart,
     DateTimeOffset? ActualEnd,
@@ -26,11 +29,12 @@ public sealed record RecordMeetingRequest(
     string? ImmediateSafetyActions,
     string? FamilyTold,
     ChildViews? ChildViews,
-    string? ChildViewsText)
+    string? ChildViewsText,
+    string? EndCorrectionReason = null)
 {
     public ReportedMeeting ToReport() => new(
         ActualStart, ActualEnd, ChairName, ChairAgencyCode, Attendance?.Select(a => a.ToReport()).ToList(), BelowMinimumReason, BelowMinimumReasonText,
-        SectionFortySevenEnquiry, Investigation, ImmediateSafetyActions, FamilyTold, ChildViews, ChildViewsText);
+        SectionFortySevenEnquiry, Investigation, ImmediateSafetyActions, FamilyTold, ChildViews, ChildViewsText, EndCorrectionReason);
 }
 
 public sealed record AgreedActionRequest(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, AgreedActionStatus? Status)
@@ -121,7 +125,8 @@ public sealed record MeetingRecordResponse(
     DateTimeOffset? WarnedAt,
     int OverdueNotices,
     IReadOnlyList<AgreedActionResponse> Actions,
-    IReadOnlyList<CirculationResponse> Circulations)
+    IReadOnlyList<CirculationResponse> Circulations,
+    DateTimeOffset? CirculationDeadlineFixedAt)
 {
     public static MeetingRecordResponse From(StrategyMeeting meeting, MeetingRecord record, DateTimeOffset now) => new(
         meeting.Id, meeting.Reference, meeting.TeamCode, record.ActualStart, record.ActualEnd, record.ChairName, record.ChairAgencyCode,
@@ -132,7 +137,8 @@ public sealed record MeetingRecordResponse(
         record.ChildViews, record.ChildViewsText, record.StrategyDiscussionDate, record.InitialConferenceDueBy,
         record.CirculationWarnAt, record.CirculationDeadline, StandingOf(record, now), record.WarnedAt, record.OverdueNotices,
         record.Actions.OrderBy(a => a.Number).Select(a => new AgreedActionResponse(a.Number, a.Description, a.OwnerAgencyCode, a.DueDate, a.Status)).ToList(),
-        record.Circulations.OrderBy(c => c.Version).Select(CirculationResponse.From).ToList());
+        record.Circulations.OrderBy(c => c.Version).Select(CirculationResponse.From).ToList(),
+        record.CirculationDeadlineFixedAt);
 
     public static CirculationStanding StandingOf(MeetingRecord record, DateTimeOffset now) => record.FirstCirculationOnTime switch
     {

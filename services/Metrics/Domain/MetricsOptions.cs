@@ -24,6 +24,8 @@ public sealed class MetricsOptions
 
     public PublishingOptions Publishing { get; set; } = new();
 
+    public DigestOptions Digest { get; set; } = new();
+
     public List<ExceptionRule> ExceptionRules { get; set; } = [];
 
     public ProjectionRules ToProjectionRules() =>
@@ -45,6 +47,16 @@ public sealed class MetricsOptions
         if (ConveningLimit <= TimeSpan.Zero)
         {
             yield return "Metrics:ConveningLimit must be positive.";
+        }
+
+        if (Digest.Mailbox is { } mailbox && !string.IsNullOrWhiteSpace(mailbox) && !System.Net.Mail.MailAddress.TryCreate(mailbox.Trim(), out _))
+        {
+            yield return $"Metrics:Digest:Mailbox '{mailbox}' is not an e-mail address.";
+        }
+
+        if (Digest.SignInLink is { } link && (!link.IsAbsoluteUri || link.Scheme is not ("https" or "http")))
+        {
+            yield return "Metrics:Digest:SignInLink must be an absolute http(s) address.";
         }
 
         foreach (var kind in Publishing.PeriodKinds)
@@ -78,4 +90,19 @@ public sealed class PublishingOptions
 
     /// <summary>How long after a period closes it is published, so late records of its last day are in.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromHours(1);
+}
+
+/// <summary>The MASDG's daily digest (docs/metrics.md, "The MASDG's lists"): sent only when a mailbox is set.</summary>
+public sealed class DigestOptions
+{
+    /// <summary>The local time of day (in <see cref="MetricsOptions.TimeZone"/>) the digest goes out.</summary>
+    public TimeOnly At { get; set; } = new(8, 0);
+
+    /// <summary>The MASDG's mailbox. Unset or empty: no digest.</summary>
+    public string? Mailbox { get; set; }
+
+    /// <summary>Where the MASDG signs in to see the lists (the dashboard); optional, shown in the e-mail when set.</summary>
+    public Uri? SignInLink { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Mailbox);
 }

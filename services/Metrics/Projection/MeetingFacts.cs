@@ -88,6 +88,18 @@ public sealed class MeetingFacts
     /// <summary>The deadline named by an overdue notice, when one arrived.</summary>
     public Stamped<DateTimeOffset>? OverdueDeadline { get; set; }
 
+    /// <summary>The meeting's reference (SM-yyyy-nnnnnn), from any event that names it: what the MASDG's lists show.</summary>
+    public Stamped<string>? Reference { get; set; }
+
+    /// <summary>True once a circulation warning arrived.</summary>
+    public bool Warned { get; set; }
+
+    /// <summary>The repeat numbers of the overdue notices seen, ascending and distinct (so a notice published twice counts once).</summary>
+    public List<int> OverdueRepeats { get; set; } = [];
+
+    /// <summary>Circulation notices the meeting drew: the warning and each daily overdue notice.</summary>
+    public int CirculationNoticesSent => (Warned ? 1 : 0) + OverdueRepeats.Count;
+
     public Dictionary<Guid, InvitationFacts> Invitations { get; set; } = [];
 
     /// <summary>Per agency code: what happened for it at the meeting (latest record wins).</summary>
@@ -108,6 +120,7 @@ public sealed class MeetingFacts
     internal void Fold(StrategyMeetingConvened e, Guid messageId)
     {
         SetTeam(e.TeamCode, TeamFromConvened, messageId);
+        SetReference(e.MeetingReference, messageId);
         Convened = Stamped<ConvenedFacts>.Max(Convened, new(new(e.IncidentAt, e.DecisionAt, e.ConcernCategory), e.OccurredAt.UtcTicks, messageId));
         ScheduledStart = Stamped<DateTimeOffset>.Max(ScheduledStart, new(e.ScheduledStart, 0, messageId));
     }
@@ -162,6 +175,7 @@ public sealed class MeetingFacts
     internal void Fold(MeetingHeld e, Guid messageId)
     {
         SetTeam(e.TeamCode, TeamFromHeld, messageId);
+        SetReference(e.MeetingReference, messageId);
         Held = Stamped<HeldFacts>.Max(Held, new(new(e.ActualStart, e.ActualEnd, e.BelowNationalMinimum, e.SectionFortySevenEnquiry, e.CirculationDeadline), e.OccurredAt.UtcTicks, messageId));
     }
 
@@ -174,6 +188,7 @@ public sealed class MeetingFacts
     internal void Fold(AgreedActionsCirculated e, Guid messageId)
     {
         SetTeam(e.TeamCode, TeamFromOther, messageId);
+        SetReference(e.MeetingReference, messageId);
         // Earliest circulation wins: rank by negated time.
         FirstCirculation = Stamped<CirculationFacts>.Max(FirstCirculation, new(new(e.CirculatedAt, e.CirculationDeadline, e.OnTime), -e.CirculatedAt.UtcTicks, messageId));
     }
@@ -181,7 +196,21 @@ public sealed class MeetingFacts
     internal void Fold(ActionCirculationOverdue e, Guid messageId)
     {
         SetTeam(e.TeamCode, TeamFromOther, messageId);
+        SetReference(e.MeetingReference, messageId);
         OverdueDeadline = Stamped<DateTimeOffset>.Max(OverdueDeadline, new(e.CirculationDeadline, e.Repeat, messageId));
+        var at = OverdueRepeats.BinarySearch(e.Repeat);
+        if (at < 0)
+        {
+            OverdueRepeats.Insert(~at, e.Repeat);
+        }
+    }
+
+    // A flag and the reference only: the warning counts among the notices the MASDG sees, in no figure.
+    internal void Fold(ActionCirculationWarning e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        SetReference(e.MeetingReference, messageId);
+        Warned = true;
     }
 
     internal void Fold(SectionFortySevenStarted e, Guid messageId)
@@ -203,6 +232,15 @@ public sealed class MeetingFacts
     /// had their own events also hold circulated-actions receipts here (kind <c>actions-circulated</c>).
     /// </summary>
     private static bool IsInvitationEmailReceipt(string kind) => kind == Contracts.Notifications.DeliveryKinds.Invitation;
+
+    // Every event naming the meeting's reference names the same one; rank 0 and the id keep it deterministic.
+    private void SetReference(string? reference, Guid messageId)
+    {
+        if (!string.IsNullOrWhiteSpace(reference))
+        {
+            Reference = Stamped<string>.Max(Reference, new(reference, 0, messageId));
+        }
+    }
 
     private void SetTeam(string? teamCode, long priority, Guid messageId)
     {

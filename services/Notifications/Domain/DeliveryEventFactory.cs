@@ -12,12 +12,15 @@ public static partial class DeliveryEventFactory
     /// </summary>
     public static object Delivered(DeliveryRecord delivery, DateTimeOffset at) => delivery.InvitationId is { } invitationId
         ? new InvitationDelivered(invitationId, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, at, delivery.AgencyCode)
-        : new NoticeDelivered(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, at);
+        : new NoticeDelivered(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, AgencyOf(delivery), at);
 
     /// <summary>The failure counterpart of <see cref="Delivered"/>.</summary>
     public static object Failed(DeliveryRecord delivery, string reason, DateTimeOffset at) => delivery.InvitationId is { } invitationId
         ? new InvitationDeliveryFailed(invitationId, delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, reason, at, delivery.AgencyCode)
-        : new NoticeDeliveryFailed(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, delivery.AgencyCode, reason, at);
+        : new NoticeDeliveryFailed(delivery.MeetingId, delivery.SourceMessageId, delivery.Kind, delivery.Channel, AgencyOf(delivery), reason, at);
+
+    // A notice to no agency (the MASDG's digest) is stored with an empty code and reported with none.
+    private static string? AgencyOf(DeliveryRecord delivery) => string.IsNullOrEmpty(delivery.AgencyCode) ? null : delivery.AgencyCode;
 
     /// <summary>
     /// A failure reason fit to leave the service: transport text (reply codes) with any e-mail address masked, as
