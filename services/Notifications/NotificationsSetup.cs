@@ -36,6 +36,9 @@ public static class NotificationsSetup
         services.AddSingleton(sp => new InvitationEmailRenderer(timeProvider: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ActionsCirculatedEmailRenderer>();
         services.AddScoped<NotificationComposer>();
+        // Notices to a team's managers: their own renderer and composer.
+        services.AddSingleton(_ => new ManagerNoticeEmailRenderer());
+        services.AddScoped<ManagerNoticeComposer>();
         services.AddScoped<DeliveryIntake>();
 
         // Channels: every IDeliveryChannel registered here is a candidate; ChannelSelector picks per recipient.
@@ -61,6 +64,7 @@ public static class NotificationsSetup
             x.AddConsumer<InvitationCancelledConsumer>();
             x.AddConsumer<AgreedActionsCirculatedConsumer>();
             x.AddConsumer<CirculationNoticePassedOnConsumer>();
+            x.AddConsumer<ManagerNoticeDueConsumer>();
         });
         return builder;
     }
