@@ -37,6 +37,7 @@ public static class ProjectedEvents
         Event<AgreedActionsCirculated>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
         Event<ActionCirculationOverdue>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
         Event<SectionFortySevenStarted>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
+        Event<MeetingRecordOverdue>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
         // Kept in the log (the notices a meeting drew, agencies with nobody left to invite), folded into no figure yet.
         // Consuming them also gives every message the meetings service publishes a queue: the relay publishes as
         // mandatory, and a message no queue is bound for would wait in the outbox for ever.
