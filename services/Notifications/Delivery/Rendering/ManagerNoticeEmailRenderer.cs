@@ -93,9 +93,11 @@ public sealed class ManagerNoticeEmailRenderer(InvitationRenderingOptions? optio
             case "circulation-overdue":
                 var deadline = Required(d.CirculationDeadline, nameof(d.CirculationDeadline));
                 var hours = Required(d.HoursOverdue, nameof(d.HoursOverdue));
-                return (string.Create(CultureInfo.InvariantCulture, $"agreed actions overdue ({hours} h)"),
+                // Whole hours past the deadline; the first notice, sent at the deadline itself, says only "overdue".
+                var late = hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"they are {hours} hours overdue") : "the deadline has passed";
+                return (hours > 0 ? string.Create(CultureInfo.InvariantCulture, $"agreed actions overdue ({hours} h)") : "agreed actions overdue",
                 [
-                    string.Create(CultureInfo.InvariantCulture, $"The agreed actions of strategy meeting {reference} were due by {At(deadline, settings)} and have not been circulated: they are {hours} hours overdue."),
+                    $"The agreed actions of strategy meeting {reference} were due by {At(deadline, settings)} and have not been circulated: {late}.",
                     "Please circulate them now. The delay is reported to the MASDG as an exception, and a late circulation is still recorded, as late.",
                 ]);
             case "no-recipient-left":
