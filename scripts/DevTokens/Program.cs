@@ -1,10 +1,10 @@
 using Jtai.Strategy.BuildingBlocks.Security;
 
 // Usage: dev-token --role Administrator [--role Masdg] [--agency DURHAM-POLICE] [--team FF-EASINGTON]
-//                  [--subject alice] [--name "Alice Admin"] [--hours 8]
+//                  [--subject alice] [--name "Alice Admin"] [--email alice@durham.example] [--hours 8]
 // Prints a JWT signed with the development key (Auth:DevelopmentSigningKey, or JTAI_DEV_SIGNING_KEY).
 var roles = new List<string>();
-string? agency = null, team = null, subject = null, name = null;
+string? agency = null, team = null, subject = null, name = null, email = null;
 var hours = 8.0;
 for (var i = 0; i < args.Length; i++)
 {
@@ -16,6 +16,7 @@ for (var i = 0; i < args.Length; i++)
         case "--team": team = Next(); break;
         case "--subject": subject = Next(); break;
         case "--name": name = Next(); break;
+        case "--email": email = Next(); break;
         case "--hours": hours = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture); break;
         default:
             Console.Error.WriteLine($"Unknown argument {args[i]}. Roles: {string.Join(", ", JtaiRoles.All)}.");
@@ -37,5 +38,5 @@ if (roles.Contains(JtaiRoles.Spoc) && agency is null)
 }
 
 var key = Environment.GetEnvironmentVariable("JTAI_DEV_SIGNING_KEY") ?? DevelopmentTokens.DevelopmentSigningKey;
-Console.WriteLine(DevelopmentTokens.Mint(subject ?? $"dev-{roles[0].ToLowerInvariant()}", roles, agency, team, name, TimeSpan.FromHours(hours), key));
+Console.WriteLine(DevelopmentTokens.Mint(subject ?? $"dev-{roles[0].ToLowerInvariant()}", roles, agency, team, name, TimeSpan.FromHours(hours), key, email: email));
 return 0;

@@ -33,6 +33,8 @@ public static class MeetingsSetup
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MeetingsOptions>>().Value.Minimum());
         services.AddExceptionHandler<MeetingsExceptionHandler>();
         builder.AddServiceDatabase<MeetingsDbContext>(Migration.FromEmbeddedResources(typeof(MeetingsDbContext).Assembly));
+        // Notices to a team's managers, queued by convening, the chase and recording alike.
+        services.AddScoped<ManagerNotices>();
 
         // Convening: teams, bridges, suggestions, convene / reschedule / cancel, decisions not to convene.
         services.AddScoped<MeetingConvener>();
@@ -84,7 +86,9 @@ public static class MeetingsSetup
             .Handle<InvitationEscalationHandler>()
             // Recording: the 24-hour circulation rule.
             .Handle<CirculationWarningHandler>()
-            .Handle<CirculationOverdueHandler>());
+            .Handle<CirculationOverdueHandler>()
+            // Recording: a meeting never recorded (record due after its scheduled end).
+            .Handle<RecordDueHandler>());
 
         services.AddHostedService<DirectorySnapshotRequestOnStartup>();
         return builder;

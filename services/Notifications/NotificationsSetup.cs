@@ -37,6 +37,9 @@ public static class NotificationsSetup
         services.AddSingleton<ActionsCirculatedEmailRenderer>();
         services.AddSingleton<MasdgDigestEmailRenderer>(sp => new MasdgDigestEmailRenderer());
         services.AddScoped<NotificationComposer>();
+        // Notices to a team's managers: their own renderer and composer.
+        services.AddSingleton(_ => new ManagerNoticeEmailRenderer());
+        services.AddScoped<ManagerNoticeComposer>();
         services.AddScoped<DeliveryIntake>();
 
         // Channels: every IDeliveryChannel registered here is a candidate; ChannelSelector picks per recipient.
@@ -63,6 +66,7 @@ public static class NotificationsSetup
             x.AddConsumer<AgreedActionsCirculatedConsumer>();
             x.AddConsumer<CirculationNoticePassedOnConsumer>();
             x.AddConsumer<MasdgDigestDueConsumer>();
+            x.AddConsumer<ManagerNoticeDueConsumer>();
         });
         return builder;
     }

@@ -38,10 +38,10 @@ public class ServiceHost<TMarker>(PostgresDatabase database, RabbitMqVirtualHost
     }
 
     /// <summary>An HTTP client signed in with a development token for the given role(s).</summary>
-    public HttpClient ClientAs(string role, string? agency = null, string? team = null, string subject = "test-user")
+    public HttpClient ClientAs(string role, string? agency = null, string? team = null, string subject = "test-user", string? email = null)
     {
         var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentTokens.Mint(subject, [role], agency, team));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", DevelopmentTokens.Mint(subject, [role], agency, team, email: email));
         return client;
     }
 

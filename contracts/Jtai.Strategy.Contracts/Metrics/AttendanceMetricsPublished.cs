@@ -103,6 +103,9 @@ public static class MetricKeys
     /// <summary>Meetings held (numerator = denominator = count).</summary>
     public const string MeetingsHeld = "meetings.held";
 
+    /// <summary>Meetings past their record-due time (scheduled end + RecordDueAfter) with no record: held but not recorded, or not held.</summary>
+    public const string MeetingsNotRecorded = "meetings.not-recorded";
+
     /// <summary>Meetings held that started a section 47 enquiry / meetings held.</summary>
     public const string SectionFortySevenStarted = "outcomes.section-47-started";
 }

@@ -31,6 +31,19 @@ public sealed class ValidationErrors
     public ValidationErrors MaxLength(string field, string? value, int maxLength) =>
         value is not null && value.Length > maxLength ? Add(field, $"{field} must be at most {maxLength} characters.") : this;
 
+    /// <summary>
+    /// A required secure e-mail address (a SPOC's, a team manager's): at most 254 characters and a valid address. One
+    /// rule, shared by the directory and the meetings service.
+    /// </summary>
+    public ValidationErrors SecureEmail(string field, string? value)
+    {
+        Required(field, value, 254);
+        return When(value is { Length: > 0 } email && !System.Net.Mail.MailAddress.TryCreate(email, out _), field, $"{field} is not a valid e-mail address.");
+    }
+
+    /// <summary>Whether <paramref name="value"/> passes <see cref="SecureEmail"/>.</summary>
+    public static bool IsSecureEmail(string? value) => !new ValidationErrors().SecureEmail("email", value).Any;
+
     public ValidationErrors When(bool invalid, string field, string message) => invalid ? Add(field, message) : this;
 
     public IDictionary<string, string[]> ToDictionary() => errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);

@@ -36,7 +36,8 @@ public static class DevelopmentTokens
         string? name = null,
         TimeSpan? lifetime = null,
         string signingKey = DevelopmentSigningKey,
-        DateTimeOffset? now = null)
+        DateTimeOffset? now = null,
+        string? email = null)
     {
         var issuedAt = (now ?? DateTimeOffset.UtcNow).UtcDateTime;
         var claims = new List<Claim> { new(JtaiClaims.Subject, subject), new(JtaiClaims.Name, name ?? subject) };
@@ -49,6 +50,11 @@ public static class DevelopmentTokens
         if (team is not null)
         {
             claims.Add(new Claim(JtaiClaims.Team, team));
+        }
+
+        if (email is not null)
+        {
+            claims.Add(new Claim(JtaiClaims.Email, email));
         }
 
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

@@ -24,6 +24,9 @@ public static class JtaiClaims
 
     /// <summary>The Families First team a team manager belongs to.</summary>
     public const string Team = "team";
+
+    /// <summary>The person's e-mail address (OpenID Connect standard claim), where the identity provider gives one.</summary>
+    public const string Email = "email";
 }
 
 /// <summary>Authorization policy names; each service maps its endpoints to these.</summary>
@@ -45,6 +48,8 @@ public static class ClaimsPrincipalExtensions
     public static string? AgencyCode(this ClaimsPrincipal user) => user.FindFirstValue(JtaiClaims.Agency);
 
     public static string? TeamCode(this ClaimsPrincipal user) => user.FindFirstValue(JtaiClaims.Team);
+
+    public static string? Email(this ClaimsPrincipal user) => user.FindFirstValue(JtaiClaims.Email);
 
     public static string SubjectId(this ClaimsPrincipal user) => user.FindFirstValue(JtaiClaims.Subject) ?? "unknown";
 

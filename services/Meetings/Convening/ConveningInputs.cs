@@ -6,8 +6,8 @@ namespace Jtai.Strategy.Meetings.Convening;
 // nullable because a missing one is a field-level validation error; the endpoints map their requests
 // to these, so the rules and the convener never see an HTTP type.
 
-/// <summary>Who acts: the subject of the token and the team it names.</summary>
-public sealed record Manager(string SubjectId, string? TeamCode);
+/// <summary>Who acts: the subject of the token, the team it names and the e-mail it carries (where it has one).</summary>
+public sealed record Manager(string SubjectId, string? TeamCode, string? Email = null);
 
 public sealed record ProposedCaseFacts(
     ChildAgeBand? AgeBand,

@@ -38,7 +38,15 @@ public sealed record ConveningOutcome<T>(T? Value, ValidationErrors? Errors = nu
 /// not to convene. Each step validates, books the bridge, changes the meeting, issues or re-asks the
 /// invitations and queues its events and audit in one unit of work. The endpoints bind and map.
 /// </summary>
-public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssuer issuer, IOptions<MeetingsOptions> options, TimeProvider clock, ILogger<MeetingConvener> logger)
+public sealed partial class MeetingConvener(
+    MeetingsDbContext db,
+    InvitationIssuer issuer,
+    ManagerNotices notices,
+    NationalMinimum minimum,
+    IOptions<MeetingsOptions> options,
+    IOptions<RecordingOptions> recording,
+    TimeProvider clock,
+    ILogger<MeetingConvener> logger)
 {
     private readonly MeetingsOptions settings = options.Value;
 
@@ -91,8 +99,10 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
 
         var number = await db.NextMeetingNumberAsync(cancellationToken);
         var reference = string.Create(CultureInfo.InvariantCulture, $"SM-{now.Year:D4}-{number:D6}");
+        // The convening manager's address joins this meeting's manager notices; a token without a valid one adds nobody.
+        var convenerEmail = ValidationErrors.IsSecureEmail(manager.Email) ? manager.Email!.Trim() : null;
         var meeting = StrategyMeeting.Convene(
-            NewId.NextGuid(), reference, team, booking.Bridge, await Pins.NewUniqueAsync(db, cancellationToken), details, times, manager.SubjectId, now);
+            NewId.NextGuid(), reference, team, booking.Bridge, await Pins.NewUniqueAsync(db, cancellationToken), details, times, manager.SubjectId, now, convenerEmail);
         db.Meetings.Add(meeting);
         foreach (var agency in considered)
         {
@@ -108,6 +118,15 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         {
             var outcome = await issuer.InviteAsync(meeting, team, agency.AgencyCode, agency.AgencyName, cancellationToken);
             agency.NotIssuedReason = outcome.NotIssuedReason;
+        }
+
+        RecordDue.Schedule(db, meeting, recording.Value);
+        // Below the national minimum at convening (removed with a reason, no such agency, or nobody to invite): the
+        // managers are told at once, as well as seeing it in the response.
+        var notCovered = minimum.NotMetBy(meeting.Agencies.Where(a => a.Invited && a.NotIssuedReason is null).Select(a => a.AgencyKind));
+        if (notCovered.Count > 0)
+        {
+            await notices.QueueAsync(meeting, ManagerNoticeKinds.BelowMinimumAtConvening, new NoticeFacts(MinimumNotCovered: notCovered), null, now, cancellationToken);
         }
 
         db.Audit(manager.SubjectId, "meeting.convened", meeting.Id, now, meeting.Reference);
@@ -166,6 +185,8 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         db.AddOutboxMessage(new StrategyMeetingRescheduled(
             meeting.Id, meeting.Reference, previousStart, meeting.ScheduledStart, meeting.ScheduledEnd, meeting.CalendarSequence, proposal.Reason!.Value.ToString(), now));
         await issuer.ReaskAsync(meeting, startChanged, cancellationToken);
+        await RecordDue.CancelAsync(db, meeting.Id, now, cancellationToken);
+        RecordDue.Schedule(db, meeting, recording.Value);
         db.Audit(manager.SubjectId, "meeting.rescheduled", meeting.Id, now,
             $"{previousStart:u} -> {meeting.ScheduledStart:u} ({proposal.Reason}{(proposal.ReasonText is null ? string.Empty : ": " + proposal.ReasonText.Trim())})");
         db.LogWhenCommitted(() => LogRescheduled(logger, meeting.Reference, meeting.CalendarSequence));
@@ -213,6 +234,7 @@ public sealed partial class MeetingConvener(MeetingsDbContext db, InvitationIssu
         meeting.Cancel(proposal.Reason!.Value, MeetingRules.Trim(proposal.ReasonText), now);
         db.AddOutboxMessage(new StrategyMeetingCancelled(meeting.Id, meeting.Reference, proposal.Reason.Value.ToString(), now));
         await issuer.WithdrawAllAsync(meeting, standing, proposal.Reason.Value.ToString(), cancellationToken);
+        await RecordDue.CancelAsync(db, meeting.Id, now, cancellationToken);
         db.Audit(manager.SubjectId, "meeting.cancelled", meeting.Id, now, proposal.Reason.Value.ToString());
         db.LogWhenCommitted(() => LogCancelled(logger, meeting.Reference));
         await db.SaveChangesAsync(cancellationToken);

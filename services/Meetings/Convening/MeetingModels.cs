@@ -12,7 +12,19 @@ public sealed record BridgeRequest(string? Label, string? DialInNumber, string? 
 
 public sealed record BridgeResponse(Guid Id, string Label, string DialInNumber, string ConferenceCode, bool Active);
 
-public sealed record TeamResponse(string Code, string Name, string? Area, bool GpPilot, bool Active, IReadOnlyList<BridgeResponse> Bridges);
+/// <summary>
+/// A team. <see cref="Managers"/> (its manager contacts, who receive its meetings' notices) is listed only to
+/// administrators and the team's own managers; for anyone else it is null. <see cref="ManagersVersion"/> rises with
+/// every change to them.
+/// </summary>
+public sealed record TeamResponse(
+    string Code, string Name, string? Area, bool GpPilot, bool Active, IReadOnlyList<BridgeResponse> Bridges,
+    IReadOnlyList<TeamManagerResponse>? Managers = null, int ManagersVersion = 0);
+
+/// <summary>A manager contact to add: a secure e-mail address (validated as a SPOC's) and, optionally, a name.</summary>
+public sealed record TeamManagerRequest(string? Email, string? FullName);
+
+public sealed record TeamManagerResponse(string Email, string? FullName, DateTimeOffset AddedAt);
 
 /// <summary>The case facts the suggestion rules read (coded: an age band, flags, the referrer's agency).</summary>
 public sealed record CaseFactsRequest(
@@ -114,11 +126,14 @@ public sealed record MeetingResponse(
     IReadOnlyList<AgencyConsidered> Agencies,
     IReadOnlyList<InvitationSummary> Invitations,
     IReadOnlyList<NotInvited> NotInvited,
-    IReadOnlyList<string> MinimumNotCovered)
+    IReadOnlyList<string> MinimumNotCovered,
+    IReadOnlyList<string>? NoticesUndeliverable = null)
 {
     /// <summary>
     /// <see cref="MinimumNotCovered"/> names the national-minimum requirements that no issued
     /// invitation covers (removed with a reason, no such agency, or no SPOC to invite): shown, never silent.
+    /// <see cref="NoticesUndeliverable"/> names the kinds of manager notice that found nobody to go to (the team has no
+    /// manager contact and the convening manager's token had no e-mail).
     /// </summary>
     public static MeetingResponse From(StrategyMeeting m, NationalMinimum minimum) => new(
         m.Id, m.Reference, m.TeamCode, m.CaseReference, m.ConcernCategory, m.IncidentAt, m.DecisionAt, m.ThresholdReasonCode, m.ThresholdReasonText,
@@ -129,7 +144,8 @@ public sealed record MeetingResponse(
         m.CurrentInvitations.OrderBy(i => i.AgencyCode, StringComparer.Ordinal)
             .Select(i => new InvitationSummary(i.Id, i.AgencyCode, i.AgencyName, i.RecipientName, i.RecipientRole, i.Status, i.RespondBy)).ToList(),
         m.Agencies.Where(a => a.NotIssuedReason is not null).Select(a => new NotInvited(a.AgencyCode, a.NotIssuedReason!)).ToList(),
-        minimum.NotMetBy(m.Agencies.Where(a => a.Invited && a.NotIssuedReason is null).Select(a => a.AgencyKind)));
+        minimum.NotMetBy(m.Agencies.Where(a => a.Invited && a.NotIssuedReason is null).Select(a => a.AgencyKind)),
+        m.NoticesUndeliverable.ToList());
 }
 
 /// <summary>A meeting in a list: no case details.</summary>

@@ -154,7 +154,7 @@ public static class MeetingsApi
         return TypedResults.Ok(decisions.Select(ToResponse).ToList());
     }
 
-    private static Manager ManagerOf(ClaimsPrincipal user) => new(user.SubjectId(), user.TeamCode());
+    private static Manager ManagerOf(ClaimsPrincipal user) => new(user.SubjectId(), user.TeamCode(), user.Email());
 
     private static Results<Ok<MeetingResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult> ToMeetingResult(ConveningOutcome<StrategyMeeting> outcome, NationalMinimum minimum) => outcome switch
     {

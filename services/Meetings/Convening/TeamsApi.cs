@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Meetings.Domain;
@@ -20,19 +21,76 @@ public static class TeamsApi
         api.MapPut("/{code}", UpdateTeam).RequireAuthorization(JtaiPolicies.Administrator);
         api.MapPost("/{code}/bridges", AddBridge).RequireAuthorization(JtaiPolicies.Administrator);
         api.MapPost("/{code}/bridges/{id:guid}/retire", RetireBridge).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapPost("/{code}/managers", AddManager).RequireAuthorization(JtaiPolicies.Administrator);
+        api.MapDelete("/{code}/managers/{email}", RemoveManager).RequireAuthorization(JtaiPolicies.Administrator);
         return app;
     }
 
-    public static async Task<Ok<List<TeamResponse>>> ListTeams(MeetingsDbContext db, CancellationToken cancellationToken)
+    public static async Task<Ok<List<TeamResponse>>> ListTeams(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken cancellationToken)
     {
-        var teams = await db.Teams.AsNoTracking().Include(t => t.Bridges).OrderBy(t => t.Code).ToListAsync(cancellationToken);
-        return TypedResults.Ok(teams.Select(ToResponse).ToList());
+        var teams = await db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers).OrderBy(t => t.Code).ToListAsync(cancellationToken);
+        return TypedResults.Ok(teams.Select(t => ToResponse(t, MaySeeManagers(user, t.Code))).ToList());
     }
 
-    public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetTeam(string code, MeetingsDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetTeam(string code, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken cancellationToken)
     {
-        var team = await db.Teams.AsNoTracking().Include(t => t.Bridges).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
-        return team is null ? Problems.NotFound("Not found", $"No team has code {code}.") : TypedResults.Ok(ToResponse(team));
+        var team = await db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
+        return team is null ? Problems.NotFound("Not found", $"No team has code {code}.") : TypedResults.Ok(ToResponse(team, MaySeeManagers(user, code)));
+    }
+
+    /// <summary>
+    /// Adds a manager contact: a secure e-mail address, validated exactly as a SPOC's, and an optional name. The
+    /// team's managers version rises and the change is audited (the address stays in this service).
+    /// </summary>
+    public static async Task<Results<Created<TeamResponse>, ValidationProblem, ProblemHttpResult>> AddManager(
+        string code, TeamManagerRequest request, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors().SecureEmail("email", request.Email).MaxLength("fullName", request.FullName, 200);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var team = await db.Teams.Include(t => t.Bridges).Include(t => t.Managers).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
+        if (team is null)
+        {
+            return Problems.NotFound("Not found", $"No team has code {code}.");
+        }
+
+        var email = NormaliseEmail(request.Email!);
+        if (team.Managers.Any(m => m.Email == email))
+        {
+            return Problems.Conflict("Manager already listed", $"Team {code} already lists this manager address.");
+        }
+
+        var now = clock.GetUtcNow();
+        team.Managers.Add(new TeamManager { TeamCode = team.Code, Email = email, FullName = MeetingRules.Trim(request.FullName), AddedBy = user.SubjectId(), AddedAt = now });
+        team.ManagersVersion++;
+        team.UpdatedAt = now;
+        db.Audit(user.SubjectId(), "team.manager.added", null, now, $"{team.Code}: managers version {team.ManagersVersion}");
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Created($"/api/teams/{team.Code}", ToResponse(team, true));
+    }
+
+    /// <summary>Removes a manager contact; notices already queued keep their recipients.</summary>
+    public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> RemoveManager(
+        string code, string email, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        var team = await db.Teams.Include(t => t.Bridges).Include(t => t.Managers).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
+        var manager = team?.Managers.SingleOrDefault(m => m.Email == NormaliseEmail(email));
+        if (team is null || manager is null)
+        {
+            return Problems.NotFound("Not found", $"Team {code} lists no such manager address.");
+        }
+
+        var now = clock.GetUtcNow();
+        team.Managers.Remove(manager);
+        db.TeamManagers.Remove(manager);
+        team.ManagersVersion++;
+        team.UpdatedAt = now;
+        db.Audit(user.SubjectId(), "team.manager.removed", null, now, $"{team.Code}: managers version {team.ManagersVersion}");
+        await db.SaveChangesAsync(cancellationToken);
+        return TypedResults.Ok(ToResponse(team, true));
     }
 
     public static async Task<Results<Created<TeamResponse>, ValidationProblem, ProblemHttpResult>> CreateTeam(
@@ -144,8 +202,18 @@ public static class TeamsApi
     private static bool IsCode(string code) =>
         code.Length is >= 2 and <= 32 && char.IsAsciiLetterOrDigit(code[0]) && code.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-');
 
-    private static TeamResponse ToResponse(Team team) =>
-        new(team.Code, team.Name, team.Area, team.GpPilot, team.Active, team.Bridges.OrderBy(b => b.Label, StringComparer.Ordinal).Select(ToResponse).ToList());
+    /// <summary>Manager addresses are for administrators and the team's own managers only.</summary>
+    private static bool MaySeeManagers(ClaimsPrincipal user, string teamCode) =>
+        user.IsInRole(JtaiRoles.Administrator) || (user.IsInRole(JtaiRoles.TeamManager) && TeamAccess.ActsFor(user, teamCode));
+
+    private static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
+
+    private static TeamResponse ToResponse(Team team) => ToResponse(team, false);
+
+    private static TeamResponse ToResponse(Team team, bool withManagers) =>
+        new(team.Code, team.Name, team.Area, team.GpPilot, team.Active, team.Bridges.OrderBy(b => b.Label, StringComparer.Ordinal).Select(ToResponse).ToList(),
+            withManagers ? team.Managers.OrderBy(m => m.Email, StringComparer.Ordinal).Select(m => new TeamManagerResponse(m.Email, m.FullName, m.AddedAt)).ToList() : null,
+            team.ManagersVersion);
 
     private static BridgeResponse ToResponse(Bridge bridge) => new(bridge.Id, bridge.Label, bridge.DialInNumber, bridge.ConferenceCode, bridge.Active);
 }

@@ -92,6 +92,12 @@ public sealed class StrategyMeeting
 
     public required string ConvenedBy { get; init; }
 
+    /// <summary>The convening manager's e-mail (token claim <c>email</c>, when valid): a recipient of this meeting's manager notices only.</summary>
+    public string? ConvenedByEmail { get; init; }
+
+    /// <summary>Kinds of manager notice that found nobody to go to (no manager contact, no convening e-mail): shown, never silent.</summary>
+    public List<string> NoticesUndeliverable { get; init; } = [];
+
     public DateTimeOffset ConvenedAt { get; init; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -108,7 +114,7 @@ public sealed class StrategyMeeting
     public IEnumerable<Invitation> CurrentInvitations => Invitations.Where(i => i.IsCurrent);
 
     public static StrategyMeeting Convene(
-        Guid id, string reference, Team team, Bridge bridge, string pin, ConveneDetails details, MeetingTimes times, string convenedBy, DateTimeOffset now) => new()
+        Guid id, string reference, Team team, Bridge bridge, string pin, ConveneDetails details, MeetingTimes times, string convenedBy, DateTimeOffset now, string? convenedByEmail = null) => new()
     {
         Id = id,
         Reference = reference,
@@ -134,6 +140,7 @@ public sealed class StrategyMeeting
         DelayReasonCode = times.BeyondLimit ? times.DelayReason : null,
         DelayReasonText = times.BeyondLimit ? times.DelayReasonText : null,
         ConvenedBy = convenedBy,
+        ConvenedByEmail = convenedByEmail,
         ConvenedAt = now,
         UpdatedAt = now,
     };

@@ -20,6 +20,30 @@ public sealed class Team
     public DateTimeOffset UpdatedAt { get; set; }
 
     public List<Bridge> Bridges { get; init; } = [];
+
+    /// <summary>Who is told of the team's meetings' notices (circulation warnings, overdue, record due, ...).</summary>
+    public List<TeamManager> Managers { get; init; } = [];
+
+    /// <summary>Raised by every change to <see cref="Managers"/>, so the audit says which list a notice went to.</summary>
+    public int ManagersVersion { get; set; }
+}
+
+/// <summary>
+/// A manager contact of a team: a secure e-mail address (validated as a SPOC's is) and an optional name, kept by
+/// administrators. The address is a recipient of the team's manager notices and goes nowhere else.
+/// </summary>
+public sealed class TeamManager
+{
+    public required string TeamCode { get; init; }
+
+    /// <summary>Lower-case and trimmed: one entry per address.</summary>
+    public required string Email { get; init; }
+
+    public string? FullName { get; init; }
+
+    public required string AddedBy { get; init; }
+
+    public DateTimeOffset AddedAt { get; init; }
 }
 
 /// <summary>A team's conference bridge: one dial-in number and conference code; one meeting at a time.</summary>

@@ -14,6 +14,8 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
 
     public DbSet<Bridge> Bridges => Set<Bridge>();
 
+    public DbSet<TeamManager> TeamManagers => Set<TeamManager>();
+
     public DbSet<StrategyMeeting> Meetings => Set<StrategyMeeting>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
@@ -45,6 +47,12 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
             e.ToTable("team");
             e.HasKey(t => t.Code);
             e.HasMany(t => t.Bridges).WithOne().HasForeignKey(b => b.TeamCode);
+            e.HasMany(t => t.Managers).WithOne().HasForeignKey(m => m.TeamCode);
+        });
+        modelBuilder.Entity<TeamManager>(e =>
+        {
+            e.ToTable("team_manager");
+            e.HasKey(m => new { m.TeamCode, m.Email });
         });
         modelBuilder.Entity<Bridge>(e =>
         {

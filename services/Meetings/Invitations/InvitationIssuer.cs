@@ -19,7 +19,8 @@ public sealed record IssueOutcome(string AgencyCode, Invitation? Invitation, str
 /// creates the single-use response link, schedules the chase (reminder, then escalation) as durable
 /// deadlines, and queues the messages in the outbox. Everything joins the caller's unit of work.
 /// </summary>
-public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkSigner signer, IOptions<MeetingsOptions> options, TimeProvider clock, ILogger<InvitationIssuer> logger)
+public sealed partial class InvitationIssuer(
+    MeetingsDbContext db, ResponseLinkSigner signer, ManagerNotices notices, IOptions<MeetingsOptions> options, TimeProvider clock, ILogger<InvitationIssuer> logger)
 {
     public const string ReminderKind = "meetings.invitation-reminder";
     public const string EscalationKind = "meetings.invitation-escalation";
@@ -63,6 +64,10 @@ public sealed partial class InvitationIssuer(MeetingsDbContext db, ResponseLinkS
             current.MarkEscalationExhausted(now);
             var why = reason == SupersededReason.DeliveryFailed ? "could not be delivered to" : "has not been answered by";
             db.LogWhenCommitted(() => LogNoDeputyLeft(logger, current.Id, current.AgencyCode, reason));
+            // The managers hear which agency has nobody left and what was tried (the SPOC ranks, not who they are).
+            var ranks = spocs.Where(s => tried.Contains(s.SpocId)).Select(s => s.Rank).Order().ToList();
+            await notices.QueueAsync(meeting, ManagerNoticeKinds.NoRecipientLeft,
+                new NoticeFacts(AgencyCode: current.AgencyCode, AgencyName: current.AgencyName, RanksTried: ranks, ReasonCode: reason.ToString()), null, now, cancellationToken);
             return NotIssued(meeting, current.AgencyCode, $"The invitation {why} {current.RecipientName} and {current.AgencyName} has no further deputy available.", now);
         }
 

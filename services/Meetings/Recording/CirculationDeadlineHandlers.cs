@@ -7,14 +7,15 @@ using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.Meetings.Recording;
 
-// The 24-hour circulation rule, watched by deadline rows stored when the meeting is recorded. The
+// The 24-hour circulation rule, watched by deadline rows stored when the meeting is recorded. Each notice is also
+// queued for the team's managers (ManagerNotices) in the same transaction. The
 // poller claims a due row with FOR UPDATE SKIP LOCKED and marks it fired in the transaction that
 // applies these effects, so each notice goes out once across restarts and instances. The handler
 // locks the record (after the poller's lock on the deadline row, the order the API uses too), so a
 // notice racing a circulation waits for it and then finds nothing to do.
 
 /// <summary>Nothing circulated by the warning time (20 of 24 hours): warn the team manager.</summary>
-public sealed partial class CirculationWarningHandler(TimeProvider clock, ILogger<CirculationWarningHandler> logger) : IDeadlineHandler<MeetingsDbContext>
+public sealed partial class CirculationWarningHandler(ManagerNotices notices, TimeProvider clock, ILogger<CirculationWarningHandler> logger) : IDeadlineHandler<MeetingsDbContext>
 {
     public string Kind => MeetingRecorder.WarningKind;
 
@@ -29,8 +30,9 @@ public sealed partial class CirculationWarningHandler(TimeProvider clock, ILogge
             return;
         }
 
-        var meeting = await db.Meetings.AsNoTracking().Where(m => m.Id == record.MeetingId).Select(m => new { m.Reference, m.TeamCode }).SingleAsync(cancellationToken);
+        var meeting = await db.Meetings.SingleAsync(m => m.Id == record.MeetingId, cancellationToken);
         db.AddOutboxMessage(new ActionCirculationWarning(record.MeetingId, meeting.Reference, meeting.TeamCode, record.CirculationDeadline, now));
+        await notices.QueueAsync(meeting, ManagerNoticeKinds.CirculationWarning, new NoticeFacts(CirculationDeadline: record.CirculationDeadline), deadline.Id, now, cancellationToken);
         db.Audit(AuditLog.SystemActor, "meeting.circulation.warned", record.MeetingId, now, $"{meeting.Reference}: circulate by {record.CirculationDeadline:u}");
         db.LogWhenCommitted(() => LogWarned(logger, meeting.Reference, record.CirculationDeadline));
     }
@@ -44,7 +46,7 @@ public sealed partial class CirculationWarningHandler(TimeProvider clock, ILogge
 /// MASDG; then again every day while it stays so. The repeat number is the day since the deadline,
 /// so after an outage the service sends the notice for today, not a burst of the missed ones.
 /// </summary>
-public sealed partial class CirculationOverdueHandler(TimeProvider clock, IOptions<RecordingOptions> options, ILogger<CirculationOverdueHandler> logger) : IDeadlineHandler<MeetingsDbContext>
+public sealed partial class CirculationOverdueHandler(ManagerNotices notices, TimeProvider clock, IOptions<RecordingOptions> options, ILogger<CirculationOverdueHandler> logger) : IDeadlineHandler<MeetingsDbContext>
 {
     public string Kind => MeetingRecorder.OverdueKind;
 
@@ -58,8 +60,12 @@ public sealed partial class CirculationOverdueHandler(TimeProvider clock, IOptio
         }
 
         var repeat = MeetingRecorder.RepeatOf(deadline);
-        var meeting = await db.Meetings.AsNoTracking().Where(m => m.Id == record.MeetingId).Select(m => new { m.Reference, m.TeamCode }).SingleAsync(cancellationToken);
+        var meeting = await db.Meetings.SingleAsync(m => m.Id == record.MeetingId, cancellationToken);
         db.AddOutboxMessage(new ActionCirculationOverdue(record.MeetingId, meeting.Reference, meeting.TeamCode, record.CirculationDeadline, repeat, now));
+        // Whole hours past the deadline, as the manager's e-mail states them ("overdue (26 h)").
+        var hoursOverdue = (int)Math.Floor((now - record.CirculationDeadline).TotalHours);
+        await notices.QueueAsync(meeting, ManagerNoticeKinds.CirculationOverdue,
+            new NoticeFacts(CirculationDeadline: record.CirculationDeadline, HoursOverdue: Math.Max(0, hoursOverdue), Repeat: repeat), deadline.Id, now, cancellationToken);
         db.Audit(AuditLog.SystemActor, "meeting.circulation.overdue", record.MeetingId, now, $"{meeting.Reference}: deadline {record.CirculationDeadline:u}, notice {repeat}");
         db.LogWhenCommitted(() => LogOverdue(logger, meeting.Reference, record.CirculationDeadline, repeat));
 

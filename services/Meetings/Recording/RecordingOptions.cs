@@ -19,6 +19,12 @@ public sealed class RecordingOptions
     /// <summary>While circulation stays overdue, the overdue notice repeats this often.</summary>
     public TimeSpan OverdueRepeatEvery { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// A meeting not recorded this long after its scheduled end is "record due": the team's managers are told and
+    /// metrics counts it as not recorded (in the circulated-on-time denominator).
+    /// </summary>
+    public TimeSpan RecordDueAfter { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Whose calendar dates are (the strategy discussion date, working days): an IANA zone id.</summary>
     public string LocalTimeZone { get; set; } = "Europe/London";
 
@@ -36,6 +42,11 @@ internal sealed class RecordingOptionsValidator : IValidateOptions<RecordingOpti
         if (options.CirculateWithin <= TimeSpan.Zero || options.CirculationWarningAfter <= TimeSpan.Zero || options.OverdueRepeatEvery <= TimeSpan.Zero)
         {
             failures.Add("Meetings:CirculateWithin, CirculationWarningAfter and OverdueRepeatEvery must be positive.");
+        }
+
+        if (options.RecordDueAfter <= TimeSpan.Zero)
+        {
+            failures.Add("Meetings:RecordDueAfter must be positive.");
         }
 
         if (options.CirculationWarningAfter >= options.CirculateWithin)

@@ -133,8 +133,18 @@ public static class Contributions
             }
         }
 
-        // Circulation falls due at its deadline: counted once circulated (on time or late) or reported overdue.
-        if ((meeting.FirstCirculation is not null || meeting.OverdueDeadline is not null) && meeting.CirculationDeadline is { } deadline)
+        // A meeting past its record-due time with no record counts as not recorded, on its scheduled day, until recorded.
+        if (meeting.RecordOverdue is not null && held is null && meeting.ScheduledStart?.Value is { } scheduled)
+        {
+            result.Add(new(new(rules.LocalDate(scheduled), MetricKeys.MeetingsNotRecorded, string.Empty, team), 1, 1));
+        }
+
+        // Circulation falls due at its deadline: counted once circulated (on time or late) or reported overdue. A meeting
+        // reported not recorded is due too, so a team that never records does not look perfect: in the denominator
+        // (on its record-due day) and never on time until recorded; recorded later, its own deadline (actual end + the
+        // circulation window) dates and judges it, like any recorded meeting's.
+        var due = meeting.CirculationDeadline ?? meeting.RecordOverdue?.Value.DueAt;
+        if ((meeting.FirstCirculation is not null || meeting.OverdueDeadline is not null || meeting.RecordOverdue is not null) && due is { } deadline)
         {
             result.Add(new(new(rules.LocalDate(deadline), MetricKeys.CirculatedOnTime, string.Empty, team), meeting.FirstCirculation?.Value.OnTime == true ? 1 : 0, 1));
         }

@@ -24,6 +24,9 @@ public sealed record HeldFacts(
     bool SectionFortySevenEnquiry,
     DateTimeOffset CirculationDeadline);
 
+/// <summary>The meeting passed its record-due time without a record: its scheduled end and that time.</summary>
+public sealed record RecordOverdueFacts(DateTimeOffset ScheduledEnd, DateTimeOffset DueAt);
+
 public sealed record CirculationFacts(DateTimeOffset CirculatedAt, DateTimeOffset CirculationDeadline, bool OnTime);
 
 public sealed record AttendanceFacts(AttendanceMode Mode, bool WithApologies);
@@ -99,6 +102,9 @@ public sealed class MeetingFacts
 
     /// <summary>Circulation notices the meeting drew: the warning and each daily overdue notice.</summary>
     public int CirculationNoticesSent => (Warned ? 1 : 0) + OverdueRepeats.Count;
+
+    /// <summary>Set when the meeting was reported not recorded by its record-due time (it may be recorded later).</summary>
+    public Stamped<RecordOverdueFacts>? RecordOverdue { get; set; }
 
     public Dictionary<Guid, InvitationFacts> Invitations { get; set; } = [];
 
@@ -211,6 +217,13 @@ public sealed class MeetingFacts
         SetTeam(e.TeamCode, TeamFromOther, messageId);
         SetReference(e.MeetingReference, messageId);
         Warned = true;
+    }
+
+    internal void Fold(MeetingRecordOverdue e, Guid messageId)
+    {
+        SetTeam(e.TeamCode, TeamFromOther, messageId);
+        SetReference(e.MeetingReference, messageId);
+        RecordOverdue = Stamped<RecordOverdueFacts>.Max(RecordOverdue, new(new(e.ScheduledEnd, e.DueAt), e.OccurredAt.UtcTicks, messageId));
     }
 
     internal void Fold(SectionFortySevenStarted e, Guid messageId)

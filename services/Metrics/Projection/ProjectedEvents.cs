@@ -39,6 +39,7 @@ public static class ProjectedEvents
         Event<SectionFortySevenStarted>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
         // Folded into the notices a meeting drew (the MASDG's overdue list), into no figure.
         Event<ActionCirculationWarning>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
+        Event<MeetingRecordOverdue>(e => e.MeetingId, e => e.OccurredAt, (f, e, id) => f.Fold(e, id)),
         // Kept in the log (agencies with nobody left to invite), folded into no figure yet. Consuming it also gives every
         // message the meetings service publishes a queue: the relay publishes as mandatory, and a message no queue is
         // bound for would wait in the outbox for ever.

@@ -96,7 +96,7 @@ public sealed record DeliveryView(
     Guid Id,
     string Kind,
     Guid? InvitationId,
-    string AgencyCode,
+    string? AgencyCode,
     string RecipientName,
     string Channel,
     DeliveryStatus Status,

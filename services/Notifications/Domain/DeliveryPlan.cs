@@ -14,7 +14,7 @@ public sealed record DeliveryPlan(
     Guid MeetingId,
     string MeetingReference,
     string? TeamCode,
-    string AgencyCode,
+    string? AgencyCode,
     NotificationRecipient Recipient,
     string NotificationId,
     DateTimeOffset? MeetingEnd,

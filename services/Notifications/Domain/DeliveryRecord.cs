@@ -47,7 +47,8 @@ public sealed class DeliveryRecord
 
     public string? TeamCode { get; init; }
 
-    public required string AgencyCode { get; init; }
+    /// <summary>Whose notice it is; null for a notice to a team's managers that names no agency.</summary>
+    public string? AgencyCode { get; init; }
 
     public required string RecipientName { get; init; }
 

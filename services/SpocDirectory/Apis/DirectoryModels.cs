@@ -1,4 +1,3 @@
-using System.Net.Mail;
 using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.SpocDirectory.Domain;
@@ -41,8 +40,7 @@ internal static class DirectoryValidation
 
     public static ValidationErrors Validate(SpocRequest request) => new ValidationErrors()
         .Required("fullName", request.FullName)
-        .Required("secureEmail", request.SecureEmail, 254)
-        .When(request.SecureEmail is { Length: > 0 } email && !MailAddress.TryCreate(email, out _), "secureEmail", "secureEmail is not a valid e-mail address.")
+        .SecureEmail("secureEmail", request.SecureEmail)
         .MaxLength("phone", request.Phone, 40)
         .When(request.Phone is { Length: > 0 } phone && !phone.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '(' or ')' or '-'), "phone", "phone may hold digits, spaces and + ( ) - only.")
         .MaxLength("area", request.Area, 100)

@@ -64,6 +64,7 @@ public sealed class MeetingsFixture : IAsyncLifetime
         typeof(InvitationReminderDue), typeof(InvitationSuperseded), typeof(InvitationAnswered), typeof(StrategyMeetingRescheduled),
         typeof(InvitationRescheduled), typeof(StrategyMeetingCancelled), typeof(InvitationCancelled),
         typeof(Contracts.SpocDirectory.DirectorySnapshotRequested),
+        typeof(ManagerNoticeDue), typeof(MeetingRecordOverdue),
     ];
 
     public ManualClock Clock { get; } = new(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero));
