@@ -70,9 +70,8 @@ public static class ServiceDefaults
     {
         if (args.Contains("migrate", StringComparer.Ordinal))
         {
-            // Before anything can resolve the bus: it is built in MassTransit's deploy-only mode, to declare its topology.
+            // The bus is built in MassTransit's deploy-only mode (TopologyDeployment reads the same argument).
             var topology = app.Services.GetService<TopologyDeployment>();
-            topology?.Only = true;
             foreach (var runner in app.Services.GetServices<IMigrationRunner>())
             {
                 await runner.RunAsync(CancellationToken.None);

@@ -159,10 +159,11 @@ public sealed class FirstDeploymentTests : IAsyncLifetime
         // A second migrate (the next deployment's first step) declares again and consumes nothing: the message still waits.
         (exitCode, output) = await ServiceProcess.MigrateAsync("Notifications", "Jtai.Strategy.Notifications", settings);
         Assert.True(exitCode == 0, output);
-        // The management API's queue figures are sampled every 5 s: wait one sample past the migrate before reading.
-        await Task.Delay(TimeSpan.FromSeconds(6));
-        Assert.Equal(1, await broker.ReadyCountAsync(IssuedQueue));
-        Assert.Equal(0L, await notificationsDatabase.ScalarAsync<long>("SELECT count(*) FROM notifications.delivery"));
+        var left = (Ready: await broker.ReadyNowAsync(IssuedQueue),
+            Inbox: await notificationsDatabase.ScalarAsync<long>("SELECT count(*) FROM notifications.inbox_state"),
+            Deliveries: await notificationsDatabase.ScalarAsync<long>("SELECT count(*) FROM notifications.delivery"),
+            Queues: string.Join(",", (await broker.QueueNamesAsync()).Where(q => q.StartsWith("notifications-invitation-issued", StringComparison.Ordinal))));
+        Assert.True((left.Ready, left.Inbox, left.Deliveries) == (1u, 0L, 0L), left.ToString() + "\n" + output);
 
         // The first start takes it.
         await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();

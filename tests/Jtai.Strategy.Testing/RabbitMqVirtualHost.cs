@@ -39,6 +39,18 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         return new RabbitMqVirtualHost(name, client, server);
     }
 
+    /// <summary>
+    /// Messages ready in <paramref name="queue"/> now, as the broker itself answers a passive declare: exact at once,
+    /// unlike the management API's figures, which are sampled every few seconds.
+    /// </summary>
+    public async Task<uint> ReadyNowAsync(string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString), ClientProvidedName = "test-queue-probe" };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+    }
+
     /// <summary>Messages ready in a queue of this virtual host (0 when the queue does not exist).</summary>
     public async Task<int> ReadyCountAsync(string queue)
     {

@@ -49,8 +49,6 @@ public static class MessagingExtensions
             x.UsingRabbitMq((context, cfg) =>
             {
                 var broker = context.GetRequiredService<BrokerAddress>();
-                // The migrate step: declare every endpoint's queue, exchanges and bindings (see RunServiceAsync).
-                cfg.DeployTopologyOnly = context.GetRequiredService<TopologyDeployment>().Only;
                 cfg.Host(broker.Host, broker.Port, broker.VirtualHost, h =>
                 {
                     h.Username(broker.Username);
@@ -85,6 +83,8 @@ public static class MessagingExtensions
                     r.Ignore<FormatException>();
                     r.Ignore<ArgumentException>();
                 });
+                // The migrate step: declare every endpoint's queue, exchanges and bindings (see RunServiceAsync).
+                cfg.DeployTopologyOnly = context.GetRequiredService<TopologyDeployment>().Only;
                 cfg.ConfigureEndpoints(context);
             });
         });
@@ -97,16 +97,17 @@ public sealed class OutageOptions
 {
     /// <summary>Pause between attempts of a message that failed transiently.</summary>
     public TimeSpan TransientRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
-
 }
 
 /// <summary>
-/// Set by the <c>migrate</c> step before the bus is first resolved: the bus is then built to declare its topology
-/// (every receive endpoint's queue, exchanges and bindings) in MassTransit's deploy-only mode.
+/// True in the <c>migrate</c> step (<c>dotnet service.dll migrate</c>): the bus is then built to declare its topology
+/// (every receive endpoint's queue, exchanges and bindings) in MassTransit's deploy-only mode, and starts no consumer.
+/// Read from the command line, not set by the step: the web application's set-up (its health checks) builds the bus
+/// before the step runs, and a flag set later came too late (a waiting message was consumed by migrate).
 /// </summary>
 public sealed class TopologyDeployment
 {
-    public bool Only { get; set; }
+    public bool Only { get; } = Environment.GetCommandLineArgs().Skip(1).Contains("migrate", StringComparer.Ordinal);
 }
 
 /// <summary>RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string.</summary>
