@@ -465,8 +465,8 @@ oidc_up() {
   (cd "$(dirname "$OIDC_DLL")" && exec setsid env ASPNETCORE_ENVIRONMENT=Development \
     DevIdentity__Clients__0__RedirectUris__0="http://127.0.0.1:$RUN_WEB_PORT/signin-oidc" \
     DevIdentity__Clients__0__RedirectUris__1="http://127.0.0.1:$WEB_TEST_PORT/signin-oidc" \
-    DevIdentity__Clients__0__PostLogoutRedirectUris__0="http://127.0.0.1:$RUN_WEB_PORT/signed-out" \
-    DevIdentity__Clients__0__PostLogoutRedirectUris__1="http://127.0.0.1:$WEB_TEST_PORT/signed-out" \
+    DevIdentity__Clients__0__PostLogoutRedirectUris__0="http://127.0.0.1:$RUN_WEB_PORT/signout-callback-oidc" \
+    DevIdentity__Clients__0__PostLogoutRedirectUris__1="http://127.0.0.1:$WEB_TEST_PORT/signout-callback-oidc" \
     dotnet "$OIDC_DLL" --urls "http://127.0.0.1:$OIDC_PORT" </dev/null >>"$OIDC_DIR/oidc.log" 2>&1 9>&-) &
   pid="$!"
   echo "$pid" >"$PIDS/oidc.pid"

@@ -68,7 +68,9 @@ public sealed class AnswerPage(ResponseLinkClient links, LondonTime time) : Page
 
     public async Task<IActionResult> OnPostAsync(string token, CancellationToken cancellationToken)
     {
-        var result = await links.AnswerAsync(token, new AnswerForm(Answer, DeclineReason, DeclineReasonText, WrittenContribution), cancellationToken);
+        // A browser sends a textarea's line breaks as CR LF (the HTML form encoding): keep them as typed, LF.
+        var result = await links.AnswerAsync(
+            token, new AnswerForm(Answer, DeclineReason, DeclineReasonText?.ReplaceLineEndings("\n"), WrittenContribution?.ReplaceLineEndings("\n")), cancellationToken);
         if (result.Succeeded)
         {
             // Post, redirect, get: the confirmation is its own page (the link is spent now, so it cannot show the form again).
