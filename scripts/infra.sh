@@ -10,7 +10,7 @@
 #                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369)
 #             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:27025, Maildir .local/smtp/mailbox
 #             OIDC provider  deploy/DevIdentity (OpenIddict)  http://127.0.0.1:27443/ (built from source; example users,
-#                            the web client's redirect URIs for run.sh's web (5100) and the browser tests' web (27444))
+#                            the web client's redirect URIs for run.sh's web (5100, 5200, ...) and the browser tests' web (27444))
 #           and apt's chromium (for the browser tests) when it is missing.
 #           PIDs are recorded under .local/pids/. A server that already answers, healthy, on its port
 #           (a second `up`, or another checkout's server) is reused, not restarted.
@@ -462,11 +462,14 @@ oidc_up() {
   DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet build "$OIDC_PROJECT" -c Release -nologo -v minimal \
     </dev/null >"$OIDC_DIR/build.log" 2>&1 9>&- || { tail -n 30 "$OIDC_DIR/build.log" >&2; die "building the OIDC provider failed"; }
   log "oidc: starting on http://127.0.0.1:$OIDC_PORT/ (web redirect URIs on ports $RUN_WEB_PORT and $WEB_TEST_PORT)"
-  (cd "$(dirname "$OIDC_DLL")" && exec setsid env ASPNETCORE_ENVIRONMENT=Development \
-    DevIdentity__Clients__0__RedirectUris__0="http://127.0.0.1:$RUN_WEB_PORT/signin-oidc" \
-    DevIdentity__Clients__0__RedirectUris__1="http://127.0.0.1:$WEB_TEST_PORT/signin-oidc" \
-    DevIdentity__Clients__0__PostLogoutRedirectUris__0="http://127.0.0.1:$RUN_WEB_PORT/signout-callback-oidc" \
-    DevIdentity__Clients__0__PostLogoutRedirectUris__1="http://127.0.0.1:$WEB_TEST_PORT/signout-callback-oidc" \
+  # The web client's addresses: the browser tests' web, and run.sh's web and its further instances (5200, ... 5900).
+  local k clients=() port
+  for ((k = 0; k <= 9; k++)); do
+    if ((k == 0)); then port="$WEB_TEST_PORT"; else port=$((RUN_WEB_PORT + 100 * (k - 1))); fi
+    clients+=("DevIdentity__Clients__0__RedirectUris__$k=http://127.0.0.1:$port/signin-oidc"
+      "DevIdentity__Clients__0__PostLogoutRedirectUris__$k=http://127.0.0.1:$port/signout-callback-oidc")
+  done
+  (cd "$(dirname "$OIDC_DLL")" && exec setsid env ASPNETCORE_ENVIRONMENT=Development "${clients[@]}" \
     dotnet "$OIDC_DLL" --urls "http://127.0.0.1:$OIDC_PORT" </dev/null >>"$OIDC_DIR/oidc.log" 2>&1 9>&-) &
   pid="$!"
   echo "$pid" >"$PIDS/oidc.pid"

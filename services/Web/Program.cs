@@ -8,7 +8,12 @@ var app = builder.Build();
 
 app.UseWeb();
 
-await app.RunAsync();
+// The deployment step every service has (scripts/run.sh runs `migrate` for each): the web service keeps no database
+// and declares no queues, so there is nothing to do.
+if (!args.Contains("migrate", StringComparer.Ordinal))
+{
+    await app.RunAsync();
+}
 
 namespace Jtai.Strategy.Web
 {
