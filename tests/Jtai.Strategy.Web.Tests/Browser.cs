@@ -61,14 +61,24 @@ public sealed class Browser : IAsyncDisposable
     }
 }
 
-/// <summary>What every page must pass: axe finds no serious or critical violation, at desktop width and at 320 px (where nothing scrolls sideways); and a screenshot of each for docs/web.md.</summary>
+/// <summary>
+/// What every page must pass: axe finds no serious or critical violation, at desktop width and at 320 px (where nothing
+/// scrolls sideways); it ships at most 300 KB of script as transferred; and a screenshot of each for docs/web.md.
+/// </summary>
 public static class PageChecks
 {
     public static string ScreenshotFolder { get; } = Path.Combine(WebSystem.RepositoryRoot, ".local", "screenshots");
 
-    public static async Task AssertAccessibleAsync(IPage page, string name)
+    public const int MaxScriptBytes = 300 * 1024;
+
+    /// <param name="ofTheWebService">False for the identity provider's page, which loads no script.</param>
+    public static async Task AssertAccessibleAsync(IPage page, string name, bool ofTheWebService = true)
     {
         System.IO.Directory.CreateDirectory(ScreenshotFolder);
+        // Bytes as sent (compressed, if the server compressed them) of every script the page loaded, module imports included.
+        var script = await page.EvaluateAsync<long>(
+            "() => performance.getEntriesByType('resource').filter(r => /\\.m?js(\\?|$)/.test(r.name)).reduce((n, r) => n + (r.encodedBodySize || r.transferSize || 0), 0)");
+        Assert.True(script <= MaxScriptBytes && (script > 0 || !ofTheWebService), $"{name} loads {script} bytes of script (GOV.UK Frontend's at least; at most {MaxScriptBytes})");
         var desktop = page.ViewportSize!;
         await AssertNoSeriousViolationsAsync(page, name + " (desktop)");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });

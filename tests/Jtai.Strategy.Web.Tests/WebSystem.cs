@@ -107,6 +107,17 @@ public sealed class WebSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Each service's output, kept for a failure's diagnosis (the pages only say "there is a problem").
+        var logs = Path.Combine(RepositoryRoot, ".local", "logs", "web-tests");
+        System.IO.Directory.CreateDirectory(logs);
+        foreach (var (name, service) in new[] { ("directory", Directory), ("meetings", Meetings), ("notifications", Notifications), ("web", Web) })
+        {
+            if (service is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(logs, name + ".log"), service.Output);
+            }
+        }
+
         for (var i = owned.Count - 1; i >= 0; i--)
         {
             await owned[i].DisposeAsync();
