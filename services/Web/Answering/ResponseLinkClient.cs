@@ -1,4 +1,3 @@
-using System.Net;
 using Jtai.Strategy.Web.Apis;
 
 namespace Jtai.Strategy.Web.Answering;
@@ -50,10 +49,3 @@ public sealed record ResponsePage(
 public sealed record AnswerForm(string? Answer, string? DeclineReason, string? DeclineReasonText, string? WrittenContribution);
 
 public sealed record AnswerGiven(Guid InvitationId, string MeetingReference, string Answer, bool HasWrittenContribution, DateTimeOffset AnsweredAt, bool AnsweredWithinLimit);
-
-/// <summary>Why a link cannot be used, in the words the page shows; from the meetings API's problem.</summary>
-public static class LinkRefusal
-{
-    public static bool IsLinkProblem(ApiProblem problem) =>
-        problem.Status is HttpStatusCode.BadRequest or HttpStatusCode.Gone or HttpStatusCode.Conflict or HttpStatusCode.NotFound && problem.Errors.Count == 0;
-}
