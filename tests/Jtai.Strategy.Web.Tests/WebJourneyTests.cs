@@ -7,7 +7,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// <summary>
 /// The web service in Debian's Chromium against the running services, broker, database, SMTP sink and OIDC provider:
 /// a manager signs in through the provider's form and sees the team's meeting; the SPOC opens the answer link read
-/// from the e-mail in the SMTP sink and answers in writing with the keyboard alone; the answer is recorded; a used or
+/// from the e-mail in the SMTP sink and answers in writing with the keyboard alone; the answer is recorded, and the SPOC
+/// of another agency invited to the same meeting sees none of it; a used or
 /// tampered link shows an HTML page that says why. Every page passes axe (no serious or critical violation) at
 /// desktop width and at 320 px, and leaves a screenshot under .local/screenshots/.
 /// </summary>
@@ -101,6 +102,19 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("In writing");
         await Assertions.Expect(manager.Locator(".app-contribution")).ToContainTextAsync("Officer in case available by phone.");
 
+        // Signed in, the police SPOC sees the answer on the agency's invitations; the health SPOC, invited to the same
+        // meeting, sees its own invitation unanswered and nothing of the police's answer.
+        var policeSpoc = await browser.NewPageAsync();
+        await SignInAsync(policeSpoc, "spoc.police");
+        await Assertions.Expect(policeSpoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("In writing");
+        var healthSpoc = await browser.NewPageAsync();
+        await SignInAsync(healthSpoc, "spoc.health");
+        await Assertions.Expect(healthSpoc.GetByRole(AriaRole.Heading, new() { Name = "My agency's invitations" })).ToBeVisibleAsync();
+        await Assertions.Expect(healthSpoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("No answer yet");
+        var healthSees = await healthSpoc.ContentAsync();
+        Assert.DoesNotContain("In writing", healthSees, StringComparison.Ordinal);
+        Assert.DoesNotContain("Officer in case", healthSees, StringComparison.Ordinal);
+
         // The link answers once: opened again, an HTML page says so (409), not JSON.
         var again = await spoc.GotoAsync(link.ToString());
         Assert.Equal(409, again!.Status);
@@ -149,26 +163,28 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(start.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         await PageChecks.AssertAccessibleAsync(start, "provider-sign-in", ofTheWebService: false);
 
-        // A SPOC lands on the home page that says what a SPOC does here; the team manager's pages are forbidden (403).
+        // A SPOC lands on the agency's invitations (the meeting just convened is there); the team manager's pages are forbidden (403).
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(13), "LL-2026-F" + system.Run);
+        var reference = (string)meeting["reference"]!;
         var spoc = await browser.NewPageAsync();
         await SignInAsync(spoc, "spoc.police");
-        await Assertions.Expect(spoc).ToHaveURLAsync(new Uri(system.WebAddress, "home").ToString());
-        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Name = "Single point of contact" })).ToBeVisibleAsync();
+        await Assertions.Expect(spoc).ToHaveURLAsync(new Uri(system.WebAddress, "agency/invitations").ToString());
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Name = "My agency's invitations" })).ToBeVisibleAsync();
+        await Assertions.Expect(spoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("No answer yet");
         await Assertions.Expect(spoc.GetByRole(AriaRole.Link, new() { Name = "My team's meetings" })).ToHaveCountAsync(0);
-        await PageChecks.AssertAccessibleAsync(spoc, "home-spoc");
+        await PageChecks.AssertAccessibleAsync(spoc, "agency-invitations");
         var forbidden = await spoc.GotoAsync(new Uri(system.WebAddress, "team/meetings").ToString());
         Assert.Equal(403, forbidden!.Status);
         await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
         await PageChecks.AssertAccessibleAsync(spoc, "forbidden");
 
         // Another team's manager cannot open this team's meeting: the meetings API refuses, the page says so.
-        var meeting = await system.ConveneAsync(TimeSpan.FromHours(13), "LL-2026-F" + system.Run);
         var other = await browser.NewPageAsync();
         await SignInAsync(other, "manager.derwentside");
-        await Assertions.Expect(other.GetByRole(AriaRole.Row).Filter(new() { HasText = (string)meeting["reference"]! })).ToHaveCountAsync(0);
+        await Assertions.Expect(other.GetByRole(AriaRole.Row).Filter(new() { HasText = reference })).ToHaveCountAsync(0);
         await other.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}").ToString());
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
-        Assert.DoesNotContain((string)meeting["reference"]!, await other.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(reference, await other.ContentAsync(), StringComparison.Ordinal);
 
         // Signing out ends the session here and at the provider.
         await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).First.ClickAsync();

@@ -14,6 +14,13 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<Board>> BoardAsync(Guid meetingId, CancellationToken cancellationToken) =>
         GetAsync<Board>($"api/meetings/{meetingId}/board", cancellationToken);
 
+    /// <summary>
+    /// The signed-in SPOC's agency's invitations to meetings that end from <paramref name="from"/>, soonest first (the
+    /// API decides the agency from the token). Not paged yet: the API stops at 500 rows (issue 17 asks for a cursor).
+    /// </summary>
+    public Task<ApiResult<List<AgencyInvitation>>> AgencyInvitationsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        GetAsync<List<AgencyInvitation>>($"api/invitations?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
+
     private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken);
@@ -47,3 +54,20 @@ public sealed record BoardRow(
     DateTimeOffset? AnsweredAt,
     bool? AnsweredWithinLimit,
     bool AnsweredByLink);
+
+public sealed record AgencyInvitation(
+    Guid InvitationId,
+    Guid MeetingId,
+    string MeetingReference,
+    string TeamCode,
+    string AgencyCode,
+    string RecipientName,
+    string Status,
+    string MeetingStatus,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string Pin,
+    DateTimeOffset RespondBy,
+    string? Answer,
+    bool HasWrittenContribution);
