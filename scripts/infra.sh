@@ -9,6 +9,9 @@
 #             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:27672, management 127.0.0.1:27673
 #                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369)
 #             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:27025, Maildir .local/smtp/mailbox
+#             OIDC provider  deploy/DevIdentity (OpenIddict)  http://127.0.0.1:27443/ (built from source; example users,
+#                            the web client's redirect URIs for run.sh's web (5100, 5200, ...) and the browser tests' web (27444))
+#           and apt's chromium (for the browser tests) when it is missing.
 #           PIDs are recorded under .local/pids/. A server that already answers, healthy, on its port
 #           (a second `up`, or another checkout's server) is reused, not restarted.
 #   down    Stops what this checkout started (recorded PIDs, its own data directory). Servers that were
@@ -42,6 +45,10 @@ MGMT_PORT="${JTAI_RABBITMQ_MGMT_PORT:-27673}"
 DIST_PORT="${JTAI_RABBITMQ_DIST_PORT:-27674}"
 EPMD_PORT="${JTAI_EPMD_PORT:-27369}"
 SMTP_PORT="${JTAI_SMTP_PORT:-27025}"
+OIDC_PORT="${JTAI_OIDC_PORT:-27443}"
+# The port the browser tests run the web service on: the provider must know its redirect URI in advance.
+WEB_TEST_PORT="${JTAI_WEB_TEST_PORT:-$((OIDC_PORT + 1))}"
+RUN_WEB_PORT=5100
 
 PG_BIN=/usr/lib/postgresql/15/bin
 PG_USER=jtai
@@ -52,6 +59,9 @@ RABBIT_DIR="$LOCAL/rabbitmq"
 RABBIT_SBIN=/usr/lib/rabbitmq/bin
 SMTP_DIR="$LOCAL/smtp"
 MAILBOX="$SMTP_DIR/mailbox"
+OIDC_DIR="$LOCAL/oidc"
+OIDC_PROJECT="$ROOT/deploy/DevIdentity/Jtai.Strategy.DevIdentity.csproj"
+OIDC_DLL="$ROOT/deploy/DevIdentity/bin/Release/net10.0/Jtai.Strategy.DevIdentity.dll"
 
 DEFAULT_PG_CS="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=$PG_DATABASE"
 DEFAULT_RABBIT_CS="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
@@ -136,6 +146,8 @@ ensure_packages() {
   if ! rabbit_external && ! dpkg_installed rabbitmq-server; then missing+=(rabbitmq-server); fi
   if ! smtp_external && ! dpkg_installed python3-aiosmtpd; then missing+=(python3-aiosmtpd); fi
   if ! command -v curl >/dev/null 2>&1; then missing+=(curl); fi
+  # Debian's Chromium for the browser tests (Playwright drives it; no browser is downloaded).
+  if [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
   ((${#missing[@]} == 0)) && return 0
   log "installing ${missing[*]} (apt)"
   local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q)
@@ -433,6 +445,50 @@ smtp_down() {
   rm -f "$PIDS/smtp.pid"
 }
 
+# --- OIDC provider (development identity host) ---------------------------------------------------
+
+oidc_ok() { curl -sf -o /dev/null --max-time 3 "http://127.0.0.1:$OIDC_PORT/.well-known/openid-configuration"; }
+
+oidc_up() {
+  local pid i
+  pid="$(read_pid "$PIDS/oidc.pid")"
+  if pid_matches "$pid" Jtai.Strategy.DevIdentity && oidc_ok; then log "oidc: already running"; return 0; fi
+  if port_open "$OIDC_PORT"; then
+    if oidc_ok; then log "oidc: reusing the provider already answering on 127.0.0.1:$OIDC_PORT (not started here)"; return 0; fi
+    die "port $OIDC_PORT is taken by something that is not an OpenID provider"
+  fi
+  mkdir -p "$OIDC_DIR"
+  log "oidc: building deploy/DevIdentity (log: .local/oidc/build.log)"
+  DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet build "$OIDC_PROJECT" -c Release -nologo -v minimal \
+    </dev/null >"$OIDC_DIR/build.log" 2>&1 9>&- || { tail -n 30 "$OIDC_DIR/build.log" >&2; die "building the OIDC provider failed"; }
+  log "oidc: starting on http://127.0.0.1:$OIDC_PORT/ (web redirect URIs on ports $RUN_WEB_PORT and $WEB_TEST_PORT)"
+  # The web client's addresses: the browser tests' web, and run.sh's web and its further instances (5200, ... 5900).
+  local k clients=() port
+  for ((k = 0; k <= 9; k++)); do
+    if ((k == 0)); then port="$WEB_TEST_PORT"; else port=$((RUN_WEB_PORT + 100 * (k - 1))); fi
+    clients+=("DevIdentity__Clients__0__RedirectUris__$k=http://127.0.0.1:$port/signin-oidc"
+      "DevIdentity__Clients__0__PostLogoutRedirectUris__$k=http://127.0.0.1:$port/signout-callback-oidc")
+  done
+  (cd "$(dirname "$OIDC_DLL")" && exec setsid env ASPNETCORE_ENVIRONMENT=Development "${clients[@]}" \
+    dotnet "$OIDC_DLL" --urls "http://127.0.0.1:$OIDC_PORT" </dev/null >>"$OIDC_DIR/oidc.log" 2>&1 9>&-) &
+  pid="$!"
+  echo "$pid" >"$PIDS/oidc.pid"
+  for ((i = 0; i < 120; i++)); do
+    oidc_ok && return 0
+    if ! pid_alive "$pid"; then
+      tail -n 30 "$OIDC_DIR/oidc.log" >&2 || true
+      die "the OIDC provider exited during startup (log: $OIDC_DIR/oidc.log)"
+    fi
+    sleep 0.5
+  done
+  die "the OIDC provider is not ready on 127.0.0.1:$OIDC_PORT after 60 s"
+}
+
+oidc_down() {
+  stop_pid "$(read_pid "$PIDS/oidc.pid")" Jtai.Strategy.DevIdentity oidc 20
+  rm -f "$PIDS/oidc.pid"
+}
+
 # --- subcommands ---------------------------------------------------------------------------------
 
 cmd_up() {
@@ -443,12 +499,14 @@ cmd_up() {
   pg_up
   rabbit_up
   smtp_up
+  oidc_up
   log "ready in $((SECONDS - t0)) s (scripts/infra.sh status; stop with scripts/infra.sh down)"
 }
 
 cmd_down() {
   lock
   mkdir -p "$PIDS"
+  oidc_down
   smtp_down
   rabbit_down
   pg_down
@@ -472,6 +530,8 @@ cmd_env() {
   printf 'export Smtp__Host=%s\n' "$(sq "$smtp_host")"
   printf 'export Smtp__Port=%s\n' "$(sq "$smtp_port")"
   printf 'export JTAI_SMTP_MAILBOX=%s\n' "$(sq "$mailbox")"
+  printf 'export JTAI_OIDC_AUTHORITY=%s\n' "$(sq "http://127.0.0.1:$OIDC_PORT/")"
+  printf 'export JTAI_WEB_TEST_URL=%s\n' "$(sq "http://127.0.0.1:$WEB_TEST_PORT/")"
 }
 
 status_line() { printf '%-9s %-5s %-34s %s\n' "$@"; }
@@ -506,6 +566,15 @@ cmd_status() {
     if smtp_ok "$SMTP_PORT"; then status_line smtp up "127.0.0.1:$SMTP_PORT" "$owner"
     else status_line smtp down "127.0.0.1:$SMTP_PORT" ""
     fi
+  fi
+  oidc_status
+}
+
+oidc_status() {
+  local owner="not started by this checkout"
+  pid_matches "$(read_pid "$PIDS/oidc.pid")" Jtai.Strategy.DevIdentity && owner="pid $(read_pid "$PIDS/oidc.pid"), this checkout"
+  if oidc_ok; then status_line oidc up "http://127.0.0.1:$OIDC_PORT/" "$owner"
+  else status_line oidc down "http://127.0.0.1:$OIDC_PORT/" ""
   fi
 }
 

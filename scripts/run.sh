@@ -12,6 +12,9 @@
 #   others are stopped too.
 #
 #   Each service runs as its built program (`dotnet <service>.dll`, no `dotnet run` process in between).
+#   The APIs accept the tokens of the development OIDC provider that scripts/infra.sh runs (Auth__Authority; get one
+#   for curl with scripts/oidc-token.sh USER), and the web service (5100) signs users in there; JTAI_DEV_TOKENS=1
+#   keeps the APIs on the development signing key (scripts/dev-token.sh) instead.
 #   --instances N runs N instances of every service against the one database and broker: instance k
 #   (1-based) of a service listens on its port + 100 * (k - 1), e.g. Meetings on 5102 and 5202.
 #   To measure N instances under load and faults, use the load benchmark instead (it starts its own):
@@ -25,6 +28,7 @@ SERVICES=(
   "Notifications|services/Notifications/Jtai.Strategy.Notifications.csproj|5103"
   "Metrics|services/Metrics/Jtai.Strategy.Metrics.csproj|5104"
   "ActionPlan|services/ActionPlan/Jtai.Strategy.ActionPlan.csproj|5105"
+  "Web|services/Web/Jtai.Strategy.Web.csproj|5100"
 )
 READY_TIMEOUT=120
 
@@ -119,6 +123,15 @@ if ((use_infra)); then
   "$INFRA" up
 fi
 eval "$("$INFRA" env)"
+# Sign-in through the development OIDC provider scripts/infra.sh runs: the web service signs users in there, and the
+# APIs accept its tokens (Auth:Authority) instead of the development signing key. A browser opening an e-mail's answer
+# link is sent to the web service's answer page.
+# JTAI_DEV_TOKENS=1 keeps the APIs on the development signing key instead (scripts/dev-token.sh tokens; the web
+# service's sign-in then reaches pages but not the APIs).
+if [[ "${JTAI_DEV_TOKENS:-0}" != 1 ]]; then export Auth__Authority="${Auth__Authority:-$JTAI_OIDC_AUTHORITY}"; fi
+export Web__Oidc__Authority="${Web__Oidc__Authority:-$JTAI_OIDC_AUTHORITY}"
+export Meetings__AnswerPageBaseUrl="${Meetings__AnswerPageBaseUrl:-http://127.0.0.1:5100/}"
+export Web__DataProtectionKeysDirectory="${Web__DataProtectionKeysDirectory:-$ROOT/.local/web/keys}"
 
 log "dotnet build $solution -c Release"
 dotnet build "$solution" -c Release -nologo -v minimal </dev/null
@@ -132,7 +145,7 @@ for entry in "${SERVICES[@]}"; do
   log "$name: migrate (log: .local/logs/$name.migrate.log)"
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
     dotnet "$(dirname "$project")/bin/Release/net10.0/$(basename "$project" .csproj).dll" \
-    --contentRoot "$(dirname "$project")/bin/Release/net10.0" migrate \
+    --contentRoot "$ROOT/$(dirname "$project")/bin/Release/net10.0" migrate \
     </dev/null >"$LOGS/$name.migrate.log" 2>&1 || { tail -n 40 "$LOGS/$name.migrate.log" >&2; die "$name: migrate failed"; }
 done
 
@@ -140,7 +153,8 @@ for entry in "${PROCESSES[@]}"; do
   IFS='|' read -r name project port <<<"$entry"
   if [[ ! -f "$project" ]]; then log "$name: $project does not exist, skipped"; continue; fi
   # The built program itself, with its output folder as content root (appsettings are copied there).
-  output="$(dirname "$project")/bin/Release/net10.0"
+  # Absolute: the host resolves a relative content root against the program's own folder, not the working directory.
+  output="$ROOT/$(dirname "$project")/bin/Release/net10.0"
   program="$output/$(basename "$project" .csproj).dll"
   log "starting $name on http://127.0.0.1:$port (log: .local/logs/$name.log)"
   (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" exec setsid \
@@ -171,8 +185,18 @@ echo
 printf '%-14s %-24s %-38s %s\n' SERVICE URL READINESS OPENAPI
 for i in "${!pids[@]}"; do
   url="http://127.0.0.1:${ports[$i]}"
-  printf '%-14s %-24s %-38s %s\n' "${names[$i]}" "$url" "$url/health/ready" "$url/openapi/v1.json"
+  openapi="$url/openapi/v1.json"
+  [[ "${names[$i]}" == Web* ]] && openapi="- (HTML pages)"
+  printf '%-14s %-24s %-38s %s\n' "${names[$i]}" "$url" "$url/health/ready" "$openapi"
 done
+echo
+echo "The web service: http://127.0.0.1:5100/ (sign in through the development provider at $JTAI_OIDC_AUTHORITY)."
+echo "Example sign-ins (password dev-password; deploy/DevIdentity/appsettings.json):"
+echo "  admin                Administrator"
+echo "  manager.easington    TeamManager of FF-EASINGTON      manager.derwentside  TeamManager of FF-DERWENTSIDE"
+echo "  spoc.police          Spoc for DURHAM-POLICE           spoc.health          Spoc for CDDFT"
+echo "  spoc.csc             Spoc for DCC-CSC                 masdg                Masdg"
+echo "An API token for curl: TOKEN=\$(scripts/oidc-token.sh manager.easington)"
 echo
 echo "Logs in .local/logs/. Press Ctrl-C to stop."
 

@@ -66,6 +66,33 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
     }
 
     [Fact]
+    public async Task A_browser_opening_the_link_is_sent_to_the_web_answer_page_with_the_same_token_and_machines_still_get_json()
+    {
+        var (meeting, issued) = await ConveneAsync();
+        var path = PathOf(issued[0].Links.Response);
+        var token = path["/respond/".Length..];
+        var anonymous = fixture.Host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+
+        using var browser = new HttpRequestMessage(HttpMethod.Get, path);
+        browser.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8");
+        var redirected = await anonymous.SendAsync(browser);
+        Assert.Equal(HttpStatusCode.Redirect, redirected.StatusCode);
+        Assert.Equal(new Uri(AnswerPage + "answer/" + token), redirected.Headers.Location);
+
+        // JSON first, anything (curl) or no Accept at all: the JSON API, as before; and the link is not spent by any of it.
+        foreach (var accept in new[] { "application/json", "application/json, text/html;q=0.5", "*/*", null })
+        {
+            using var machine = new HttpRequestMessage(HttpMethod.Get, path);
+            if (accept is not null)
+            {
+                machine.Headers.TryAddWithoutValidation("Accept", accept);
+            }
+
+            Assert.Equal(meeting.Reference, (await ReadAsync<ResponsePage>(await anonymous.SendAsync(machine))).MeetingReference);
+        }
+    }
+
+    [Fact]
     public async Task A_tampered_link_is_refused_as_invalid()
     {
         var (_, issued) = await ConveneAsync();

@@ -50,12 +50,19 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Starts <c>services/{folder}/bin/{configuration}/net10.0/{assembly}.dll</c> of this checkout (built with
     /// the test project that references it) and waits until <c>/health/ready</c> answers 200.
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyWithin = null)
+    public static Task<ServiceProcess> StartAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? readyWithin = null) =>
+        StartAsync(folder, assembly, settings, FreeAddress(), readyWithin);
+
+    /// <summary>As above, on a given address: for a service whose own settings (or another's) must name it before it starts.</summary>
+    public static async Task<ServiceProcess> StartAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, Uri address, TimeSpan? readyWithin = null)
     {
-        var service = new ServiceProcess(StartInfo(folder, assembly, settings, address: new Uri($"http://127.0.0.1:{FreePort()}"), []), assembly);
+        var service = new ServiceProcess(StartInfo(folder, assembly, settings, address, []), assembly);
         await service.WaitUntilReadyAsync(readyWithin);
         return service;
     }
+
+    /// <summary>A free loopback address (http://127.0.0.1:PORT) to start a service on.</summary>
+    public static Uri FreeAddress() => new($"http://127.0.0.1:{FreePort()}");
 
     /// <summary>
     /// Runs the service's deployment step <c>dotnet {assembly}.dll migrate</c> (migrations and broker topology) to its

@@ -34,6 +34,13 @@ public sealed class MeetingsOptions
     /// <summary>Where recipients reach this service: response links are <c>{PublicBaseUrl}/respond/{token}</c>.</summary>
     public Uri? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// The web service's answer page: a browser that opens a response link (it asks for text/html) is sent to
+    /// <c>{AnswerPageBaseUrl}/answer/{token}</c>, the same token, where the page calls this service's link API. Unset:
+    /// the link answers JSON to everyone, as before.
+    /// </summary>
+    public Uri? AnswerPageBaseUrl { get; set; }
+
     /// <summary>Where a signed-in SPOC reads an invitation's details; defaults to <c>{PublicBaseUrl}/api/invitations/{id}</c>.</summary>
     public Uri? SignInBaseUrl { get; set; }
 
@@ -79,6 +86,11 @@ internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOption
         if (options.PublicBaseUrl is null || !options.PublicBaseUrl.IsAbsoluteUri)
         {
             failures.Add("Meetings:PublicBaseUrl must be an absolute URL (response links are built from it).");
+        }
+
+        if (options.AnswerPageBaseUrl is { IsAbsoluteUri: false })
+        {
+            failures.Add("Meetings:AnswerPageBaseUrl must be an absolute URL (browsers are sent there from response links).");
         }
 
         if (options.ResponseLinkKeyBytes().Length < 32)

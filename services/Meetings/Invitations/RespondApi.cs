@@ -4,6 +4,7 @@ using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.Meetings.Invitations;
 
@@ -11,6 +12,9 @@ namespace Jtai.Strategy.Meetings.Invitations;
 /// Answering through the signed, expiring, single-use link of an invitation: no account needed.
 /// The token proves which invitation is meant; the database says whether the link still stands.
 /// Tampered → 400 "Link invalid"; expired → 410; already used → 409; replaced or withdrawn → 410.
+/// A browser (Accept: text/html first) opening the link is sent to the web service's answer page with the same token
+/// when <c>Meetings:AnswerPageBaseUrl</c> is set: the page reads and answers through these same endpoints, so the
+/// link's rules stay here, and the e-mails (also those already sent) keep one address for people and machines.
 /// </summary>
 public static class RespondApi
 {
@@ -24,9 +28,15 @@ public static class RespondApi
         return app;
     }
 
-    public static async Task<Results<Ok<ResponsePage>, ProblemHttpResult>> ShowInvitation(
-        string token, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ResponsePage>, ProblemHttpResult, RedirectHttpResult>> ShowInvitation(
+        string token, HttpRequest request, IOptions<MeetingsOptions> options, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (options.Value.AnswerPageBaseUrl is { } answerPage && WantsHtml(request))
+        {
+            // Before any check: the page asks this endpoint for the invitation (as JSON) and shows the refusal, if any.
+            return TypedResults.Redirect(new Uri(answerPage, "answer/" + Uri.EscapeDataString(token)).ToString());
+        }
+
         var now = clock.GetUtcNow();
         var (link, refusal) = await CheckAsync(token, db, signer, now, lockRow: false, cancellationToken);
         if (refusal is not null)
@@ -117,6 +127,15 @@ public static class RespondApi
         }
 
         return (link, null);
+    }
+
+    /// <summary>True when the client ranks HTML above JSON (a browser); machines (JSON, <c>*/*</c> or no Accept) get JSON.</summary>
+    internal static bool WantsHtml(HttpRequest request)
+    {
+        var accept = request.GetTypedHeaders().Accept;
+        double Quality(string type) => accept.Where(a => a.MediaType.Equals(type, StringComparison.OrdinalIgnoreCase)).Select(a => a.Quality ?? 1).DefaultIfEmpty(0).Max();
+        var html = Quality("text/html");
+        return html > 0 && html > Math.Max(Quality("application/json"), Quality("application/problem+json"));
     }
 
     private static ProblemHttpResult? Withdrawn(StrategyMeeting meeting, Invitation invitation) =>

@@ -28,6 +28,7 @@ public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost 
         {
             ["Deadlines:PollInterval"] = "00:00:00.100",
             ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
+            ["Meetings:AnswerPageBaseUrl"] = MeetingsFixture.AnswerPage,
             ["Meetings:ResponseLinkKey"] = MeetingsFixture.LinkKey,
         };
         foreach (var (key, value) in partnership ?? new Dictionary<string, string?>())
@@ -55,6 +56,9 @@ public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost 
 public sealed class MeetingsFixture : IAsyncLifetime
 {
     public const string LinkKey = "TEST-ONLY-meetings-response-link-key-0123456789abcdef";
+
+    /// <summary>The web service's answer page, where a browser opening a response link is sent.</summary>
+    public const string AnswerPage = "https://web.test/";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 

@@ -1,0 +1,73 @@
+namespace Jtai.Strategy.Web.Apis;
+
+/// <summary>The meetings service's API, called with the signed-in user's token (a team manager's, here).</summary>
+public sealed class MeetingsApiClient(HttpClient http)
+{
+    /// <summary>
+    /// The team's meetings from <paramref name="from"/> for 30 days, soonest first. The API does not page this list
+    /// yet (issue 17 asks every list endpoint for a page size and a cursor): the page shows what one call returns.
+    /// </summary>
+    public Task<ApiResult<List<MeetingListItem>>> TeamMeetingsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        GetAsync<List<MeetingListItem>>($"api/meetings?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
+
+    /// <summary>The response board of one meeting: per agency, the recipient, delivery and answer.</summary>
+    public Task<ApiResult<Board>> BoardAsync(Guid meetingId, CancellationToken cancellationToken) =>
+        GetAsync<Board>($"api/meetings/{meetingId}/board", cancellationToken);
+
+    /// <summary>
+    /// The signed-in SPOC's agency's invitations to meetings that end from <paramref name="from"/>, soonest first (the
+    /// API decides the agency from the token). Not paged yet: the API stops at 500 rows (issue 17 asks for a cursor).
+    /// </summary>
+    public Task<ApiResult<List<AgencyInvitation>>> AgencyInvitationsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        GetAsync<List<AgencyInvitation>>($"api/invitations?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
+
+    private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+            : new ApiResult<T>(default, await ApiProblem.ReadAsync(response, cancellationToken));
+    }
+}
+
+public sealed record MeetingListItem(Guid Id, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered);
+
+public sealed record Board(Guid MeetingId, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, IReadOnlyList<BoardRow> Agencies);
+
+public sealed record BoardRow(
+    string AgencyCode,
+    string AgencyName,
+    bool Invited,
+    string? RemovalReason,
+    string? NotIssuedReason,
+    string? RecipientName,
+    string? RecipientRole,
+    string? Status,
+    string? DeliveryState,
+    string? DeliveryFailure,
+    DateTimeOffset? RespondBy,
+    bool EscalationExhausted,
+    string? Answer,
+    string? DeclineReason,
+    string? DeclineReasonText,
+    string? WrittenContribution,
+    DateTimeOffset? AnsweredAt,
+    bool? AnsweredWithinLimit,
+    bool AnsweredByLink);
+
+public sealed record AgencyInvitation(
+    Guid InvitationId,
+    Guid MeetingId,
+    string MeetingReference,
+    string TeamCode,
+    string AgencyCode,
+    string RecipientName,
+    string Status,
+    string MeetingStatus,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string Pin,
+    DateTimeOffset RespondBy,
+    string? Answer,
+    bool HasWrittenContribution);

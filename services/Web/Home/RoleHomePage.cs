@@ -1,0 +1,45 @@
+using Jtai.Strategy.BuildingBlocks.Security;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Jtai.Strategy.Web.Home;
+
+/// <summary>
+/// Where sign-in lands: a user with one role that has a page goes straight there; otherwise each of their roles
+/// with what it may use. Roles whose pages are not built yet say so, rather than link to nothing.
+/// </summary>
+public sealed class RoleHomePage : PageModel
+{
+    public IReadOnlyList<RoleSection> Roles { get; private set; } = [];
+
+    public IActionResult OnGet()
+    {
+        Roles = SectionsFor(User).ToList();
+        return Roles is [{ Href: { } only }] ? Redirect(only) : Page();
+    }
+
+    private static IEnumerable<RoleSection> SectionsFor(System.Security.Claims.ClaimsPrincipal user)
+    {
+        if (user.IsInRole(JtaiRoles.TeamManager))
+        {
+            yield return new("Team manager", $"Your team ({user.TeamCode()}): its meetings, their invitations and answers.", "/team/meetings", "My team's meetings");
+        }
+
+        if (user.IsInRole(JtaiRoles.Spoc))
+        {
+            yield return new("Single point of contact", $"Your agency ({user.AgencyCode()}): its invitations and their answers. You answer each with the link in its e-mail; the page of circulated actions is not built yet.", "/agency/invitations", "My agency's invitations");
+        }
+
+        if (user.IsInRole(JtaiRoles.Masdg))
+        {
+            yield return new("MASDG", "The attendance dashboard, the quarterly exception report and the action plan's progress are not built in this service yet.", null, null);
+        }
+
+        if (user.IsInRole(JtaiRoles.Administrator))
+        {
+            yield return new("Administrator", "The pages for agencies, SPOCs, deputies, cover, teams and bridges are not built in this service yet.", null, null);
+        }
+    }
+
+    public sealed record RoleSection(string Title, string Description, string? Href, string? LinkText);
+}

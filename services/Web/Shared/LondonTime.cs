@@ -1,0 +1,34 @@
+using System.Globalization;
+
+namespace Jtai.Strategy.Web;
+
+/// <summary>Shows instants in the partnership's time zone (Europe/London: GMT or BST), in GOV.UK's date style (English names: the invariant culture is English and the build is culture-invariant).</summary>
+public sealed class LondonTime(string timeZone)
+{
+    private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+    private static readonly CultureInfo English = CultureInfo.InvariantCulture;
+
+    public DateTimeOffset Local(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, zone);
+
+    /// <summary>E.g. "Thursday 3 December 2026, 2:30pm".</summary>
+    public string DateAndTime(DateTimeOffset instant)
+    {
+        var local = Local(instant);
+        return local.ToString("dddd d MMMM yyyy", English) + ", " + Time(instant);
+    }
+
+    /// <summary>E.g. "2:30pm" (GOV.UK style: 12-hour clock, no leading zero; midday and midnight named).</summary>
+    public string Time(DateTimeOffset instant)
+    {
+        var local = Local(instant);
+        return (local.Hour, local.Minute) switch
+        {
+            (12, 0) => "midday",
+            (0, 0) => "midnight",
+            _ => local.ToString(local.Minute == 0 ? "h" : "h:mm", English) + (local.Hour < 12 ? "am" : "pm"),
+        };
+    }
+
+    /// <summary>The stamp for a &lt;time datetime&gt; attribute.</summary>
+    public static string Machine(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using Jtai.Strategy.Web.Apis;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Jtai.Strategy.Web.TeamMeetings;
+
+/// <summary>
+/// One meeting's response board: per agency the recipient, delivery and the answer, with a written contribution
+/// in full. Read from the meetings API, which also decides whether this manager may see it (its team only).
+/// Live updates without a reload are not built yet: the page shows the board as it was when loaded.
+/// </summary>
+public sealed class MeetingBoardPage(MeetingsApiClient meetings, LondonTime time) : PageModel
+{
+    public LondonTime Time { get; } = time;
+
+    public Board? Board { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var result = await meetings.BoardAsync(id, cancellationToken);
+        if (result.Problem is { } problem)
+        {
+            return problem.Status switch
+            {
+                HttpStatusCode.Forbidden => Redirect("/forbidden"),
+                HttpStatusCode.NotFound => NotFound(),
+                _ => throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}."),
+            };
+        }
+
+        Board = result.Value;
+        return Page();
+    }
+
+    public static string AnswerText(BoardRow row) => row.Answer switch
+    {
+        null => row.Status == "Superseded" ? "Passed on" : "No answer yet",
+        "AttendInPerson" => "In person",
+        "AttendByDialIn" => "By dial-in",
+        "ContributeInWriting" => "In writing",
+        "Decline" => "Declined" + (row.DeclineReason is null ? "" : ": " + Answering.AnswerPage.DeclineReasonLabels.GetValueOrDefault(row.DeclineReason, row.DeclineReason)),
+        _ => row.Answer,
+    };
+
+    public static string DeliveryText(BoardRow row) => row.DeliveryState switch
+    {
+        null => "Not sent",
+        "Delivered" => "Delivered",
+        "Failed" => "Not delivered" + (row.DeliveryFailure is null ? "" : ": " + row.DeliveryFailure),
+        "Pending" => "Sending",
+        _ => row.DeliveryState,
+    };
+}

@@ -1,0 +1,37 @@
+namespace Jtai.Strategy.Web;
+
+/// <summary>The web service's settings (section <c>Web</c>).</summary>
+public sealed class WebOptions
+{
+    public const string Section = "Web";
+
+    public OidcSettings Oidc { get; set; } = new();
+
+    /// <summary>Base addresses of the services' HTTP APIs the pages read and change data through.</summary>
+    public ApiAddresses Apis { get; set; } = new();
+
+    /// <summary>Where the DataProtection keys (which encrypt the sign-in cookie and anti-forgery tokens) are kept; share it between instances.</summary>
+    public string? DataProtectionKeysDirectory { get; set; }
+
+    /// <summary>The IANA time zone the pages show times in.</summary>
+    public string TimeZone { get; set; } = "Europe/London";
+}
+
+public sealed class OidcSettings
+{
+    /// <summary>The partnership's OpenID Connect provider (the development provider of scripts/infra.sh locally).</summary>
+    public string? Authority { get; set; }
+
+    public string ClientId { get; set; } = "jtai-web";
+
+    /// <summary>The confidential client's secret: from a secret store in production, never from appsettings.json.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The scopes asked for besides openid and profile: the APIs' scope and the claims the services authorise on.</summary>
+    public List<string> Scopes { get; set; } = ["email", "roles", "jtai-api"];
+}
+
+public sealed class ApiAddresses
+{
+    public Uri? Meetings { get; set; }
+}

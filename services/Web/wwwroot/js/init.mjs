@@ -1,0 +1,4 @@
+// Enhancement only: every page works without it.
+import { initAll } from '/lib/govuk/govuk-frontend.min.js';
+
+initAll();

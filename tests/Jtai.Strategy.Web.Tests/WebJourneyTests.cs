@@ -1,0 +1,223 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+
+namespace Jtai.Strategy.Web.Tests;
+
+/// <summary>
+/// The web service in Debian's Chromium against the running services, broker, database, SMTP sink and OIDC provider:
+/// a manager signs in through the provider's form and sees the team's meeting; the SPOC opens the answer link read
+/// from the e-mail in the SMTP sink and answers in writing with the keyboard alone; the answer is recorded, and the SPOC
+/// of another agency invited to the same meeting sees none of it; a used or
+/// tampered link shows an HTML page that says why. Every page passes axe (no serious or critical violation) at
+/// desktop width and at 320 px, and leaves a screenshot under .local/screenshots/.
+/// </summary>
+[Collection(WebSystemCollection.Name)]
+public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
+{
+    private static readonly TimeSpan MailWithin = TimeSpan.FromSeconds(60);
+    private Browser browser = null!;
+
+    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
+
+    public async Task DisposeAsync() => await browser.DisposeAsync();
+
+    [Fact]
+    public async Task A_manager_sees_the_meeting_and_the_spoc_answers_in_writing_by_keyboard_from_the_emailed_link()
+    {
+        var caseReference = "LL-2026-" + system.Run;
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(3), caseReference);
+        var reference = (string)meeting["reference"]!;
+        var meetingId = (string)meeting["id"]!;
+
+        // The manager signs in through the provider's sign-in form and lands on the team's meetings.
+        var manager = await browser.NewPageAsync();
+        await SignInAsync(manager, "manager.easington");
+        await Assertions.Expect(manager).ToHaveURLAsync(new Uri(system.WebAddress, "team/meetings").ToString());
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "My team's meetings" })).ToBeVisibleAsync();
+        var row = manager.GetByRole(AriaRole.Row).Filter(new() { HasText = reference });
+        var invited = meeting["agencies"]!.AsArray().Count(a => (bool)a!["invited"]!);
+        await Assertions.Expect(row).ToContainTextAsync($"0 of {invited}");
+        Assert.DoesNotContain(caseReference, await manager.ContentAsync(), StringComparison.Ordinal);
+        await PageChecks.AssertAccessibleAsync(manager, "team-meetings");
+
+        await row.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
+        await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("No answer yet");
+        await PageChecks.AssertAccessibleAsync(manager, "meeting-board");
+
+        // The police SPOC's invitation, as the SMTP sink received it: its answer link goes to the meetings service.
+        var police = system.SpocEmails["DURHAM-POLICE"];
+        var mail = (await Eventually.GetAsync(() => Task.FromResult(SmtpMailbox.Invitations(system.MailDir, police, reference)), m => m.Count > 0, MailWithin, "the police SPOC's invitation arrives"))[0];
+        var link = SmtpMailbox.AnswerLink(mail);
+        Assert.Equal(system.MeetingsAddress.Authority, link.Authority);
+
+        // No sign-in: the browser is sent on to the web service's answer page, which shows the meeting's details.
+        var spoc = await browser.NewPageAsync();
+        var opened = await spoc.GotoAsync(link.ToString());
+        Assert.Equal(200, opened!.Status);
+        Assert.StartsWith(new Uri(system.WebAddress, "answer/").ToString(), spoc.Url, StringComparison.Ordinal);
+        Assert.StartsWith("text/html", await opened.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Will Durham Constabulary take part?");
+        var details = spoc.Locator(".govuk-summary-list");
+        await Assertions.Expect(details).ToContainTextAsync(reference);
+        await Assertions.Expect(details).ToContainTextAsync((string)meeting["dialInNumber"]!);
+        await Assertions.Expect(details).ToContainTextAsync((string)meeting["pin"]!);
+        Assert.DoesNotContain(caseReference, await spoc.ContentAsync(), StringComparison.Ordinal);
+        await PageChecks.AssertAccessibleAsync(spoc, "answer");
+
+        // Sent with nothing chosen: the GOV.UK error summary, linked to the question, from the meetings API's validation.
+        await KeyboardToAsync(spoc, "button.govuk-button");
+        await spoc.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(spoc.Locator(".govuk-error-summary")).ToContainTextAsync("Select how your agency will take part, or decline");
+        await Assertions.Expect(spoc.Locator("#answer-error")).ToBeVisibleAsync();
+        await PageChecks.AssertAccessibleAsync(spoc, "answer-error");
+
+        // Keyboard alone: Tab to the first option, arrows to "In writing", Tab into the contribution, type, Tab to send, Enter.
+        const string contribution = "Two call-outs on record (12 and 19 Feb); no arrests.\nOfficer in case available by phone.";
+        await KeyboardToAsync(spoc, "#answer");
+        await spoc.Keyboard.PressAsync("ArrowDown");
+        await spoc.Keyboard.PressAsync("ArrowDown");
+        Assert.True(await spoc.Locator("#answer-ContributeInWriting").IsCheckedAsync());
+        await spoc.Keyboard.PressAsync("Tab");
+        Assert.Equal("writtenContribution", await spoc.EvaluateAsync<string>("() => document.activeElement.id"));
+        await spoc.Keyboard.TypeAsync(contribution);
+        await KeyboardToAsync(spoc, "button.govuk-button");
+        await spoc.Keyboard.PressAsync("Enter");
+
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Name = "Answer sent" })).ToBeVisibleAsync();
+        await Assertions.Expect(spoc.Locator(".govuk-panel")).ToContainTextAsync(reference);
+        await PageChecks.AssertAccessibleAsync(spoc, "answer-sent");
+
+        // Recorded by the meetings service: its API shows the answer, by link, with the contribution as typed.
+        using var managerApi = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
+        var board = JsonNode.Parse(await managerApi.GetStringAsync($"api/meetings/{meetingId}/board"))!;
+        var policeRow = board["agencies"]!.AsArray().Single(a => (string)a!["agencyCode"]! == "DURHAM-POLICE")!;
+        Assert.Equal("ContributeInWriting", (string)policeRow["answer"]!);
+        Assert.Equal(contribution, (string)policeRow["writtenContribution"]!);
+        Assert.True((bool)policeRow["answeredByLink"]!);
+
+        // And the manager's board shows it.
+        await manager.ReloadAsync();
+        await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("In writing");
+        await Assertions.Expect(manager.Locator(".app-contribution")).ToContainTextAsync("Officer in case available by phone.");
+
+        // Signed in, the police SPOC sees the answer on the agency's invitations; the health SPOC, invited to the same
+        // meeting, sees its own invitation unanswered and nothing of the police's answer.
+        var policeSpoc = await browser.NewPageAsync();
+        await SignInAsync(policeSpoc, "spoc.police");
+        await Assertions.Expect(policeSpoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("In writing");
+        var healthSpoc = await browser.NewPageAsync();
+        await SignInAsync(healthSpoc, "spoc.health");
+        await Assertions.Expect(healthSpoc.GetByRole(AriaRole.Heading, new() { Name = "My agency's invitations" })).ToBeVisibleAsync();
+        await Assertions.Expect(healthSpoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("No answer yet");
+        var healthSees = await healthSpoc.ContentAsync();
+        Assert.DoesNotContain("In writing", healthSees, StringComparison.Ordinal);
+        Assert.DoesNotContain("Officer in case", healthSees, StringComparison.Ordinal);
+
+        // The link answers once: opened again, an HTML page says so (409), not JSON.
+        var again = await spoc.GotoAsync(link.ToString());
+        Assert.Equal(409, again!.Status);
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Link already used");
+        await PageChecks.AssertAccessibleAsync(spoc, "answer-link-used");
+    }
+
+    [Fact]
+    public async Task A_tampered_link_shows_a_clear_error_page_not_json_or_a_stack_trace()
+    {
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(8), "LL-2026-T" + system.Run);
+        var health = system.SpocEmails["CDDFT"];
+        var mails = await Eventually.GetAsync(
+            () => Task.FromResult(SmtpMailbox.Invitations(system.MailDir, health, (string)meeting["reference"]!)),
+            m => m.Count > 0, MailWithin, "the health SPOC's invitation arrives");
+        var link = SmtpMailbox.AnswerLink(mails[0]).ToString();
+        // One character of the signed payload changed.
+        var at = link.LastIndexOf('/') + 3;
+        var tampered = link[..at] + (link[at] == 'A' ? 'B' : 'A') + link[(at + 1)..];
+
+        var page = await browser.NewPageAsync();
+        var response = await page.GotoAsync(tampered);
+        Assert.Equal(400, response!.Status);
+        Assert.StartsWith("text/html", await response.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Link invalid");
+        var text = await page.Locator("main").InnerTextAsync();
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"status\"", text, StringComparison.Ordinal);
+        await PageChecks.AssertAccessibleAsync(page, "answer-link-invalid");
+
+        // A machine asking the same link for JSON still gets the meetings API's problem.
+        using var machine = new HttpClient();
+        var problem = await machine.GetAsync(tampered);
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, problem.StatusCode);
+        Assert.Equal("Link invalid", (string)JsonNode.Parse(await problem.Content.ReadAsStringAsync())!["title"]!);
+    }
+
+    [Fact]
+    public async Task Each_role_lands_on_its_page_and_another_teams_or_roles_pages_are_forbidden()
+    {
+        var start = await browser.NewPageAsync();
+        await start.GotoAsync(system.WebAddress.ToString());
+        await Assertions.Expect(start.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Strategy meetings");
+        await PageChecks.AssertAccessibleAsync(start, "start");
+        await start.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await Assertions.Expect(start.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        await PageChecks.AssertAccessibleAsync(start, "provider-sign-in", ofTheWebService: false);
+
+        // A SPOC lands on the agency's invitations (the meeting just convened is there); the team manager's pages are forbidden (403).
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(13), "LL-2026-F" + system.Run);
+        var reference = (string)meeting["reference"]!;
+        var spoc = await browser.NewPageAsync();
+        await SignInAsync(spoc, "spoc.police");
+        await Assertions.Expect(spoc).ToHaveURLAsync(new Uri(system.WebAddress, "agency/invitations").ToString());
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Name = "My agency's invitations" })).ToBeVisibleAsync();
+        await Assertions.Expect(spoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("No answer yet");
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Link, new() { Name = "My team's meetings" })).ToHaveCountAsync(0);
+        await PageChecks.AssertAccessibleAsync(spoc, "agency-invitations");
+        var forbidden = await spoc.GotoAsync(new Uri(system.WebAddress, "team/meetings").ToString());
+        Assert.Equal(403, forbidden!.Status);
+        await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
+        await PageChecks.AssertAccessibleAsync(spoc, "forbidden");
+
+        // Another team's manager cannot open this team's meeting: the meetings API refuses, the page says so.
+        var other = await browser.NewPageAsync();
+        await SignInAsync(other, "manager.derwentside");
+        await Assertions.Expect(other.GetByRole(AriaRole.Row).Filter(new() { HasText = reference })).ToHaveCountAsync(0);
+        await other.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}").ToString());
+        await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
+        Assert.DoesNotContain(reference, await other.ContentAsync(), StringComparison.Ordinal);
+
+        // Signing out ends the session here and at the provider.
+        await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).First.ClickAsync();
+        await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You have signed out");
+        await other.GotoAsync(new Uri(system.WebAddress, "team/meetings").ToString());
+        await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    /// <summary>Signs in through the provider's form, as a person would: choose the example user, type the password, sign in.</summary>
+    private async Task SignInAsync(IPage page, string userName)
+    {
+        await page.GotoAsync(new Uri(system.WebAddress, "sign-in").ToString());
+        Assert.StartsWith(system.Authority.GetLeftPart(UriPartial.Authority), page.Url, StringComparison.Ordinal);
+        await page.Locator($"input[name='user'][value='{userName}']").CheckAsync();
+        await page.GetByLabel("Password").FillAsync(WebSystem.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.StartsWith(system.WebAddress.ToString(), StringComparison.Ordinal) && !url.Contains("signin-oidc", StringComparison.Ordinal));
+    }
+
+    /// <summary>Presses Tab until the element is focused (at most 40 times): it is reachable by keyboard, in order.</summary>
+    private static async Task KeyboardToAsync(IPage page, string selector)
+    {
+        var target = page.Locator(selector).First;
+        for (var i = 0; i < 40; i++)
+        {
+            if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
+            {
+                return;
+            }
+
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        Assert.Fail($"{selector} was not reached with the Tab key");
+    }
+}

@@ -1,0 +1,225 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Jtai.Strategy.Web.Tests;
+
+[CollectionDefinition(Name)]
+public sealed class WebSystemCollection : ICollectionFixture<WebSystem>
+{
+    public const string Name = "web system";
+}
+
+/// <summary>
+/// The system as deployed, for the browser: the SPOC directory, meetings, notifications and the web service, each its
+/// built program in a process of its own, on one private database each and one broker virtual host, delivering to the
+/// SMTP sink of scripts/infra.sh, signing in through the development OIDC provider scripts/infra.sh runs
+/// (<c>JTAI_OIDC_AUTHORITY</c>); the web service on <c>JTAI_WEB_TEST_URL</c>, the address that provider knows for it.
+/// Started once for every browser test (a few seconds), with the example users' agencies given SPOCs and the
+/// example manager's team a bridge.
+/// </summary>
+public sealed class WebSystem : IAsyncLifetime
+{
+    public const string ClientSecret = "DEVELOPMENT-ONLY-jtai-web-client-secret";
+    public const string Password = "dev-password";
+    public const string ManagerTeam = "FF-EASINGTON";
+
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(90);
+    private readonly List<IAsyncDisposable> owned = [];
+
+    /// <summary>This run's mark on every e-mail address, so the shared SMTP sink's messages are told apart.</summary>
+    public string Run { get; } = Guid.NewGuid().ToString("N")[..8];
+
+    public Uri Authority { get; } = new(Environment.GetEnvironmentVariable("JTAI_OIDC_AUTHORITY") ?? "http://127.0.0.1:27443/");
+
+    public Uri WebAddress { get; } = new(Environment.GetEnvironmentVariable("JTAI_WEB_TEST_URL") ?? "http://127.0.0.1:27444/");
+
+    public string MailDir { get; } = Environment.GetEnvironmentVariable("JTAI_SMTP_MAILBOX") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(RepositoryRoot, ".local", "smtp", "mailbox");
+
+    public Uri MeetingsAddress { get; } = ServiceProcess.FreeAddress();
+
+    public ServiceProcess Directory { get; private set; } = null!;
+
+    public ServiceProcess Meetings { get; private set; } = null!;
+
+    public ServiceProcess Notifications { get; private set; } = null!;
+
+    public ServiceProcess Web { get; private set; } = null!;
+
+    public PostgresDatabase MeetingsDatabase { get; private set; } = null!;
+
+    /// <summary>The SPOCs' addresses by agency code (each example SPOC user's agency has one SPOC here).</summary>
+    public IReadOnlyDictionary<string, string> SpocEmails { get; private set; } = new Dictionary<string, string>();
+
+    public async Task InitializeAsync()
+    {
+        var broker = Own(await RabbitMqVirtualHost.CreateAsync());
+        var directoryDatabase = Own(await PostgresDatabase.CreateAsync());
+        MeetingsDatabase = Own(await PostgresDatabase.CreateAsync());
+        var notificationsDatabase = Own(await PostgresDatabase.CreateAsync());
+
+        Dictionary<string, string?> Common(PostgresDatabase database) => new()
+        {
+            ["ConnectionStrings:Postgres"] = database.ConnectionString,
+            ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
+            ["Auth:Authority"] = Authority.ToString(),
+            ["Outbox:PollInterval"] = "00:00:00.200",
+            ["Deadlines:PollInterval"] = "00:00:00.200",
+        };
+
+        var directory = Common(directoryDatabase);
+        var meetings = Common(MeetingsDatabase);
+        meetings["Meetings:PublicBaseUrl"] = MeetingsAddress.ToString();
+        meetings["Meetings:AnswerPageBaseUrl"] = WebAddress.ToString();
+        var notifications = Common(notificationsDatabase);
+        notifications["Delivery:PollInterval"] = "00:00:00.200";
+
+        // The deployment step first (migrations, queues and bindings), so that no event waits for a queue that does
+        // not exist yet; then every service at once: the directory's start-up snapshot finds the meetings queue bound.
+        await Task.WhenAll(new[] { ("SpocDirectory", directory), ("Meetings", meetings), ("Notifications", notifications) }.Select(async s =>
+        {
+            var (exitCode, output) = await ServiceProcess.MigrateAsync(s.Item1, "Jtai.Strategy." + s.Item1, s.Item2);
+            Assert.True(exitCode == 0, $"{s.Item1} migrate failed:\n{output}");
+        }));
+
+        var keys = Path.Combine(Path.GetTempPath(), "jtai-web-tests-keys-" + Run);
+        var directoryStarted = ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directory, Ready);
+        var meetingsStarted = ServiceProcess.StartAsync("Meetings", "Jtai.Strategy.Meetings", meetings, MeetingsAddress, Ready);
+        var notificationsStarted = ServiceProcess.StartAsync("Notifications", "Jtai.Strategy.Notifications", notifications, Ready);
+        var webStarted = ServiceProcess.StartAsync("Web", "Jtai.Strategy.Web", new Dictionary<string, string?>
+        {
+            ["Web:Oidc:Authority"] = Authority.ToString(),
+            ["Web:Oidc:ClientSecret"] = ClientSecret,
+            ["Web:Apis:Meetings"] = MeetingsAddress.ToString(),
+            ["Web:DataProtectionKeysDirectory"] = keys,
+        }, WebAddress, Ready);
+        await Task.WhenAll(directoryStarted, meetingsStarted, notificationsStarted, webStarted);
+        Directory = Own(directoryStarted.Result);
+        Meetings = Own(meetingsStarted.Result);
+        Notifications = Own(notificationsStarted.Result);
+        Web = Own(webStarted.Result);
+
+        await GiveAgenciesSpocsAndTheTeamABridgeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        // Each service's output, kept for a failure's diagnosis (the pages only say "there is a problem").
+        var logs = Path.Combine(RepositoryRoot, ".local", "logs", "web-tests");
+        System.IO.Directory.CreateDirectory(logs);
+        foreach (var (name, service) in new[] { ("directory", Directory), ("meetings", Meetings), ("notifications", Notifications), ("web", Web) })
+        {
+            if (service is not null)
+            {
+                await File.WriteAllTextAsync(Path.Combine(logs, name + ".log"), service.Output);
+            }
+        }
+
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            await owned[i].DisposeAsync();
+        }
+    }
+
+    /// <summary>An API client with the example user's access token from the provider (its password grant).</summary>
+    public async Task<HttpClient> ApiAsAsync(string userName, Uri service)
+    {
+        using var provider = new HttpClient { BaseAddress = Authority };
+        var response = await provider.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "jtai-web",
+            ["client_secret"] = ClientSecret,
+            ["username"] = userName,
+            ["password"] = Password,
+            ["scope"] = "openid profile email roles jtai-api",
+        }));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var token = (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!;
+        var client = new HttpClient { BaseAddress = service };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>Convenes a meeting for the example manager's team through the meetings API, starting in <paramref name="startsIn"/>.</summary>
+    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference)
+    {
+        using var manager = await ApiAsAsync("manager.easington", MeetingsAddress);
+        var now = DateTimeOffset.UtcNow;
+        var response = await manager.PostAsJsonAsync("api/meetings", new
+        {
+            caseReference,
+            concernCategory = "DomesticAbuse",
+            incidentAt = now.AddHours(-6),
+            decisionAt = now.AddMinutes(-30),
+            thresholdReason = "RepeatIncidentsCumulativeRisk",
+            thresholdReasonText = "Third police call-out to the household in four weeks.",
+            scheduledStart = now + startsIn,
+            lengthMinutes = 60,
+            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
+        });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!;
+    }
+
+    private async Task GiveAgenciesSpocsAndTheTeamABridgeAsync()
+    {
+        using var directoryAdmin = await ApiAsAsync("admin", Directory.Address);
+        var emails = new Dictionary<string, string>
+        {
+            ["DCC-CSC"] = $"csc-{Run}@durham.example",
+            ["CDDFT"] = $"health-{Run}@cddft.nhs.example",
+            ["DURHAM-POLICE"] = $"police-{Run}@durham.police.example",
+        };
+        foreach (var (agency, email) in emails)
+        {
+            var assigned = await directoryAdmin.PostAsJsonAsync($"api/agencies/{agency}/spocs", new { fullName = "SPOC of " + agency, secureEmail = email, rank = 0 });
+            Assert.True(assigned.IsSuccessStatusCode, await assigned.Content.ReadAsStringAsync());
+        }
+
+        SpocEmails = emails;
+        using var meetingsAdmin = await ApiAsAsync("admin", MeetingsAddress);
+        var team = await meetingsAdmin.PostAsJsonAsync("api/teams", new { code = ManagerTeam, name = "Families First Easington", gpPilot = false });
+        Assert.True(team.IsSuccessStatusCode, await team.Content.ReadAsStringAsync());
+        // Three bridges: the tests convene meetings that may overlap, each needs a free one.
+        for (var i = 1; i <= 3; i++)
+        {
+            var bridge = await meetingsAdmin.PostAsJsonAsync($"api/teams/{ManagerTeam}/bridges", new { label = $"Bridge {i}", dialInNumber = $"0191 555 000{i}", conferenceCode = $"445566{i}" });
+            Assert.True(bridge.IsSuccessStatusCode, await bridge.Content.ReadAsStringAsync());
+        }
+
+        // The meetings service hears the directory on the bus: wait until its replica has the three SPOCs.
+        await Eventually.TrueAsync(
+            async () => await MeetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") >= emails.Count,
+            TimeSpan.FromSeconds(60), "the meetings service's replica has the SPOCs");
+    }
+
+    private T Own<T>(T resource)
+        where T : IAsyncDisposable
+    {
+        owned.Add(resource);
+        return resource;
+    }
+
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                if (File.Exists(Path.Combine(directory.FullName, "Jtai.Strategy.sln")))
+                {
+                    return directory.FullName;
+                }
+            }
+
+            throw new InvalidOperationException($"No Jtai.Strategy.sln above {AppContext.BaseDirectory}.");
+        }
+    }
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+}
