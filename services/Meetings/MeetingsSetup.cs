@@ -41,6 +41,7 @@ public static class MeetingsSetup
 
         // Invitations: issuing, answering (signed in or by link), chasing, delivery results.
         services.AddSingleton<ResponseLinkSigner>();
+        services.AddAnswerRateLimit();
         services.AddScoped<InvitationIssuer>();
         services.AddScoped<InvitationAnswers>();
 
@@ -97,6 +98,9 @@ public static class MeetingsSetup
     /// <summary>Every endpoint group, by capability.</summary>
     public static WebApplication MapMeetings(this WebApplication app)
     {
+        // After routing (the limiter reads the endpoint and its token), before any endpoint: a flood of anonymous answers
+        // is refused here, before the database or the audit trail is touched.
+        app.UseRateLimiter();
         app.MapTeamsApi();
         app.MapMeetingsApi();
         app.MapInvitationsApi();
