@@ -34,5 +34,4 @@ public static class NotStored
 
         return node.ToJsonString(ProjectedEvents.Json);
     }
-
 }
