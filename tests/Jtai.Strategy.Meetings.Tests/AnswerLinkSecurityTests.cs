@@ -96,9 +96,12 @@ public sealed class AnswerLinkSecurityTests(MeetingsFixture fixture) : IClassFix
         // An ill-signed token is refused before the body is looked at: the same large body gets "Link invalid".
         await RespondingTests.AssertProblemAsync(await anonymous.PostAsJsonAsync("/respond/not-a-token.at-all", sixKilobytes, Json), HttpStatusCode.BadRequest, "Link invalid");
 
-        // Within the cap the answer is taken as before.
+        // The page tells the answer page how long a contribution fits (the web's text box takes it as its maximum), and
+        // a contribution that long is taken as before.
+        var page = await ReadAsync<ResponsePage>(await anonymous.GetAsync(police.Links.Response.AbsolutePath));
+        Assert.Equal(new AnswerRateLimitOptions().MaxBodyBytes - 1024, page.MaxWrittenContributionLength);
         var answered = await ReadAsync<AnswerResponse>(await anonymous.PostAsJsonAsync(police.Links.Response.AbsolutePath,
-            new AnswerRequest(InvitationAnswer.ContributeInWriting, null, null, new string('x', 3 * 1024)), Json));
+            new AnswerRequest(InvitationAnswer.ContributeInWriting, null, null, new string('x', page.MaxWrittenContributionLength)), Json));
         Assert.Equal(InvitationAnswer.ContributeInWriting, answered.Answer);
     }
 

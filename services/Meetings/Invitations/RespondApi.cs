@@ -34,7 +34,7 @@ public static class RespondApi
     }
 
     public static async Task<Results<Ok<ResponsePage>, ProblemHttpResult, RedirectHttpResult>> ShowInvitation(
-        string token, HttpRequest request, IOptions<MeetingsOptions> options, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
+        string token, HttpRequest request, IOptions<MeetingsOptions> options, IOptions<AnswerRateLimitOptions> limits, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (options.Value.AnswerPageBaseUrl is { } answerPage && WantsHtml(request))
         {
@@ -60,7 +60,7 @@ public static class RespondApi
         return TypedResults.Ok(new ResponsePage(
             meeting.Reference, team.Name, invitation.AgencyName, invitation.RecipientName, meeting.ScheduledStart, meeting.ScheduledEnd,
             meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin, invitation.RespondBy,
-            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), answers.MaxContribution));
+            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), MaxContributionByLink(answers, limits.Value)));
     }
 
     /// <summary>
@@ -160,6 +160,13 @@ public static class RespondApi
         var html = Quality("text/html");
         return html > 0 && html > Math.Max(Quality("application/json"), Quality("application/problem+json"));
     }
+
+    /// <summary>
+    /// The longest written contribution the page should accept: what fits in the capped body (1 KB left for the other
+    /// fields), or the service's limit if lower. Plain text fits; text the client escapes (\uXXXX) fits less and is refused whole (413).
+    /// </summary>
+    internal static int MaxContributionByLink(InvitationAnswers answers, AnswerRateLimitOptions limits) =>
+        Math.Min(answers.MaxContribution, limits.MaxBodyBytes - 1024);
 
     private static ProblemHttpResult? Withdrawn(StrategyMeeting meeting, Invitation invitation) =>
         !meeting.IsScheduled ? Problems.Gone("Meeting cancelled", $"{meeting.Reference} was cancelled; there is nothing to answer.")
