@@ -18,7 +18,7 @@ public static class ProblemDetailsExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
             // The path without a secret segment: a problem document may be logged or shown, the token must not travel on.
-            context.ProblemDetails.Instance ??= SecretPaths.Redact(context.HttpContext.Request.Path.Value ?? string.Empty);
+            context.ProblemDetails.Instance ??= SecretPaths.Redact(context.HttpContext.Request.Path.ToString());
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
