@@ -32,6 +32,8 @@ public static class MeetingsSetup
         // The partnership's reading of the national minimum, shared by convening (what is covered) and recording (who attended).
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<MeetingsOptions>>().Value.Minimum());
         services.AddExceptionHandler<MeetingsExceptionHandler>();
+        // Refused attempts on case data (401/403) are audited, whoever refused them.
+        services.AddTransient<IStartupFilter, DeniedAttemptsAuditStartup>();
         builder.AddServiceDatabase<MeetingsDbContext>(Migration.FromEmbeddedResources(typeof(MeetingsDbContext).Assembly));
         // Notices to a team's managers, queued by convening, the chase and recording alike.
         services.AddScoped<ManagerNotices>();
@@ -41,6 +43,7 @@ public static class MeetingsSetup
 
         // Invitations: issuing, answering (signed in or by link), chasing, delivery results.
         services.AddSingleton<ResponseLinkSigner>();
+        services.AddAnswerRateLimit();
         services.AddScoped<InvitationIssuer>();
         services.AddScoped<InvitationAnswers>();
 
@@ -97,11 +100,16 @@ public static class MeetingsSetup
     /// <summary>Every endpoint group, by capability.</summary>
     public static WebApplication MapMeetings(this WebApplication app)
     {
-        app.MapTeamsApi();
-        app.MapMeetingsApi();
-        app.MapInvitationsApi();
+        // After routing (the limiter reads the endpoint and its token), before any endpoint: a flood of anonymous answers
+        // is refused here, before the database or the audit trail is touched.
+        app.UseRateLimiter();
+        // Case data: a refusal on any of these is audited (DeniedAttemptsAudit).
+        var caseData = app.MapGroup(string.Empty).WithMetadata(new CaseDataEndpoint());
+        caseData.MapTeamsApi();
+        caseData.MapMeetingsApi();
+        caseData.MapInvitationsApi();
+        caseData.MapRecordingApi();
         app.MapRespondApi();
-        app.MapRecordingApi();
         return app;
     }
 }

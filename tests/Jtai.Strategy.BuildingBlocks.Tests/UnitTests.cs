@@ -1,11 +1,22 @@
 using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Persistence;
+using Jtai.Strategy.BuildingBlocks.Telemetry;
 using Jtai.Strategy.BuildingBlocks.Text;
 
 namespace Jtai.Strategy.BuildingBlocks.Tests;
 
 public sealed class UnitTests
 {
+    [Theory]
+    [InlineData("/respond/AQID.BAUG", "/respond/[redacted]")]
+    [InlineData("https://meetings.test/respond/AQID.BAUG?x=1#top", "https://meetings.test/respond/[redacted]?x=1#top")]
+    [InlineData("Request starting HTTP/1.1 GET http://h/respond/AQID.BAUG - -", "Request starting HTTP/1.1 GET http://h/respond/[redacted] - -")]
+    [InlineData("GET /ANSWER/AQID.BAUG and /respond/x.y/extra", "GET /ANSWER/[redacted] and /respond/[redacted]/extra")]
+    [InlineData("/respond/[redacted]", "/respond/[redacted]")]
+    [InlineData("/api/invitations/5f1c/answer", "/api/invitations/5f1c/answer")]
+    [InlineData("/respond/{token}", "/respond/[redacted]")]
+    public void Secret_path_segments_are_redacted_wherever_they_appear(string text, string expected) => Assert.Equal(expected, SecretPaths.Redact(text));
+
     [Theory]
     [InlineData("SequenceNumber", "sequence_number")]
     [InlineData("MessageId", "message_id")]

@@ -38,9 +38,11 @@ public sealed class TeamManagersTests(MeetingsFixture fixture) : IClassFixture<M
         var ownManager = await ReadAsync<TeamResponse>(await fixture.Manager(team).GetAsync($"/api/teams/{team}"));
         Assert.Equal(["deputy.manager@durham.example.gov.uk", "pat.manager@durham.example.gov.uk"], ownManager.Managers!.Select(m => m.Email));
         Assert.Equal(2, ownManager.ManagersVersion);
-        Assert.Null((await ReadAsync<TeamResponse>(await fixture.Manager(other).GetAsync($"/api/teams/{team}"))).Managers);
+        // Issue 12: another team's configuration is refused outright (it was shown without the manager addresses), and
+        // a manager's list holds their own team only (TeamAccessTests checks the refusals are audited).
+        Assert.Equal(HttpStatusCode.Forbidden, (await fixture.Manager(other).GetAsync($"/api/teams/{team}")).StatusCode);
         var listed = await ReadAsync<List<TeamResponse>>(await fixture.Manager(other).GetAsync("/api/teams"));
-        Assert.Null(listed.Single(t => t.Code == team).Managers);
+        Assert.DoesNotContain(listed, t => t.Code == team);
         Assert.Empty(listed.Single(t => t.Code == other).Managers!);
 
         var removed = await admin.DeleteAsync($"/api/teams/{team}/managers/deputy.manager@durham.example.gov.uk");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Jtai.Strategy.BuildingBlocks.Resilience;
+using Jtai.Strategy.BuildingBlocks.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -16,7 +17,8 @@ public static class ProblemDetailsExtensions
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = context =>
         {
-            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            // The path without a secret segment: a problem document may be logged or shown, the token must not travel on.
+            context.ProblemDetails.Instance ??= SecretPaths.Redact(context.HttpContext.Request.Path.ToString());
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();

@@ -19,4 +19,10 @@ public static class Problems
         Of(StatusCodes.Status409Conflict, title, detail, extensions);
 
     public static ProblemHttpResult Gone(string title, string detail) => Of(StatusCodes.Status410Gone, title, detail);
+
+    public static ProblemHttpResult PayloadTooLarge(long maxBytes) => Of(
+        StatusCodes.Status413PayloadTooLarge, "Request too large", $"The request body may hold at most {maxBytes} bytes.");
+
+    public static ProblemHttpResult UnsupportedMediaType() => Of(
+        StatusCodes.Status415UnsupportedMediaType, "Unsupported content type", "Send the body as JSON (Content-Type: application/json).");
 }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -45,11 +47,20 @@ public static class TelemetryExtensions
             builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         }
 
+        // No secret path (a response-link token) in any log entry or scope, whichever provider writes it.
+        builder.Services.Replace(ServiceDescriptor.Singleton<ILoggerFactory>(sp => new RedactingLoggerFactory(new LoggerFactory(
+            sp.GetServices<ILoggerProvider>(),
+            sp.GetRequiredService<IOptionsMonitor<LoggerFilterOptions>>(),
+            sp.GetRequiredService<IOptions<LoggerFactoryOptions>>(),
+            sp.GetService<IExternalScopeProvider>()))));
+
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             // The AspNetCore instrumentation names server spans "METHOD route" and records
             // http.route and http.response.status_code (and http.server.request.duration).
+            // The redaction processor comes first: every exporter added after it reads spans without secret paths.
             .WithTracing(t => t
+                .AddProcessor(new SecretPathRedactionProcessor())
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()

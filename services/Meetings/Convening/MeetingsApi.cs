@@ -78,7 +78,7 @@ public static class MeetingsApi
                 m.Agencies.Count(a => a.Invited),
                 m.Invitations.Count(i => i.Status == InvitationStatus.Answered)))
             .ToListAsync(cancellationToken);
-        await db.AuditReadAsync(user.SubjectId(), "meetings.listed", null, now, $"team {team}: {meetings.Count} meetings", cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "meetings.listed", null, now, AuditLog.Shown($"team {team}: {meetings.Count} meetings", meetings.Select(m => m.Reference)), cancellationToken);
         return TypedResults.Ok(meetings);
     }
 
@@ -150,7 +150,7 @@ public static class MeetingsApi
     {
         var team = user.TeamCode();
         var decisions = await db.DecisionsNotToConvene.AsNoTracking().Where(d => d.TeamCode == team).OrderByDescending(d => d.DecidedAt).Take(500).ToListAsync(cancellationToken);
-        await db.AuditReadAsync(user.SubjectId(), "decisions-not-to-convene.listed", null, clock.GetUtcNow(), $"team {team}", cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "decisions-not-to-convene.listed", null, clock.GetUtcNow(), AuditLog.Shown($"team {team}: {decisions.Count} decisions", decisions.Select(d => d.Id.ToString())), cancellationToken);
         return TypedResults.Ok(decisions.Select(ToResponse).ToList());
     }
 

@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Jtai.Strategy.Meetings.Convening;
 
-/// <summary>Families First teams and their dial-in bridges: administrators manage them, managers read them.</summary>
+/// <summary>
+/// Families First teams and their dial-in bridges: administrators manage them and read them all; a team manager reads
+/// their own team only (its bridges' dial-in numbers and conference codes are how the team's meetings are joined).
+/// </summary>
 public static class TeamsApi
 {
     public static IEndpointRouteBuilder MapTeamsApi(this IEndpointRouteBuilder app)
@@ -26,16 +29,28 @@ public static class TeamsApi
         return app;
     }
 
+    /// <summary>Every team for an administrator; for a team manager, their own team only.</summary>
     public static async Task<Ok<List<TeamResponse>>> ListTeams(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken cancellationToken)
     {
-        var teams = await db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers).OrderBy(t => t.Code).ToListAsync(cancellationToken);
-        return TypedResults.Ok(teams.Select(t => ToResponse(t, MaySeeManagers(user, t.Code))).ToList());
+        var administrator = user.IsInRole(JtaiRoles.Administrator);
+        var ownTeam = user.TeamCode();
+        var teams = await db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers)
+            .Where(t => administrator || t.Code == ownTeam)
+            .OrderBy(t => t.Code)
+            .ToListAsync(cancellationToken);
+        return TypedResults.Ok(teams.Select(t => ToResponse(t, true)).ToList());
     }
 
-    public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult>> GetTeam(string code, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken cancellationToken)
+    /// <summary>Another team's configuration is refused (403, audited) whether or not that team exists: a code reveals nothing.</summary>
+    public static async Task<Results<Ok<TeamResponse>, ProblemHttpResult, ForbidHttpResult>> GetTeam(string code, ClaimsPrincipal user, MeetingsDbContext db, CancellationToken cancellationToken)
     {
+        if (!MayRead(user, code))
+        {
+            return TypedResults.Forbid();
+        }
+
         var team = await db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers).SingleOrDefaultAsync(t => t.Code == code, cancellationToken);
-        return team is null ? Problems.NotFound("Not found", $"No team has code {code}.") : TypedResults.Ok(ToResponse(team, MaySeeManagers(user, code)));
+        return team is null ? Problems.NotFound("Not found", $"No team has code {code}.") : TypedResults.Ok(ToResponse(team, true));
     }
 
     /// <summary>
@@ -202,8 +217,8 @@ public static class TeamsApi
     private static bool IsCode(string code) =>
         code.Length is >= 2 and <= 32 && char.IsAsciiLetterOrDigit(code[0]) && code.All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c) || c == '-');
 
-    /// <summary>Manager addresses are for administrators and the team's own managers only.</summary>
-    private static bool MaySeeManagers(ClaimsPrincipal user, string teamCode) =>
+    /// <summary>A team's configuration (bridges, manager addresses) is for administrators and the team's own managers only.</summary>
+    private static bool MayRead(ClaimsPrincipal user, string teamCode) =>
         user.IsInRole(JtaiRoles.Administrator) || (user.IsInRole(JtaiRoles.TeamManager) && TeamAccess.ActsFor(user, teamCode));
 
     private static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();

@@ -23,6 +23,16 @@ public static class AuditLog
             TraceId = Activity.Current?.TraceId.ToString(),
         });
 
+    /// <summary>
+    /// The detail of a list read: the summary and every reference shown, so the trail answers "who saw this record"
+    /// for lists too, not only for single reads.
+    /// </summary>
+    public static string Shown(string summary, IEnumerable<string> references)
+    {
+        var shown = string.Join(", ", references);
+        return shown.Length == 0 ? summary : $"{summary}: {shown}";
+    }
+
     /// <summary>Records a read at once (a read has no unit of work of its own).</summary>
     public static async Task AuditReadAsync(this MeetingsDbContext db, string actor, string action, Guid? meetingId, DateTimeOffset at, string? detail, CancellationToken cancellationToken)
     {

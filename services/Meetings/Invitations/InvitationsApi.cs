@@ -36,7 +36,7 @@ public static class InvitationsApi
                 select new { Invitation = i, Meeting = m })
             .Take(500)
             .ToListAsync(cancellationToken);
-        await db.AuditReadAsync(user.SubjectId(), "invitations.listed", null, now, $"agency {agency}: {rows.Count} invitations", cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "invitations.listed", null, now, AuditLog.Shown($"agency {agency}: {rows.Count} invitations", rows.Select(r => r.Meeting.Reference)), cancellationToken);
         return TypedResults.Ok(rows.Select(r => SpocInvitationResponse.From(r.Meeting, r.Invitation)).ToList());
     }
 

@@ -3,6 +3,7 @@ using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -22,14 +23,18 @@ public static class RespondApi
 
     public static IEndpointRouteBuilder MapRespondApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/respond").WithTags("Respond by link").AllowAnonymous();
+        // Anonymous: rate-limited by client and by link (AnswerRateLimit), and the body capped before it is read.
+        var api = app.MapGroup("/respond").WithTags("Respond by link").AllowAnonymous().WithMetadata(new AnswerByLinkRateLimited());
         api.MapGet("/{token}", ShowInvitation);
-        api.MapPost("/{token}", Answer);
+        api.MapPost("/{token}", Answer)
+            .Accepts<AnswerRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
     public static async Task<Results<Ok<ResponsePage>, ProblemHttpResult, RedirectHttpResult>> ShowInvitation(
-        string token, HttpRequest request, IOptions<MeetingsOptions> options, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
+        string token, HttpRequest request, IOptions<MeetingsOptions> options, IOptions<AnswerRateLimitOptions> limits, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
     {
         if (options.Value.AnswerPageBaseUrl is { } answerPage && WantsHtml(request))
         {
@@ -55,12 +60,30 @@ public static class RespondApi
         return TypedResults.Ok(new ResponsePage(
             meeting.Reference, team.Name, invitation.AgencyName, invitation.RecipientName, meeting.ScheduledStart, meeting.ScheduledEnd,
             meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin, invitation.RespondBy,
-            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), answers.MaxContribution));
+            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), MaxContributionByLink(answers, limits.Value)));
     }
 
+    /// <summary>
+    /// The token's signature is checked before the body is read, and the body is read no further than
+    /// <c>Meetings:AnswerRateLimit:MaxBodyBytes</c>: a stranger cannot make the service parse a large body.
+    /// </summary>
     public static async Task<Results<Ok<AnswerResponse>, ValidationProblem, ProblemHttpResult>> Answer(
-        string token, AnswerRequest request, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
+        string token, HttpRequest http, IOptions<AnswerRateLimitOptions> limits, IOptions<JsonOptions> json, MeetingsDbContext db, ResponseLinkSigner signer, InvitationAnswers answers, TimeProvider clock, CancellationToken cancellationToken)
     {
+        if (signer.Verify(token) is null)
+        {
+            return LinkInvalid();
+        }
+
+        var maxBytes = limits.Value.MaxBodyBytes;
+        var (request, unread) = await BoundedJsonBody.ReadAsync<AnswerRequest>(http, maxBytes, json.Value.SerializerOptions, cancellationToken);
+        if (unread is not null)
+        {
+            return unread.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? Problems.Of(StatusCodes.Status413PayloadTooLarge, "Answer too large", $"An answer by link may hold at most {maxBytes} bytes. Sign in to send a longer written contribution.")
+                : unread;
+        }
+
         var now = clock.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // The link row stays locked until commit: of two simultaneous answers, the second sees it spent.
@@ -76,7 +99,7 @@ public static class RespondApi
             return gone;
         }
 
-        var errors = answers.Validate(request.ToAnswer());
+        var errors = answers.Validate(request!.ToAnswer());
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -137,6 +160,13 @@ public static class RespondApi
         var html = Quality("text/html");
         return html > 0 && html > Math.Max(Quality("application/json"), Quality("application/problem+json"));
     }
+
+    /// <summary>
+    /// The longest written contribution the page should accept: what fits in the capped body (1 KB left for the other
+    /// fields), or the service's limit if lower. Plain text fits; text the client escapes (\uXXXX) fits less and is refused whole (413).
+    /// </summary>
+    internal static int MaxContributionByLink(InvitationAnswers answers, AnswerRateLimitOptions limits) =>
+        Math.Min(answers.MaxContribution, limits.MaxBodyBytes - 1024);
 
     private static ProblemHttpResult? Withdrawn(StrategyMeeting meeting, Invitation invitation) =>
         !meeting.IsScheduled ? Problems.Gone("Meeting cancelled", $"{meeting.Reference} was cancelled; there is nothing to answer.")

@@ -226,7 +226,7 @@ public static class RecordingApi
                     latest.Actions.Count(), latest.Actions.Count(a => a.OwnerAgencyCode == agency)))
             .Take(500)
             .ToListAsync(cancellationToken);
-        await db.AuditReadAsync(user.SubjectId(), "circulated-records.listed", null, now, $"agency {agency}: {rows.Count} meetings", cancellationToken);
+        await db.AuditReadAsync(user.SubjectId(), "circulated-records.listed", null, now, AuditLog.Shown($"agency {agency}: {rows.Count} meetings", rows.Select(r => r.Reference)), cancellationToken);
         return TypedResults.Ok(rows);
     }
 

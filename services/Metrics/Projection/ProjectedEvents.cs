@@ -7,7 +7,7 @@ using MassTransit;
 
 namespace Jtai.Strategy.Metrics.Projection;
 
-/// <summary>An event as the log keeps it: id, URN, the meeting it is about, when it happened, and its JSON.</summary>
+/// <summary>An event as the log keeps it: id, URN, the meeting it is about, when it happened, and its JSON (less <see cref="NotStored"/>).</summary>
 public sealed record LoggedEvent(Guid MessageId, string MessageType, Guid? MeetingId, DateTimeOffset OccurredAt, string Body);
 
 /// <summary>
@@ -53,7 +53,8 @@ public static class ProjectedEvents
         MessageTypeRegistry.Known.UrnOf(message.GetType()),
         MeetingOf(message),
         OccurredAt(message),
-        JsonSerializer.Serialize(message, message.GetType(), Json));
+        // Without the links, dial-in details and recipients' contacts: the figures need none of them (NotStored).
+        NotStored.Body(message));
 
     /// <summary>
     /// Reads a logged event back: by its URN, or, for an older version kept in the log, through its upcaster

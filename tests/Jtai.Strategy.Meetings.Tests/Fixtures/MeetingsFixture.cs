@@ -14,12 +14,17 @@ using Microsoft.Extensions.Logging;
 namespace Jtai.Strategy.Meetings.Tests.Fixtures;
 
 /// <summary>The meetings service in process on the real PostgreSQL and RabbitMQ, with a clock tests move and its log captured.</summary>
-public sealed class MeetingsHost(PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock, LogCapture logs, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class MeetingsHost(
+    PostgresDatabase database, RabbitMqVirtualHost broker, ManualClock clock, LogCapture logs, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     : ServiceHost<MeetingsService>(
         database,
         broker,
         Settings(settings),
-        services => services.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs))
+        s =>
+        {
+            s.AddSingleton<TimeProvider>(clock).AddSingleton<ILoggerProvider>(logs);
+            services?.Invoke(s);
+        })
 {
     /// <summary>The test settings, and on top of them a partnership's own (e.g. another national minimum).</summary>
     private static Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? partnership)
@@ -109,9 +114,9 @@ public sealed class MeetingsFixture : IAsyncLifetime
     }
 
     /// <summary>Another instance of the service on the same database and broker.</summary>
-    public async Task<MeetingsHost> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public async Task<MeetingsHost> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var host = await new MeetingsHost(Database, Broker, Clock, Logs, settings).StartedAsync();
+        var host = await new MeetingsHost(Database, Broker, Clock, Logs, settings, services).StartedAsync();
         extraHosts.Add(host);
         return host;
     }
