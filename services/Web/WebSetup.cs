@@ -60,6 +60,7 @@ public static class WebSetup
             // One folder per capability at the project's root (SignIn/, Answering/, TeamMeetings/), as in the other services.
             o.RootDirectory = "/";
             o.Conventions.AuthorizeFolder("/TeamMeetings", WebPolicies.TeamManager);
+            o.Conventions.AuthorizeFolder("/Convening", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/AgencyInvitations", WebPolicies.Spoc);
             o.Conventions.AuthorizeFolder("/Home");
             o.Conventions.AllowAnonymousToFolder("/Answering");

@@ -21,6 +21,27 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<List<AgencyInvitation>>> AgencyInvitationsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
         GetAsync<List<AgencyInvitation>>($"api/invitations?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
 
+    /// <summary>The agencies the suggestion rules name for these case facts, each with the rule behind it.</summary>
+    public Task<ApiResult<List<Suggestion>>> SuggestAsync(CaseFactsForm facts, CancellationToken cancellationToken) =>
+        SendAsync<List<Suggestion>>(HttpMethod.Post, "api/meetings/suggestions", facts, cancellationToken);
+
+    /// <summary>Convenes the meeting: the meetings service books a bridge and issues the invitations.</summary>
+    public Task<ApiResult<Meeting>> ConveneAsync(ConveneForm form, CancellationToken cancellationToken) =>
+        SendAsync<Meeting>(HttpMethod.Post, "api/meetings", form, cancellationToken);
+
+    /// <summary>One meeting as the meetings service keeps it (its team's managers only).</summary>
+    public Task<ApiResult<Meeting>> MeetingAsync(Guid meetingId, CancellationToken cancellationToken) =>
+        GetAsync<Meeting>($"api/meetings/{meetingId}", cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+            : new ApiResult<T>(default, await ApiProblem.ReadAsync(response, cancellationToken));
+    }
+
     private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken);
@@ -71,3 +92,43 @@ public sealed record AgencyInvitation(
     DateTimeOffset RespondBy,
     string? Answer,
     bool HasWrittenContribution);
+
+public sealed record CaseFactsForm(string? AgeBand, bool UnbornChild, bool AdultKnownToProbation, bool KnownToYos, string? ReferrerAgencyCode, string? ConcernCategory);
+
+public sealed record Suggestion(string AgencyCode, string AgencyName, string Kind, string Role, bool Minimum, string Reason);
+
+public sealed record RemovalForm(string AgencyCode, string? Reason, string? ReasonText);
+
+public sealed record ConveneForm(
+    string? CaseReference,
+    string? ConcernCategory,
+    DateTimeOffset? IncidentAt,
+    DateTimeOffset? DecisionAt,
+    string? ThresholdReason,
+    string? ThresholdReasonText,
+    DateTimeOffset? ScheduledStart,
+    int? LengthMinutes,
+    string? DelayReason,
+    string? DelayReasonText,
+    CaseFactsForm CaseFacts,
+    IReadOnlyList<string> AddAgencies,
+    IReadOnlyList<RemovalForm> RemoveAgencies);
+
+public sealed record Meeting(
+    Guid Id,
+    string Reference,
+    string TeamCode,
+    string Status,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string ConferenceCode,
+    bool ConvenedBeyondLimit,
+    IReadOnlyList<AgencyConsidered> Agencies,
+    IReadOnlyList<NotInvitedAgency> NotInvited,
+    IReadOnlyList<string> MinimumNotCovered,
+    IReadOnlyList<string>? NoticesUndeliverable);
+
+public sealed record AgencyConsidered(string AgencyCode, string AgencyName, string Kind, string Source, string Reason, bool Invited, string? RemovalReason, string? RemovalReasonText, string? NotIssuedReason);
+
+public sealed record NotInvitedAgency(string AgencyCode, string Reason);
