@@ -45,6 +45,11 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
         await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("No answer yet");
         await PageChecks.AssertAccessibleAsync(manager, "meeting-board");
+        // The page listens for the meeting's changes (server-sent events from the web service's bus consumer).
+        await Assertions.Expect(manager.Locator("#live-board[data-live='true']")).ToBeAttachedAsync();
+        await Assertions.Expect(manager.Locator("#live-status")).ToHaveTextAsync("Answers show here as they arrive.");
+        var boardLoads = 0;
+        manager.Load += (_, _) => boardLoads++;
 
         // The police SPOC's invitation, as the SMTP sink received it: its answer link goes to the meetings service.
         var police = system.SpocEmails["DURHAM-POLICE"];
@@ -97,10 +102,11 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         Assert.Equal(contribution, (string)policeRow["writtenContribution"]!);
         Assert.True((bool)policeRow["answeredByLink"]!);
 
-        // And the manager's board shows it.
-        await manager.ReloadAsync();
-        await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("In writing");
-        await Assertions.Expect(manager.Locator(".app-contribution")).ToContainTextAsync("Officer in case available by phone.");
+        // And the manager's open board shows it without a reload, within 5 s.
+        await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("In writing", new() { Timeout = 5000 });
+        await Assertions.Expect(manager.Locator(".app-contribution")).ToContainTextAsync("Officer in case available by phone.", new() { Timeout = 5000 });
+        Assert.Equal(0, boardLoads);
+        await Assertions.Expect(manager.Locator("#live-status")).ToContainTextAsync("Updated at");
 
         // Signed in, the police SPOC sees the answer on the agency's invitations; the health SPOC, invited to the same
         // meeting, sees its own invitation unanswered and nothing of the police's answer.
@@ -185,6 +191,14 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await other.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}").ToString());
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
         Assert.DoesNotContain(reference, await other.ContentAsync(), StringComparison.Ordinal);
+        // Nor listen to its changes: the live board's stream authorises as the page does.
+        var changes = new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}/changes").ToString();
+        foreach (var (who, page) in new[] { ("another team's manager", other), ("a SPOC", spoc) })
+        {
+            var stream = await page.APIRequest.GetAsync(changes, new() { MaxRedirects = 0, Timeout = 10_000 });
+            Assert.True(stream.Status is 302 or 403, $"{who} got {stream.Status} from the board's changes");
+            Assert.DoesNotContain("text/event-stream", stream.Headers.GetValueOrDefault("content-type") ?? "", StringComparison.Ordinal);
+        }
 
         // Signing out ends the session here and at the provider.
         await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).First.ClickAsync();
