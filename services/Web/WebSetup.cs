@@ -70,6 +70,7 @@ public static class WebSetup
             o.RootDirectory = "/";
             o.Conventions.AuthorizeFolder("/TeamMeetings", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/Convening", WebPolicies.TeamManager);
+            o.Conventions.AuthorizeFolder("/Recording", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/AgencyInvitations", WebPolicies.Spoc);
             o.Conventions.AuthorizeFolder("/Home");
             o.Conventions.AllowAnonymousToFolder("/Answering");

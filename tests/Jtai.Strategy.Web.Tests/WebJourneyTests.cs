@@ -281,6 +281,55 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         Assert.Equal(new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, start.Offset), (DateTimeOffset)meeting["scheduledStart"]!);
         Assert.Equal(60, ((DateTimeOffset)meeting["scheduledEnd"]! - (DateTimeOffset)meeting["scheduledStart"]!).TotalMinutes);
         Assert.Contains(meeting["invitations"]!.AsArray(), i => (string)i!["agencyCode"]! == "DURHAM-POLICE");
+
+        // The manager records the held meeting (it is recorded by its actual times, which have passed) and circulates it.
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Follow the answers" }).ClickAsync();
+        await manager.Locator("#record-link").ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Record of the meeting" })).ToBeVisibleAsync();
+        await manager.Locator("#save-record").ClickAsync();
+        await Assertions.Expect(manager.Locator(".govuk-error-summary")).ToContainTextAsync("chairName is required");
+        await PageChecks.AssertAccessibleAsync(manager, "record-error");
+
+        var heldFrom = now.AddMinutes(-25);
+        var heldTo = now.AddMinutes(-5);
+        await manager.Locator("#startDate").FillAsync(Date(heldFrom));
+        await manager.Locator("#startDate-time").FillAsync(Time(heldFrom));
+        await manager.Locator("#endDate").FillAsync(Date(heldTo));
+        await manager.Locator("#endDate-time").FillAsync(Time(heldTo));
+        await manager.Locator("#chairName").FillAsync("M. Easington");
+        await manager.Locator("#chairAgencyCode").SelectOptionAsync("DCC-CSC");
+        foreach (var attendance in await manager.Locator("select[id^='attendance-']").AllAsync())
+        {
+            await attendance.SelectOptionAsync("AttendedInPerson");
+        }
+
+        await manager.Locator("#sectionFortySeven").CheckAsync();
+        await manager.Locator("#investigation").SelectOptionAsync("JointWithPolice");
+        await manager.Locator("#immediateSafetyActions").FillAsync("Child stays with grandmother tonight.");
+        await manager.Locator("#familyTold").FillAsync("Mother told of the enquiry by the social worker.");
+        await manager.Locator("#childViews-not").CheckAsync();
+        await manager.Locator("#action-0-description").FillAsync("Joint visit to the family home");
+        await manager.Locator("#action-0-owner").SelectOptionAsync("DURHAM-POLICE");
+        await manager.Locator("#action-0-due").FillAsync(Date(now.AddDays(2)));
+        await PageChecks.AssertAccessibleAsync(manager, "record");
+        await manager.Locator("#save-record").ClickAsync();
+
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToContainTextAsync("Due by");
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToContainTextAsync("left");
+        await Assertions.Expect(manager.Locator("#actions")).ToContainTextAsync("Joint visit to the family home");
+        await PageChecks.AssertAccessibleAsync(manager, "record-due");
+        await manager.Locator("#circulate").ClickAsync();
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToHaveTextAsync("Circulated on time");
+        await Assertions.Expect(manager.Locator("#circulations")).ToContainTextAsync("Version 1");
+        await PageChecks.AssertAccessibleAsync(manager, "record-circulated");
+
+        // The meetings service holds the record and its first circulation, on time, with the action.
+        var record = JsonNode.Parse(await managerApi.GetStringAsync($"api/meetings/{meetingId}/record"))!;
+        Assert.Equal("CirculatedOnTime", (string)record["circulation"]!);
+        Assert.True((bool)record["sectionFortySevenEnquiry"]!);
+        Assert.Equal("M. Easington", (string)record["chairName"]!);
+        var circulation = Assert.Single(record["circulations"]!.AsArray())!;
+        Assert.Equal("Joint visit to the family home", (string)circulation["actions"]!.AsArray().Single()!["description"]!);
     }
 
     /// <summary>Tabs to a field, clears it and types, as a keyboard user would.</summary>
