@@ -138,6 +138,16 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         return left >= TimeSpan.Zero ? words + " left" : words + " overdue";
     }
 
+    public static string DeliveryText(CirculationRecipient recipient) => recipient.Delivery switch
+    {
+        _ when recipient.NoRecipientLeft => "no SPOC left to send to",
+        "Pending" => "sending",
+        "Delivered" => "delivered",
+        "Failed" => "not delivered",
+        "NoRecipient" => "no SPOC to send to",
+        _ => recipient.Delivery,
+    };
+
     private IActionResult Problem(ApiProblem problem, string what)
     {
         if (problem.Status == HttpStatusCode.Forbidden)
