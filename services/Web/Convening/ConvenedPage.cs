@@ -35,7 +35,8 @@ public sealed class ConvenedPage(MeetingsApiClient meetings, LondonTime time) : 
 
     public static string SourceText(AgencyConsidered agency) => agency.Source switch
     {
-        "Minimum" => "National minimum: " + agency.Reason,
+        // The rules' reason for a national-minimum agency already says so ("National minimum: police").
+        "Minimum" => agency.Reason.StartsWith("National minimum", StringComparison.OrdinalIgnoreCase) ? agency.Reason : "National minimum: " + agency.Reason,
         "AddedByManager" => "Added by you",
         _ => agency.Reason,
     };
