@@ -8,8 +8,8 @@ var app = builder.Build();
 
 app.UseWeb();
 
-// The deployment step every service has (scripts/run.sh runs `migrate` for each): the web service keeps no database
-// and declares no queues, so there is nothing to do.
+// The deployment step every service has (scripts/run.sh runs `migrate` for each): the web service keeps no database,
+// and its one queue (the live board's) is its instance's own, declared when the instance starts: nothing to do.
 if (!args.Contains("migrate", StringComparer.Ordinal))
 {
     await app.RunAsync();

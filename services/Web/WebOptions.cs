@@ -13,6 +13,12 @@ public sealed class WebOptions
     /// <summary>Where the DataProtection keys (which encrypt the sign-in cookie and anti-forgery tokens) are kept; share it between instances.</summary>
     public string? DataProtectionKeysDirectory { get; set; }
 
+    /// <summary>
+    /// This instance's name in its bus queue for the live board (each instance hears every change); by default the
+    /// host name and process id.
+    /// </summary>
+    public string? InstanceId { get; set; }
+
     /// <summary>The IANA time zone the pages show times in.</summary>
     public string TimeZone { get; set; } = "Europe/London";
 }

@@ -1,4 +1,7 @@
+using Jtai.Strategy.BuildingBlocks.Messaging;
 using Jtai.Strategy.BuildingBlocks.Telemetry;
+using Jtai.Strategy.Contracts;
+using Jtai.Strategy.Web.LiveBoard;
 using Jtai.Strategy.Web.Answering;
 using Jtai.Strategy.Web.Apis;
 using Jtai.Strategy.Web.SignIn;
@@ -39,6 +42,12 @@ public static class WebSetup
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new LondonTime(options.TimeZone));
 
+        // The live board: changes heard on the bus go to the open pages of the meeting (LiveBoard/). The consumer
+        // changes no state, so the web service still keeps no database (and no inbox).
+        services.AddSingleton<MeetingChanges>();
+        services.AddSingleton(new WebInstance(options.InstanceId ?? $"{Environment.MachineName}-{Environment.ProcessId}".ToLowerInvariant()));
+        builder.AddMessaging("web", MessageContracts.Assembly, x => x.AddConsumer<BoardChangeConsumer>(typeof(BoardChangeConsumerDefinition)));
+
         // The services' APIs. The user's token travels with each call (SignIn/AccessTokenForwarder); the standard
         // resilience handler retries transient failures with backoff and timeouts, and breaks a failing circuit.
         services.AddHttpContextAccessor();
@@ -60,6 +69,8 @@ public static class WebSetup
             // One folder per capability at the project's root (SignIn/, Answering/, TeamMeetings/), as in the other services.
             o.RootDirectory = "/";
             o.Conventions.AuthorizeFolder("/TeamMeetings", WebPolicies.TeamManager);
+            o.Conventions.AuthorizeFolder("/Convening", WebPolicies.TeamManager);
+            o.Conventions.AuthorizeFolder("/Recording", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/AgencyInvitations", WebPolicies.Spoc);
             o.Conventions.AuthorizeFolder("/Home");
             o.Conventions.AllowAnonymousToFolder("/Answering");
@@ -98,6 +109,7 @@ public static class WebSetup
         app.MapHealthChecks("/health/live", new() { Predicate = c => c.Tags.Contains("live") }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapSignInEndpoints();
+        app.MapBoardChanges();
         app.MapStaticAssets();
         app.MapRazorPages();
         return app;

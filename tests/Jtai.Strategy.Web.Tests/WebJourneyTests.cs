@@ -45,6 +45,11 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = reference })).ToBeVisibleAsync();
         await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("No answer yet");
         await PageChecks.AssertAccessibleAsync(manager, "meeting-board");
+        // The page listens for the meeting's changes (server-sent events from the web service's bus consumer).
+        await Assertions.Expect(manager.Locator("#live-board[data-live='true']")).ToBeAttachedAsync();
+        await Assertions.Expect(manager.Locator("#live-status")).ToHaveTextAsync("Answers show here as they arrive.");
+        var boardLoads = 0;
+        manager.Load += (_, _) => boardLoads++;
 
         // The police SPOC's invitation, as the SMTP sink received it: its answer link goes to the meetings service.
         var police = system.SpocEmails["DURHAM-POLICE"];
@@ -97,10 +102,11 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         Assert.Equal(contribution, (string)policeRow["writtenContribution"]!);
         Assert.True((bool)policeRow["answeredByLink"]!);
 
-        // And the manager's board shows it.
-        await manager.ReloadAsync();
-        await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("In writing");
-        await Assertions.Expect(manager.Locator(".app-contribution")).ToContainTextAsync("Officer in case available by phone.");
+        // And the manager's open board shows it without a reload, within 5 s.
+        await Assertions.Expect(manager.Locator("tr[data-agency='DURHAM-POLICE']")).ToContainTextAsync("In writing", new() { Timeout = 5000 });
+        await Assertions.Expect(manager.Locator(".app-contribution")).ToContainTextAsync("Officer in case available by phone.", new() { Timeout = 5000 });
+        Assert.Equal(0, boardLoads);
+        await Assertions.Expect(manager.Locator("#live-status")).ToContainTextAsync("Updated at");
 
         // Signed in, the police SPOC sees the answer on the agency's invitations; the health SPOC, invited to the same
         // meeting, sees its own invitation unanswered and nothing of the police's answer.
@@ -185,12 +191,165 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await other.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}").ToString());
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
         Assert.DoesNotContain(reference, await other.ContentAsync(), StringComparison.Ordinal);
+        // Nor listen to its changes: the live board's stream authorises as the page does.
+        var changes = new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}/changes").ToString();
+        foreach (var (who, page) in new[] { ("another team's manager", other), ("a SPOC", spoc) })
+        {
+            var stream = await page.APIRequest.GetAsync(changes, new() { MaxRedirects = 0, Timeout = 10_000 });
+            Assert.True(stream.Status is 302 or 403, $"{who} got {stream.Status} from the board's changes");
+            Assert.DoesNotContain("text/event-stream", stream.Headers.GetValueOrDefault("content-type") ?? "", StringComparison.Ordinal);
+        }
 
         // Signing out ends the session here and at the provider.
         await other.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).First.ClickAsync();
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You have signed out");
         await other.GotoAsync(new Uri(system.WebAddress, "team/meetings").ToString());
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_manager_convenes_with_the_keyboard_alone_and_sees_who_was_invited_and_why()
+    {
+        var caseReference = "LL-2026-K" + system.Run;
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        var now = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, london);
+        string Date(DateTimeOffset at) => at.ToString("d/M/yyyy", System.Globalization.CultureInfo.InvariantCulture);
+        string Time(DateTimeOffset at) => at.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var incident = now.AddHours(-6);
+        var decision = now.AddMinutes(-30);
+        // Five hours ahead: clear of the other tests' meetings, so a bridge is free.
+        var start = now.AddHours(5);
+
+        var manager = await browser.NewPageAsync();
+        await SignInAsync(manager, "manager.easington");
+        await KeyboardToAsync(manager, "a[href='/team/meetings/convene']");
+        await manager.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Convene a strategy meeting" })).ToBeVisibleAsync();
+        await PageChecks.AssertAccessibleAsync(manager, "convene");
+
+        // Sent empty: the meetings service's field errors, in GOV.UK words, in the summary and at each field.
+        await KeyboardToAsync(manager, "#convene");
+        await manager.Keyboard.PressAsync("Enter");
+        var summary = manager.Locator(".govuk-error-summary");
+        await Assertions.Expect(summary).ToContainTextAsync("Enter the case reference");
+        await Assertions.Expect(summary).ToContainTextAsync("Select the category of concern");
+        await Assertions.Expect(summary).ToContainTextAsync("Enter the date and time of the incident");
+        await Assertions.Expect(summary).ToContainTextAsync("Select the child's age");
+        await Assertions.Expect(manager.Locator("#caseReference-error")).ToBeVisibleAsync();
+        await PageChecks.AssertAccessibleAsync(manager, "convene-error");
+
+        // Keyboard alone: Tab to each field and type; arrow keys in the lists.
+        await TypeAsync(manager, "#caseReference", caseReference);
+        await ChooseAsync(manager, "#concernCategory", 1, "DomesticAbuse");
+        await TypeAsync(manager, "#incidentDate", Date(incident));
+        await TypeAsync(manager, "#incidentDate-time", Time(incident));
+        await TypeAsync(manager, "#decisionDate", Date(decision));
+        await TypeAsync(manager, "#decisionDate-time", Time(decision));
+        await ChooseAsync(manager, "#thresholdReason", 3, "RepeatIncidentsCumulativeRisk");
+        await TypeAsync(manager, "#thresholdReasonText", "Third police call-out to the household in four weeks.");
+        await TypeAsync(manager, "#startDate", Date(start));
+        await TypeAsync(manager, "#startDate-time", Time(start));
+        await ChooseAsync(manager, "#ageBand", 3, "FiveToTen");
+        await KeyboardToAsync(manager, "#suggest");
+        await manager.Keyboard.PressAsync("Enter");
+
+        // The rules' suggestions, each with the rule behind it; the national minimum marked.
+        var police = manager.Locator(".app-invitee[data-agency='DURHAM-POLICE']");
+        await Assertions.Expect(police).ToContainTextAsync("national minimum");
+        await Assertions.Expect(police.Locator(".govuk-hint")).ToContainTextAsync("Why:");
+        Assert.True(await manager.Locator("#invite-DURHAM-POLICE").IsCheckedAsync());
+        Assert.Equal(caseReference, await manager.Locator("#caseReference").InputValueAsync());
+        await PageChecks.AssertAccessibleAsync(manager, "convene-suggested");
+
+        await KeyboardToAsync(manager, "#convene");
+        await manager.Keyboard.PressAsync("Enter");
+        await manager.WaitForLoadStateAsync();
+        var refused = manager.Locator(".govuk-error-summary");
+        Assert.True(await refused.CountAsync() == 0, "Convening was refused: " + (await refused.CountAsync() > 0 ? await refused.InnerTextAsync() : ""));
+        Assert.True(manager.Url.EndsWith("/convened", StringComparison.Ordinal), $"Convening led to {manager.Url}: {await manager.Locator("h1").InnerTextAsync()}");
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Meeting convened" })).ToBeVisibleAsync();
+        await Assertions.Expect(manager.Locator("#invited li[data-agency='DURHAM-POLICE']")).ToContainTextAsync("National minimum");
+        await Assertions.Expect(manager.Locator("#invited li[data-agency='CDDFT']")).ToBeVisibleAsync();
+        await PageChecks.AssertAccessibleAsync(manager, "convened");
+
+        // The meetings service holds it as typed: the case reference, the decision's minute, the start in UK time.
+        var meetingId = manager.Url.Split('/')[^2];
+        using var managerApi = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
+        var meeting = JsonNode.Parse(await managerApi.GetStringAsync($"api/meetings/{meetingId}"))!;
+        Assert.Equal(caseReference, (string)meeting["caseReference"]!);
+        Assert.Equal("DomesticAbuse", (string)meeting["concernCategory"]!);
+        Assert.Equal(new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, start.Offset), (DateTimeOffset)meeting["scheduledStart"]!);
+        Assert.Equal(60, ((DateTimeOffset)meeting["scheduledEnd"]! - (DateTimeOffset)meeting["scheduledStart"]!).TotalMinutes);
+        Assert.Contains(meeting["invitations"]!.AsArray(), i => (string)i!["agencyCode"]! == "DURHAM-POLICE");
+
+        // The manager records the held meeting (it is recorded by its actual times, which have passed) and circulates it.
+        await manager.GetByRole(AriaRole.Link, new() { Name = "Follow the answers" }).ClickAsync();
+        await manager.Locator("#record-link").ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Record of the meeting" })).ToBeVisibleAsync();
+        await manager.Locator("#save-record").ClickAsync();
+        await Assertions.Expect(manager.Locator(".govuk-error-summary")).ToContainTextAsync("chairName is required");
+        await PageChecks.AssertAccessibleAsync(manager, "record-error");
+
+        var heldFrom = now.AddMinutes(-25);
+        var heldTo = now.AddMinutes(-5);
+        await manager.Locator("#startDate").FillAsync(Date(heldFrom));
+        await manager.Locator("#startDate-time").FillAsync(Time(heldFrom));
+        await manager.Locator("#endDate").FillAsync(Date(heldTo));
+        await manager.Locator("#endDate-time").FillAsync(Time(heldTo));
+        await manager.Locator("#chairName").FillAsync("M. Easington");
+        await manager.Locator("#chairAgencyCode").SelectOptionAsync("DCC-CSC");
+        foreach (var attendance in await manager.Locator("select[id^='attendance-']").AllAsync())
+        {
+            await attendance.SelectOptionAsync("AttendedInPerson");
+        }
+
+        await manager.Locator("#sectionFortySeven").CheckAsync();
+        await manager.Locator("#investigation").SelectOptionAsync("JointWithPolice");
+        await manager.Locator("#immediateSafetyActions").FillAsync("Child stays with grandmother tonight.");
+        await manager.Locator("#familyTold").FillAsync("Mother told of the enquiry by the social worker.");
+        await manager.Locator("#childViews-not").CheckAsync();
+        await manager.Locator("#action-0-description").FillAsync("Joint visit to the family home");
+        await manager.Locator("#action-0-owner").SelectOptionAsync("DURHAM-POLICE");
+        await manager.Locator("#action-0-due").FillAsync(Date(now.AddDays(2)));
+        await PageChecks.AssertAccessibleAsync(manager, "record");
+        await manager.Locator("#save-record").ClickAsync();
+
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToContainTextAsync("Due by");
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToContainTextAsync("left");
+        await Assertions.Expect(manager.Locator("#actions")).ToContainTextAsync("Joint visit to the family home");
+        await PageChecks.AssertAccessibleAsync(manager, "record-due");
+        await manager.Locator("#circulate").ClickAsync();
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToHaveTextAsync("Circulated on time");
+        await Assertions.Expect(manager.Locator("#circulations")).ToContainTextAsync("Version 1");
+        await PageChecks.AssertAccessibleAsync(manager, "record-circulated");
+
+        // The meetings service holds the record and its first circulation, on time, with the action.
+        var record = JsonNode.Parse(await managerApi.GetStringAsync($"api/meetings/{meetingId}/record"))!;
+        Assert.Equal("CirculatedOnTime", (string)record["circulation"]!);
+        Assert.True((bool)record["sectionFortySevenEnquiry"]!);
+        Assert.Equal("M. Easington", (string)record["chairName"]!);
+        var circulation = Assert.Single(record["circulations"]!.AsArray())!;
+        Assert.Equal("Joint visit to the family home", (string)circulation["actions"]!.AsArray().Single()!["description"]!);
+    }
+
+    /// <summary>Tabs to a field, clears it and types, as a keyboard user would.</summary>
+    private static async Task TypeAsync(IPage page, string selector, string text)
+    {
+        await KeyboardToAsync(page, selector);
+        await page.Keyboard.PressAsync("Control+A");
+        await page.Keyboard.TypeAsync(text);
+    }
+
+    /// <summary>Tabs to a list and moves down it with the arrow key from its "Select" line.</summary>
+    private static async Task ChooseAsync(IPage page, string selector, int steps, string expected)
+    {
+        await KeyboardToAsync(page, selector);
+        for (var i = 0; i < steps; i++)
+        {
+            await page.Keyboard.PressAsync("ArrowDown");
+        }
+
+        Assert.Equal(expected, await page.Locator(selector).InputValueAsync());
     }
 
     /// <summary>Signs in through the provider's form, as a person would: choose the example user, type the password, sign in.</summary>
@@ -204,11 +363,11 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await page.WaitForURLAsync(url => url.StartsWith(system.WebAddress.ToString(), StringComparison.Ordinal) && !url.Contains("signin-oidc", StringComparison.Ordinal));
     }
 
-    /// <summary>Presses Tab until the element is focused (at most 40 times): it is reachable by keyboard, in order.</summary>
+    /// <summary>Presses Tab until the element is focused (at most 80 times): it is reachable by keyboard, in order.</summary>
     private static async Task KeyboardToAsync(IPage page, string selector)
     {
         var target = page.Locator(selector).First;
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 80; i++)
         {
             if (await target.EvaluateAsync<bool>("e => e === document.activeElement"))
             {

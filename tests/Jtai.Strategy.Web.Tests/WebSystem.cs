@@ -94,6 +94,7 @@ public sealed class WebSystem : IAsyncLifetime
             ["Web:Oidc:Authority"] = Authority.ToString(),
             ["Web:Oidc:ClientSecret"] = ClientSecret,
             ["Web:Apis:Meetings"] = MeetingsAddress.ToString(),
+            ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
             ["Web:DataProtectionKeysDirectory"] = keys,
         }, WebAddress, Ready);
         await Task.WhenAll(directoryStarted, meetingsStarted, notificationsStarted, webStarted);

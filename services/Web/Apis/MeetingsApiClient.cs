@@ -21,6 +21,43 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<List<AgencyInvitation>>> AgencyInvitationsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
         GetAsync<List<AgencyInvitation>>($"api/invitations?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
 
+    /// <summary>The agencies the suggestion rules name for these case facts, each with the rule behind it.</summary>
+    public Task<ApiResult<List<Suggestion>>> SuggestAsync(CaseFactsForm facts, CancellationToken cancellationToken) =>
+        SendAsync<List<Suggestion>>(HttpMethod.Post, "api/meetings/suggestions", facts, cancellationToken);
+
+    /// <summary>Convenes the meeting: the meetings service books a bridge and issues the invitations.</summary>
+    public Task<ApiResult<Meeting>> ConveneAsync(ConveneForm form, CancellationToken cancellationToken) =>
+        SendAsync<Meeting>(HttpMethod.Post, "api/meetings", form, cancellationToken);
+
+    /// <summary>One meeting as the meetings service keeps it (its team's managers only).</summary>
+    public Task<ApiResult<Meeting>> MeetingAsync(Guid meetingId, CancellationToken cancellationToken) =>
+        GetAsync<Meeting>($"api/meetings/{meetingId}", cancellationToken);
+
+    /// <summary>The record of the held meeting, its agreed actions and circulations (a 404 problem until recorded).</summary>
+    public Task<ApiResult<MeetingRecord>> RecordAsync(Guid meetingId, CancellationToken cancellationToken) =>
+        GetAsync<MeetingRecord>($"api/meetings/{meetingId}/record", cancellationToken);
+
+    /// <summary>Records the held meeting (or corrects the record until it is circulated).</summary>
+    public Task<ApiResult<MeetingRecord>> SaveRecordAsync(Guid meetingId, RecordForm form, CancellationToken cancellationToken) =>
+        SendAsync<MeetingRecord>(HttpMethod.Put, $"api/meetings/{meetingId}/record", form, cancellationToken);
+
+    /// <summary>Replaces the agreed actions (the whole list) until they are first circulated.</summary>
+    public Task<ApiResult<MeetingRecord>> SaveActionsAsync(Guid meetingId, IReadOnlyList<ActionForm> actions, CancellationToken cancellationToken) =>
+        SendAsync<MeetingRecord>(HttpMethod.Put, $"api/meetings/{meetingId}/record/actions", new { actions }, cancellationToken);
+
+    /// <summary>Circulates the record and agreed actions to every invited agency.</summary>
+    public Task<ApiResult<Circulation>> CirculateAsync(Guid meetingId, CancellationToken cancellationToken) =>
+        SendAsync<Circulation>(HttpMethod.Post, $"api/meetings/{meetingId}/record/circulations", new { }, cancellationToken);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode
+            ? new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+            : new ApiResult<T>(default, await ApiProblem.ReadAsync(response, cancellationToken));
+    }
+
     private async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
     {
         using var response = await http.GetAsync(path, cancellationToken);
@@ -71,3 +108,86 @@ public sealed record AgencyInvitation(
     DateTimeOffset RespondBy,
     string? Answer,
     bool HasWrittenContribution);
+
+public sealed record CaseFactsForm(string? AgeBand, bool UnbornChild, bool AdultKnownToProbation, bool KnownToYos, string? ReferrerAgencyCode, string? ConcernCategory);
+
+public sealed record Suggestion(string AgencyCode, string AgencyName, string Kind, string Role, bool Minimum, string Reason);
+
+public sealed record RemovalForm(string AgencyCode, string? Reason, string? ReasonText);
+
+public sealed record ConveneForm(
+    string? CaseReference,
+    string? ConcernCategory,
+    DateTimeOffset? IncidentAt,
+    DateTimeOffset? DecisionAt,
+    string? ThresholdReason,
+    string? ThresholdReasonText,
+    DateTimeOffset? ScheduledStart,
+    int? LengthMinutes,
+    string? DelayReason,
+    string? DelayReasonText,
+    CaseFactsForm CaseFacts,
+    IReadOnlyList<string> AddAgencies,
+    IReadOnlyList<RemovalForm> RemoveAgencies);
+
+public sealed record Meeting(
+    Guid Id,
+    string Reference,
+    string TeamCode,
+    string Status,
+    DateTimeOffset ScheduledStart,
+    DateTimeOffset ScheduledEnd,
+    string DialInNumber,
+    string ConferenceCode,
+    bool ConvenedBeyondLimit,
+    IReadOnlyList<AgencyConsidered> Agencies,
+    IReadOnlyList<NotInvitedAgency> NotInvited,
+    IReadOnlyList<string> MinimumNotCovered,
+    IReadOnlyList<string>? NoticesUndeliverable);
+
+public sealed record AgencyConsidered(string AgencyCode, string AgencyName, string Kind, string Source, string Reason, bool Invited, string? RemovalReason, string? RemovalReasonText, string? NotIssuedReason);
+
+public sealed record NotInvitedAgency(string AgencyCode, string Reason);
+
+public sealed record AttendanceForm(string AgencyCode, string? Mode, bool WithApologies);
+
+public sealed record RecordForm(
+    DateTimeOffset? ActualStart,
+    DateTimeOffset? ActualEnd,
+    string? ChairName,
+    string? ChairAgencyCode,
+    IReadOnlyList<AttendanceForm> Attendance,
+    string? BelowMinimumReason,
+    string? BelowMinimumReasonText,
+    bool? SectionFortySevenEnquiry,
+    string? Investigation,
+    string? ImmediateSafetyActions,
+    string? FamilyTold,
+    string? ChildViews,
+    string? ChildViewsText);
+
+public sealed record ActionForm(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, string Status = "Open");
+
+public sealed record MeetingRecord(
+    Guid MeetingId,
+    string Reference,
+    DateTimeOffset ActualStart,
+    DateTimeOffset ActualEnd,
+    string ChairName,
+    string ChairAgencyCode,
+    IReadOnlyList<RecordedAttendance> Attendance,
+    bool BelowNationalMinimum,
+    bool SectionFortySevenEnquiry,
+    string ChildViews,
+    DateTimeOffset CirculationDeadline,
+    string Circulation,
+    IReadOnlyList<RecordedAction> Actions,
+    IReadOnlyList<Circulation> Circulations);
+
+public sealed record RecordedAttendance(string AgencyCode, string AgencyName, string Mode, bool WithApologies);
+
+public sealed record RecordedAction(int Number, string Description, string OwnerAgencyCode, DateOnly DueDate, string Status);
+
+public sealed record Circulation(int Version, DateTimeOffset CirculatedAt, bool OnTime, string? AmendmentReason, IReadOnlyList<CirculationRecipient> Recipients);
+
+public sealed record CirculationRecipient(string AgencyCode, string AgencyName, string? RecipientName, string Delivery, bool NoRecipientLeft);

@@ -29,6 +29,29 @@ public sealed class LondonTime(string timeZone)
         };
     }
 
+    /// <summary>
+    /// The instant of a date and time typed as UK time ("3/12/2026", "14:30"), or null when either does not read as one.
+    /// A time skipped by the clocks going forward reads as the hour after; one repeated going back, as the first (GMT+1).
+    /// </summary>
+    public DateTimeOffset? FromTyped(string? date, string? time)
+    {
+        if (!DateTime.TryParseExact(date?.Trim(), ["d/M/yyyy", "d M yyyy", "yyyy-MM-dd"], English, DateTimeStyles.None, out var day)
+            || !TimeSpan.TryParseExact(time?.Trim().Replace('.', ':'), [@"h\:mm", @"hh\:mm"], English, out var clock)
+            || clock >= TimeSpan.FromDays(1))
+        {
+            return null;
+        }
+
+        var local = DateTime.SpecifyKind(day + clock, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+        {
+            local = local.AddHours(1);
+        }
+
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+
     /// <summary>The stamp for a &lt;time datetime&gt; attribute.</summary>
     public static string Machine(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
 }

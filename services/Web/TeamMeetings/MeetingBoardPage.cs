@@ -8,7 +8,7 @@ namespace Jtai.Strategy.Web.TeamMeetings;
 /// <summary>
 /// One meeting's response board: per agency the recipient, delivery and the answer, with a written contribution
 /// in full. Read from the meetings API, which also decides whether this manager may see it (its team only).
-/// Live updates without a reload are not built yet: the page shows the board as it was when loaded.
+/// Live without a reload: the page's script hears "changed" from LiveBoard/BoardChangesEndpoint and reads this page again.
 /// </summary>
 public sealed class MeetingBoardPage(MeetingsApiClient meetings, LondonTime time) : PageModel
 {

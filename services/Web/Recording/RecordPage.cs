@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Net;
+using Jtai.Strategy.Web.Apis;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Jtai.Strategy.Web.Recording;
+
+/// <summary>
+/// The record of a held meeting, for the team's manager: before it is recorded, the form (times, chair, what happened
+/// for each invited agency, the decision, section 47, the child's views, the reason for going ahead below the national
+/// minimum, and the agreed actions); once recorded, the record, the circulation deadline and how long is left, and the
+/// button that circulates it to every invited agency. The meetings service checks everything; its field errors show
+/// at the fields.
+/// </summary>
+public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, TimeProvider clock) : PageModel
+{
+    public const int ActionRows = 3;
+
+    public static readonly IReadOnlyList<(string Value, string Label)> AttendanceModes =
+    [
+        ("AttendedInPerson", "Attended in person"), ("AttendedByDialIn", "Attended by dial-in"),
+        ("WrittenContributionOnly", "Written contribution only"), ("Absent", "Absent"),
+    ];
+
+    public static readonly IReadOnlyList<(string Value, string Label)> BelowMinimumReasons =
+    [
+        ("PartnerDidNotAttend", "A partner did not attend"), ("UrgencyCouldNotWait", "Too urgent to wait"),
+        ("WrittenContributionInstead", "A written contribution instead"), ("NoSpocReachable", "No SPOC could be reached"), ("Other", "Another reason"),
+    ];
+
+    public static readonly IReadOnlyList<(string Value, string Label)> Investigations = [("SingleAgency", "Single agency"), ("JointWithPolice", "Joint with the police")];
+
+    public LondonTime Time { get; } = time;
+
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
+    public Board? Board { get; private set; }
+
+    public MeetingRecord? Record { get; private set; }
+
+    [BindProperty] public string? StartDate { get; set; }
+    [BindProperty] public string? StartTime { get; set; }
+    [BindProperty] public string? EndDate { get; set; }
+    [BindProperty] public string? EndTime { get; set; }
+    [BindProperty] public string? ChairName { get; set; }
+    [BindProperty] public string? ChairAgencyCode { get; set; }
+    [BindProperty] public Dictionary<string, string?> Attendance { get; set; } = [];
+    [BindProperty] public string? BelowMinimumReason { get; set; }
+    [BindProperty] public string? BelowMinimumReasonText { get; set; }
+    [BindProperty] public string? SectionFortySeven { get; set; }
+    [BindProperty] public string? Investigation { get; set; }
+    [BindProperty] public string? ImmediateSafetyActions { get; set; }
+    [BindProperty] public string? FamilyTold { get; set; }
+    [BindProperty] public string? ChildViews { get; set; }
+    [BindProperty] public string? ChildViewsText { get; set; }
+    [BindProperty] public List<ActionRow> Actions { get; set; } = [];
+
+    public List<(string Field, string Message)> Errors { get; } = [];
+
+    public ApiProblem? Refusal { get; private set; }
+
+    public string? ErrorFor(string field) => Errors.FirstOrDefault(e => e.Field == field).Message;
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) => await LoadAsync(id, cancellationToken) ?? Page();
+
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        var start = Typed("startDate", StartDate, StartTime, "the meeting's start");
+        var end = Typed("endDate", EndDate, EndTime, "the meeting's end");
+        var invited = Board!.Agencies.Where(a => a.Invited).ToList();
+        var form = new RecordForm(
+            start, end, ChairName, Blank(ChairAgencyCode),
+            invited.Select(a => new AttendanceForm(a.AgencyCode, Blank(Attendance.GetValueOrDefault(a.AgencyCode)), false)).ToList(),
+            Blank(BelowMinimumReason), BelowMinimumReasonText,
+            SectionFortySeven switch { "yes" => true, "no" => false, _ => null }, Blank(Investigation),
+            ImmediateSafetyActions?.ReplaceLineEndings("\n"), FamilyTold?.ReplaceLineEndings("\n"), Blank(ChildViews), ChildViewsText?.ReplaceLineEndings("\n"));
+        var actions = new List<ActionForm>();
+        for (var i = 0; i < Actions.Count; i++)
+        {
+            var row = Actions[i];
+            if (string.IsNullOrWhiteSpace(row.Description) && string.IsNullOrWhiteSpace(row.Owner) && string.IsNullOrWhiteSpace(row.DueDate))
+            {
+                continue;
+            }
+
+            DateOnly? due = DateOnly.TryParseExact(row.DueDate?.Trim(), ["d/M/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+            if (due is null)
+            {
+                Errors.Add(($"action-{i}-due", $"Enter action {i + 1}'s due date like 17/12/2026"));
+            }
+
+            actions.Add(new ActionForm(row.Description, Blank(row.Owner), due));
+        }
+
+        var saved = await meetings.SaveRecordAsync(id, form, cancellationToken);
+        if (saved.Succeeded && Errors.Count == 0)
+        {
+            var withActions = await meetings.SaveActionsAsync(id, actions, cancellationToken);
+            if (withActions.Succeeded)
+            {
+                return RedirectToPage(new { id });
+            }
+
+            return Problem(withActions.Problem!, "action");
+        }
+
+        return saved.Problem is { } problem ? Problem(problem, "record") : Page();
+    }
+
+    public async Task<IActionResult> OnPostCirculateAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var circulated = await meetings.CirculateAsync(id, cancellationToken);
+        if (circulated.Succeeded)
+        {
+            return RedirectToPage(new { id });
+        }
+
+        if (await LoadAsync(id, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        return Problem(circulated.Problem!, "circulate");
+    }
+
+    /// <summary>How long is left to circulate, in words ("5 hours 20 minutes"), or how late it is.</summary>
+    public string Countdown(DateTimeOffset deadline)
+    {
+        var left = deadline - Now;
+        var span = left.Duration();
+        var words = span.TotalHours >= 1 ? $"{(int)span.TotalHours} hours {span.Minutes} minutes" : $"{Math.Max(1, span.Minutes)} minutes";
+        return left >= TimeSpan.Zero ? words + " left" : words + " overdue";
+    }
+
+    public static string DeliveryText(CirculationRecipient recipient) => recipient.Delivery switch
+    {
+        _ when recipient.NoRecipientLeft => "no SPOC left to send to",
+        "Pending" => "sending",
+        "Delivered" => "delivered",
+        "Failed" => "not delivered",
+        "NoRecipient" => "no SPOC to send to",
+        _ => recipient.Delivery,
+    };
+
+    private IActionResult Problem(ApiProblem problem, string what)
+    {
+        if (problem.Status == HttpStatusCode.Forbidden)
+        {
+            return Redirect("/forbidden");
+        }
+
+        if ((int)problem.Status >= 500)
+        {
+            throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title} ({what}).");
+        }
+
+        if (problem.Errors.Count == 0)
+        {
+            Refusal = problem;
+        }
+
+        var invited = Board!.Agencies.Where(a => a.Invited).ToList();
+        foreach (var (key, messages) in problem.Errors)
+        {
+            var field = key switch
+            {
+                "actualStart" => "startDate",
+                "actualEnd" or "endCorrectionReason" => "endDate",
+                "sectionFortySevenEnquiry" => "sectionFortySeven",
+                _ when key.StartsWith("attendance[", StringComparison.Ordinal) && int.TryParse(key.AsSpan(11, key.IndexOf(']', StringComparison.Ordinal) - 11), out var i) && i < invited.Count
+                    => "attendance-" + invited[i].AgencyCode,
+                _ when key.StartsWith("actions[", StringComparison.Ordinal) && int.TryParse(key.AsSpan(8, key.IndexOf(']', StringComparison.Ordinal) - 8), out var i)
+                    => $"action-{i}-description",
+                "attendance" => "attendance-" + (invited.FirstOrDefault()?.AgencyCode ?? ""),
+                "actions" => "action-0-description",
+                _ => key,
+            };
+            if (Errors.All(e => e.Field != field))
+            {
+                Errors.Add((field, messages.FirstOrDefault() ?? key));
+            }
+        }
+
+        Response.StatusCode = Errors.Count > 0 ? StatusCodes.Status400BadRequest : StatusCodes.Status409Conflict;
+        return Page();
+    }
+
+    private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var board = await meetings.BoardAsync(id, cancellationToken);
+        if (board.Problem is { } problem)
+        {
+            return problem.Status switch
+            {
+                HttpStatusCode.Forbidden => Redirect("/forbidden"),
+                HttpStatusCode.NotFound => NotFound(),
+                _ => throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}."),
+            };
+        }
+
+        Board = board.Value;
+        var record = await meetings.RecordAsync(id, cancellationToken);
+        if (record.Problem is { Status: not HttpStatusCode.NotFound } failed)
+        {
+            throw new HttpRequestException($"The meetings API answered {(int)failed.Status} {failed.Title} (record).");
+        }
+
+        Record = record.Value;
+        while (Actions.Count < ActionRows)
+        {
+            Actions.Add(new ActionRow());
+        }
+
+        return null;
+    }
+
+    private DateTimeOffset? Typed(string field, string? date, string? clockTime, string what)
+    {
+        if (string.IsNullOrWhiteSpace(date) && string.IsNullOrWhiteSpace(clockTime))
+        {
+            return null;
+        }
+
+        var at = Time.FromTyped(date, clockTime);
+        if (at is null)
+        {
+            Errors.Add((field, $"Enter the date and time of {what} as a date like 3/12/2026 and a time like 14:30"));
+        }
+
+        return at;
+    }
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}
+
+/// <summary>One agreed action on the form: what, which agency owns it, by when.</summary>
+public sealed class ActionRow
+{
+    public string? Description { get; set; }
+    public string? Owner { get; set; }
+    public string? DueDate { get; set; }
+}
