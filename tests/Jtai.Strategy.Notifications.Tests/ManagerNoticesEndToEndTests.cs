@@ -22,15 +22,8 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// </summary>
 public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
-
-    private static readonly AgencySnapshot[] Agencies =
-    [
-        new("DCC-CSC", "Durham County Council Children's Services", AgencyKind.SocialCare, true, 1),
-        new("CDDFT", "County Durham & Darlington NHS FT", AgencyKind.Health, true, 1),
-        new("DURHAM-POLICE", "Durham Constabulary", AgencyKind.Police, true, 1),
-    ];
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
@@ -51,13 +44,7 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
         smtp = await SmtpSink.StartAsync();
         observer = await MeetingsSide.StartAsync(broker);
         notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
-        meetings = new ServiceHost<MeetingsService>(meetingsDatabase, broker, new Dictionary<string, string?>
-        {
-            ["Deadlines:PollInterval"] = "00:00:00.100",
-            ["Meetings:PublicBaseUrl"] = "https://meetings.test/",
-            ["Meetings:ResponseLinkKey"] = "TEST-ONLY-meetings-response-link-key-0123456789abcdef",
-        }, services => services.AddSingleton<TimeProvider>(clock));
-        await meetings.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+        meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock);
     }
 
     public async Task DisposeAsync()
@@ -166,7 +153,7 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
     }
 
     private Task ReceiptsAsync(MeetingResponse meeting, string kind) => Eventually.TrueAsync(
-        () => Task.FromResult(observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == kind) >= Agencies.Length), Timeout);
+        () => Task.FromResult(observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == kind) >= AcrossServices.Agencies.Length), Timeout);
 
     private HttpClient ManagerClient(string team) => meetings.ClientAs(JtaiRoles.TeamManager, team: team, email: convener);
 
@@ -197,49 +184,24 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
             [new Uri($"https://meetings.test/api/meetings/{meeting.Id}")],
             [mail.Header("To")!.Split('<', '>')[^2], NotificationsHost.FromAddress]));
 
-    private async Task<MeetingResponse> ConveneAsync(HttpClient manager, bool removePolice)
-    {
-        var now = clock.GetUtcNow();
-        var convene = await manager.PostAsJsonAsync("/api/meetings", new ConveneRequest(
-            null, "CSC-00987654", ConcernCategory.DomesticAbuse, now.AddHours(-6), now.AddMinutes(-30), ThresholdReason.RepeatIncidentsCumulativeRisk,
-            "Third police call-out to the household in four weeks.", now.AddHours(3), 60, null, null,
-            new CaseFactsRequest(ChildAgeBand.FiveToTen, false, false, false, null, null),
-            null, removePolice ? [new RemoveAgencyRequest("DURHAM-POLICE", RemovalReason.InformationAlreadyShared, null)] : null), Json);
-        Assert.True(convene.IsSuccessStatusCode, await convene.Content.ReadAsStringAsync());
-        return (await convene.Content.ReadFromJsonAsync<MeetingResponse>(Json))!;
-    }
+    private Task<MeetingResponse> ConveneAsync(HttpClient manager, bool removePolice) =>
+        AcrossServices.ConveneAsync(manager, AcrossServices.Convene(clock.GetUtcNow(), caseReference: "CSC-00987654") with
+        {
+            RemoveAgencies = removePolice ? [new RemoveAgencyRequest("DURHAM-POLICE", RemovalReason.InformationAlreadyShared, null)] : null,
+        });
 
     /// <summary>The directory on the broker, a team with a bridge, and its manager contact (added by an administrator).</summary>
     private async Task<string> DirectoryAndTeamAsync(bool WithDeputy)
     {
-        foreach (var agency in Agencies)
-        {
-            await observer.PublishAsync(new AgencyRegistered(agency, DateTimeOffset.UtcNow));
-        }
-
-        List<SpocSnapshot> spocs =
-        [
-            new(Guid.NewGuid(), "DCC-CSC", null, "Casey Social", 0, TestMeeting.Address("csc", "durham.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "CDDFT", null, "Harper Health", 0, TestMeeting.Address("health", "nhs.example"), null, true, [], 1),
-            new(Guid.NewGuid(), "DURHAM-POLICE", null, "Robin Primary", 0, TestMeeting.Address("police-primary"), null, true, [], 1),
-        ];
+        var spocs = AcrossServices.OneSpocPerAgency();
         if (WithDeputy)
         {
-            spocs.Add(new(Guid.NewGuid(), "DURHAM-POLICE", null, "Lee Deputy", 1, TestMeeting.Address("police-deputy"), null, true, [], 1));
+            spocs.Add(AcrossServices.Spoc("DURHAM-POLICE", "Lee Deputy", 1, TestMeeting.Address("police-deputy")));
         }
 
-        foreach (var spoc in spocs)
-        {
-            await observer.PublishAsync(new SpocAssigned(spoc, DateTimeOffset.UtcNow));
-        }
-
-        await Eventually.TrueAsync(async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") == spocs.Count, Timeout);
-
-        var team = "FF-" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var admin = meetings.ClientAs(JtaiRoles.Administrator);
-        (await admin.PostAsJsonAsync("/api/teams", new TeamRequest(team, $"Families First {team}", null, false, null), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/bridges", new BridgeRequest("Bridge 1", "0191 555 0001", "4455661"), Json)).EnsureSuccessStatusCode();
-        (await admin.PostAsJsonAsync($"/api/teams/{team}/managers", new TeamManagerRequest(teamManager, "Pat Manager"), Json)).EnsureSuccessStatusCode();
+        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        var team = await AcrossServices.CreateTeamAsync(meetings);
+        (await meetings.ClientAs(JtaiRoles.Administrator).PostAsJsonAsync($"/api/teams/{team}/managers", new TeamManagerRequest(teamManager, "Pat Manager"), Json)).EnsureSuccessStatusCode();
         return team;
     }
 }
