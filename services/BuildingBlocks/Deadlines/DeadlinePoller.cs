@@ -107,8 +107,10 @@ public sealed partial class DeadlinePoller<TDbContext>(
             deadline.LastError = null;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // Once the handlers have run, the batch is committed even if the service is stopping: a commit cut off by the
+        // stop would log an error and leave the batch, rolled back, to the next start.
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
 
         var fired = clock.GetUtcNow();
         foreach (var deadline in due)

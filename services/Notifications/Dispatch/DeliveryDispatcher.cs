@@ -89,9 +89,11 @@ public sealed partial class DeliveryDispatcher(
     /// <summary>Claims up to <see cref="DeliveryOptions.MaxConcurrentSends"/> due deliveries and sends them; returns how many.</summary>
     public async Task<int> DispatchDueAsync(CancellationToken stoppingToken)
     {
-        var claims = await ClaimAsync(stoppingToken);
-        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentSends, CancellationToken = stoppingToken },
-            async (claim, ct) => await SendAndRecordAsync(claim, ct));
+        // A claim that has begun is finished, and what it claimed is sent (each send has its own grace on stop): a
+        // claim cut off by the stop would roll back noisily, and rows claimed but never sent would wait out their lease.
+        var claims = await ClaimAsync(CancellationToken.None);
+        await Parallel.ForEachAsync(claims, new ParallelOptions { MaxDegreeOfParallelism = settings.MaxConcurrentSends },
+            async (claim, _) => await SendAndRecordAsync(claim, stoppingToken));
         return claims.Count;
     }
 
