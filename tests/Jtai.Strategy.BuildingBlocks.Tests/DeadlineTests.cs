@@ -125,6 +125,24 @@ public sealed class DeadlineTests : IAsyncLifetime
         await Eventually.TrueAsync(async () => await FiredCount(failing) == 1, because: "the failed deadline is retried");
     }
 
+    [Fact]
+    public async Task A_deadline_stored_while_the_poller_sleeps_on_a_later_one_fires_at_its_own_due_time_not_at_the_next_poll()
+    {
+        // A poll interval far longer than the test: only the wake-up on commit and the sleep until the next due row
+        // can fire the near deadline in time.
+        await using var host = await TestHost.StartAsync(database, broker, settings: new Dictionary<string, string?> { ["Deadlines:PollInterval"] = "00:10:00" });
+        var later = Guid.NewGuid();
+        var near = Guid.NewGuid();
+        await Schedule(host, later, DateTimeOffset.UtcNow.AddHours(1));
+        await Task.Delay(500); // the poller now sleeps towards the later deadline
+
+        await Schedule(host, near, DateTimeOffset.UtcNow.AddSeconds(2));
+
+        await Eventually.TrueAsync(async () => await FiredCount(near) == 1, TimeSpan.FromSeconds(60), "the near deadline wakes the poller");
+        Assert.Equal(0, await FiredCount(later));
+        Assert.True(await database.ScalarAsync<bool>("SELECT fired_at >= due_at FROM bb_test.deadline WHERE subject_id = @s", ("s", near)), "not fired before it was due");
+    }
+
     private static Task Schedule(TestHost host, Guid subject, DateTimeOffset dueAt) => host.InScopeAsync(async db =>
     {
         db.ScheduleDeadline(WidgetDeadlineHandler.DeadlineKind, subject, dueAt);

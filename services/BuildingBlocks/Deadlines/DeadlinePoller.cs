@@ -18,6 +18,7 @@ namespace Jtai.Strategy.BuildingBlocks.Deadlines;
 /// </summary>
 public sealed partial class DeadlinePoller<TDbContext>(
     IServiceScopeFactory scopeFactory,
+    DeadlineSignal signal,
     TimeProvider clock,
     IOptions<DeadlineOptions> options,
     ILogger<DeadlinePoller<TDbContext>> logger) : BackgroundService
@@ -34,10 +35,20 @@ public sealed partial class DeadlinePoller<TDbContext>(
         {
             try
             {
+                signal.Arm();
                 var claimed = await FireDueAsync(stoppingToken);
                 if (claimed < settings.BatchSize)
                 {
-                    await Task.Delay(settings.PollInterval, stoppingToken);
+                    // Sleep until the next due row (at most the poll interval, the net for rows of other instances
+                    // and for retries), woken sooner when this instance stores a nearer one.
+                    var now = clock.GetUtcNow();
+                    var wakeAt = now + settings.PollInterval;
+                    if (await NextDueAsync(stoppingToken) is { } next && next < wakeAt)
+                    {
+                        wakeAt = next;
+                    }
+
+                    await signal.SleepUntilAsync(wakeAt, clock, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -151,6 +162,14 @@ public sealed partial class DeadlinePoller<TDbContext>(
             deadline.NextAttemptAt = clock.GetUtcNow() + delay;
             await db.SaveChangesAsync(cancellationToken);
         }
+    }
+
+    private async Task<DateTimeOffset?> NextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var next = await db.Database.SqlQueryRaw<DateTimeOffset>(db.Sql.NextDeadlineDue).ToListAsync(cancellationToken);
+        return next.Count == 0 ? null : next[0];
     }
 
     private IQueryable<DeadlineRow> Claim(TDbContext db, DateTimeOffset now, Guid? onlyId) =>

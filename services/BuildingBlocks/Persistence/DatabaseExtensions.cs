@@ -1,3 +1,4 @@
+using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Resilience;
 using MassTransit;
@@ -36,10 +37,11 @@ public static class DatabaseExtensions
             sp.GetRequiredService<IConfiguration>().GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured (see README: configuring real servers).")).Build());
         builder.Services.AddSingleton<OutboxSignal>();
-        builder.Services.AddSingleton<OutboxSignalInterceptor>();
+        builder.Services.AddSingleton<DeadlineSignal>();
+        builder.Services.AddSingleton<CommitSignalInterceptor>();
         builder.Services.AddDbContext<TDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<CommitSignalInterceptor>()));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddSingleton<SchemaMigrator>();

@@ -23,7 +23,12 @@ public sealed class SchemaSql
         const string Pending = "fired_at IS NULL AND cancelled_at IS NULL AND due_at <= {1} AND (next_attempt_at IS NULL OR next_attempt_at <= {1})";
         ClaimDueDeadlines = $"SELECT * FROM {schema}.deadline WHERE {Pending.Replace("{1}", "{0}", StringComparison.Ordinal)} ORDER BY due_at LIMIT {{1}} FOR UPDATE SKIP LOCKED";
         ClaimDeadline = $"SELECT * FROM {schema}.deadline WHERE id = {{0}} AND {Pending} FOR UPDATE SKIP LOCKED";
+        // Rows waiting for a retry are left to the poll interval, so the pending index answers this alone.
+        NextDeadlineDue = $"SELECT due_at AS \"Value\" FROM {schema}.deadline WHERE fired_at IS NULL AND cancelled_at IS NULL AND next_attempt_at IS NULL ORDER BY due_at LIMIT 1";
     }
+
+    /// <summary>The earliest due time of a pending deadline that is not waiting for a retry.</summary>
+    public string NextDeadlineDue { get; }
 
     /// <summary>Due deadlines, oldest first: {0} now, {1} batch size.</summary>
     public string ClaimDueDeadlines { get; }

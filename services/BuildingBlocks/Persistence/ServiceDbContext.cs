@@ -29,6 +29,9 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// <summary>Outbox rows were saved in the current unit of work and the relay has not been woken yet.</summary>
     internal bool OutboxPending { get; set; }
 
+    /// <summary>The earliest due time of the deadlines saved in the current unit of work, until the poller is told.</summary>
+    internal DateTimeOffset? DeadlineStoredDue { get; set; }
+
     protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
