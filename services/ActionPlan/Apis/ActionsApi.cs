@@ -100,9 +100,9 @@ public static class ActionsApi
         var actor = user.ToActor();
         var now = clock.GetUtcNow();
         var recorded = request.Status == ActionStatus.Yellow
-            ? action.ReviseTimescale(revision!.RevisedDueDate!.Value, new ExecutiveApproval(revision.ApprovedBy!.Trim(), revision.ApprovedOn!.Value, request.Reason!.Trim()), actor, now)
+            ? action.ReviseTimescale(revision!.RevisedDueDate!.Value, new ExecutiveApproval(revision.ApprovedBy!.Trim(), revision.ApprovedOn!.Value, request.Reason!.Trim()), actor, now, Provenance.RecordedByUser)
             : null;
-        var change = action.ChangeStatus(request.Status!.Value, request.Reason!.Trim(), actor, now, recorded);
+        var change = action.ChangeStatus(request.Status!.Value, request.Reason!.Trim(), actor, now, Provenance.RecordedByUser, recorded);
         db.StatusChanges.Add(change);
         if (recorded is not null)
         {
@@ -141,9 +141,9 @@ public static class ActionsApi
         return new ActionDetail(
             action.ToSummary(today), action.AreaForImprovement, action.OversightGroup, action.ExpectedImpact, action.EvidenceOfImpact, action.LatestEvidencePeriodEnd,
             action.StatusHistory.OrderBy(c => c.Sequence)
-                .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.ChangedBySubject, c.ChangedByName, c.ChangedAt, c.TimescaleRevisionId)).ToList(),
+                .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.ChangedBySubject, c.ChangedByName, c.ChangedAt, c.TimescaleRevisionId, c.Source)).ToList(),
             action.Revisions.OrderBy(r => r.Sequence)
-                .Select(r => new TimescaleRevisionView(r.Id, r.PreviousDueDate, r.PreviousTimescaleText, r.RevisedDueDate, r.ApprovedBy, r.ApprovedOn, r.Reason, r.RecordedByName, r.RecordedAt))
+                .Select(r => new TimescaleRevisionView(r.Id, r.PreviousDueDate, r.PreviousTimescaleText, r.RevisedDueDate, r.ApprovedBy, r.ApprovedOn, r.Reason, r.RecordedByName, r.RecordedAt, r.Source))
                 .ToList(),
             links.Select(l => l.ToView(action.Key)).ToList(),
             evidence.Select(e => new EvidenceView(e.MetricKey, e.AgencyCode, e.PeriodKind, e.PeriodStart, e.PeriodEnd, e.Numerator, e.Denominator, e.Value, e.Comparison, e.Target,

@@ -25,9 +25,13 @@ public sealed record ActionSummary(
     bool EvidenceBelowTarget,
     DateTimeOffset? StatusChangedAt);
 
-public sealed record StatusChangeView(ActionStatus From, ActionStatus To, string Reason, string ChangedBy, string ChangedByName, DateTimeOffset ChangedAt, Guid? TimescaleRevisionId);
+/// <summary>One history entry; <see cref="Source"/> says whether a user recorded it or it came from a document.</summary>
+public sealed record StatusChangeView(
+    ActionStatus From, ActionStatus To, string Reason, string ChangedBy, string ChangedByName, DateTimeOffset ChangedAt, Guid? TimescaleRevisionId, Provenance Source);
 
-public sealed record TimescaleRevisionView(Guid Id, DateOnly? PreviousDueDate, string? PreviousTimescaleText, DateOnly RevisedDueDate, string ApprovedBy, DateOnly ApprovedOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+public sealed record TimescaleRevisionView(
+    Guid Id, DateOnly? PreviousDueDate, string? PreviousTimescaleText, DateOnly RevisedDueDate, string ApprovedBy, DateOnly ApprovedOn, string Reason, string RecordedBy,
+    DateTimeOffset RecordedAt, Provenance Source);
 
 public sealed record MetricLinkView(
     Guid Id, string ActionKey, string MetricKey, TargetComparison Comparison, decimal Target, AgencyScope AgencyScope, string? AgencyCode, string PeriodKind,

@@ -9,8 +9,12 @@ public sealed class ActionPlanOptions
     /// <summary>The partnership's time zone: decides what "today" is for overdue actions (configurable).</summary>
     public string TimeZone { get; set; } = "Europe/London";
 
-    /// <summary>Load Durham's JTAI plan (code durham-jtai-2018), its revisions and metric links once at start-up.</summary>
-    public bool SeedDurhamSamplePlan { get; set; } = true;
+    /// <summary>
+    /// Load Durham's JTAI plan (code durham-jtai-2018), its reconstructed revisions, metric links and Table 1 of
+    /// its progress report once at start-up. Off unless asked for (scripts/run.sh asks), and refused in Production:
+    /// sample data must never sit beside a partnership's real plan as if it were fact.
+    /// </summary>
+    public bool SeedDurhamSamplePlan { get; set; }
 }
 
 /// <summary>Dates as the partnership counts them: today in its time zone, and calendar quarters.</summary>

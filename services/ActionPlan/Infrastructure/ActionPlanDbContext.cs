@@ -69,11 +69,13 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
             e.HasKey(c => c.Id);
             e.Property(c => c.FromStatus).HasConversion<string>();
             e.Property(c => c.ToStatus).HasConversion<string>();
+            e.Property(c => c.Source).HasConversion<string>();
         });
         modelBuilder.Entity<TimescaleRevision>(e =>
         {
             e.ToTable("timescale_revision");
             e.HasKey(r => r.Id);
+            e.Property(r => r.Source).HasConversion<string>();
         });
         modelBuilder.Entity<StatusChange>().HasOne<TimescaleRevision>().WithMany().HasForeignKey(c => c.TimescaleRevisionId);
         modelBuilder.Entity<MetricLink>(e =>
