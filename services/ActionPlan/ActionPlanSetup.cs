@@ -27,6 +27,7 @@ public static class ActionPlanSetup
             .ValidateOnStart();
         builder.Services.AddSingleton<PlanCalendar>();
         builder.Services.AddScoped<IDataSeeder<ActionPlanDbContext>, DurhamSamplePlanSeeder>();
+        builder.Services.AddScoped<IDataSeeder<ActionPlanDbContext>, DurhamTable1Seeder>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(PlanPolicies.PlanReaders, p => p.RequireRole(JtaiRoles.Masdg, JtaiRoles.Administrator));
         builder.AddMessaging("action-plan", MessageContracts.Assembly, x => x.AddConsumer<AttendanceMetricsConsumer>(typeof(AttendanceMetricsConsumerDefinition)));
@@ -39,6 +40,8 @@ public static class ActionPlanSetup
         app.MapActionsApi();
         app.MapMetricLinksApi();
         app.MapReportsApi();
+        app.MapPublishedTablesApi();
+        app.MapIssuedReportsApi();
         return app;
     }
 }

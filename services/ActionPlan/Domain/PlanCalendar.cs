@@ -24,6 +24,10 @@ public sealed partial class PlanCalendar(TimeProvider clock, IOptions<ActionPlan
 
     public DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
 
+    /// <summary>The first instant after <paramref name="day"/> in the partnership's time zone: "as at" a day means recorded before this.</summary>
+    public DateTimeOffset EndOf(DateOnly day) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+
     public static Quarter QuarterOf(DateOnly date) => new(date.Year, ((date.Month - 1) / 3) + 1);
 
     /// <summary>Reads "2019-Q1" (case-insensitive).</summary>

@@ -20,6 +20,10 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
 
     public DbSet<MetricEvidence> MetricEvidence => Set<MetricEvidence>();
 
+    public DbSet<PublishedProgressTable> PublishedProgressTables => Set<PublishedProgressTable>();
+
+    public DbSet<IssuedReport> IssuedReports => Set<IssuedReport>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         // Ids are made in code (version 7 GUIDs). Saying so lets EF treat a new history row or revision
@@ -87,6 +91,29 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
             e.Property(l => l.Version).IsConcurrencyToken();
             e.HasOne<Plan>().WithMany().HasForeignKey(l => l.PlanId);
             e.HasOne<PlanAction>().WithMany().HasForeignKey(l => l.ActionId);
+        });
+        modelBuilder.Entity<PublishedProgressTable>(e =>
+        {
+            e.ToTable("published_progress_table");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.HasOne<Plan>().WithMany().HasForeignKey(t => t.PlanId);
+            e.HasMany(t => t.Lines).WithOne().HasForeignKey(l => l.TableId);
+        });
+        modelBuilder.Entity<PublishedProgressLine>(e =>
+        {
+            e.ToTable("published_progress_line");
+            e.HasKey(l => new { l.TableId, l.Ordinal });
+            e.Property(l => l.Ordinal).ValueGeneratedNever();
+            e.Ignore(l => l.NotStarted);
+        });
+        modelBuilder.Entity<IssuedReport>(e =>
+        {
+            e.ToTable("issued_report");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Kind).HasConversion<string>();
+            e.HasOne<Plan>().WithMany().HasForeignKey(r => r.PlanId);
         });
         modelBuilder.Entity<MetricEvidence>(e =>
         {
