@@ -42,6 +42,7 @@ public static class ActionPlanSetup
         app.MapReportsApi();
         app.MapPublishedTablesApi();
         app.MapIssuedReportsApi();
+        app.MapExecutiveDecisionsApi();
         return app;
     }
 }

@@ -158,6 +158,7 @@ public sealed class PlanAction
             RecordedByName = actor.Name,
             RecordedAt = now,
             Source = source,
+            ExecutiveDecisionId = approval.DecisionId,
         };
         Revisions.Add(revision);
         Version++;
@@ -165,8 +166,11 @@ public sealed class PlanAction
     }
 }
 
-/// <summary>The executive's decision to revise a timescale: who approved (e.g. LSCB Executive Group), when, and why.</summary>
-public sealed record ExecutiveApproval(string ApprovedBy, DateOnly ApprovedOn, string Reason);
+/// <summary>
+/// The executive's decision to revise a timescale: who approved (e.g. LSCB Executive Group), when, and why; with
+/// <paramref name="DecisionId"/> the recorded <see cref="ExecutiveDecision"/> it rests on (none for free text and imports).
+/// </summary>
+public sealed record ExecutiveApproval(string ApprovedBy, DateOnly ApprovedOn, string Reason, Guid? DecisionId = null);
 
 /// <summary>One entry of an action's status history.</summary>
 public sealed class StatusChange
@@ -227,4 +231,7 @@ public sealed class TimescaleRevision
 
     /// <summary>Where this revision came from: a user through the API, an imported file, or reconstructed from a progress report.</summary>
     public Provenance Source { get; init; }
+
+    /// <summary>The recorded executive decision behind it; null where only the free-text approved by / on were given (older rows, imports).</summary>
+    public Guid? ExecutiveDecisionId { get; init; }
 }

@@ -24,6 +24,8 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
 
     public DbSet<IssuedReport> IssuedReports => Set<IssuedReport>();
 
+    public DbSet<ExecutiveDecision> ExecutiveDecisions => Set<ExecutiveDecision>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         // Ids are made in code (version 7 GUIDs). Saying so lets EF treat a new history row or revision
@@ -107,6 +109,15 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
             e.Property(l => l.Ordinal).ValueGeneratedNever();
             e.Ignore(l => l.NotStarted);
         });
+        modelBuilder.Entity<ExecutiveDecision>(e =>
+        {
+            e.ToTable("executive_decision");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).ValueGeneratedNever();
+            e.Ignore(d => d.ApprovedByText);
+            e.HasOne<Plan>().WithMany().HasForeignKey(d => d.PlanId);
+        });
+        modelBuilder.Entity<TimescaleRevision>().HasOne<ExecutiveDecision>().WithMany().HasForeignKey(r => r.ExecutiveDecisionId);
         modelBuilder.Entity<IssuedReport>(e =>
         {
             e.ToTable("issued_report");

@@ -122,7 +122,7 @@ public static class ReportRendering
         Section(html, "Actions overdue", report.Overdue, ["Action", "What", "Lead", "Timescale", "Status", "Days overdue"], o =>
             [o.Key, o.Intent, o.Lead, o.RevisedDueDate is null ? Day(o.DueDate) : $"{Day(o.DueDate)} (revised from {Day(o.OriginalDueDate)})", o.Status.ToString(), o.DaysOverdue.ToString(CultureInfo.InvariantCulture)]);
         Section(html, "Timescales revised", report.RevisedTimescales, ["Action", "What", "Lead", "From", "To", "Approved by", "Approved on", "Reason", "Status", "Source"], r =>
-            [r.Key, r.Intent, r.Lead, Day(r.PreviousDueDate), Day(r.RevisedDueDate), r.ApprovedBy, Day(r.ApprovedOn), r.Reason, r.Status.ToString(), SourceText(r.Source)]);
+            [r.Key, r.Intent, r.Lead, Day(r.PreviousDueDate), Day(r.RevisedDueDate), ApprovedBy(r), Day(r.ApprovedOn), r.Reason, r.Status.ToString(), SourceText(r.Source)]);
         Section(html, "Evidence of impact below target", report.MissedTargets, ["Action", "What", "Lead", "Agency", "Metric", "Period", "Figure", "Target"], m =>
             [m.Key, m.Intent, m.Lead, m.AgencyCode ?? "all agencies", m.MetricKey, $"{m.PeriodKind} {Day(m.PeriodStart)} to {Day(m.PeriodEnd)}",
                 $"{Percent(m.Value)} ({m.Numerator} of {m.Denominator})", Target(m.Comparison, m.Target)]);
@@ -169,6 +169,11 @@ public static class ReportRendering
         .Append("</style></head><body><h1>").Append(E(title)).Append("</h1>");
 
     private static string End(StringBuilder html) => html.Append("</body></html>\n").ToString();
+
+    // A recorded decision shows who, in which role or meeting, and where it is minuted; free text is labelled as such.
+    private static string ApprovedBy(RevisedTimescale r) => r.Approval is { } a
+        ? $"{a.Approver}, {a.RoleOrMeeting} (ref. {a.DocumentReference}; recorded by {a.RecordedByName})"
+        : $"{r.ApprovedBy} (as typed; no decision record)";
 
     private static string SourceText(Provenance source) => source switch
     {

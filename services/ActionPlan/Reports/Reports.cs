@@ -38,9 +38,15 @@ public sealed record ActionAsAt(PlanAction Action, ActionStatus Status, Provenan
 
 public sealed record OverdueAction(string Key, int ThemeNumber, string Ref, string Intent, string Lead, DateOnly? OriginalDueDate, DateOnly? RevisedDueDate, DateOnly DueDate, ActionStatus Status, int DaysOverdue);
 
+/// <summary>
+/// A revision in the exception report. <see cref="Approval"/> is the recorded executive decision (who, role or meeting, when,
+/// document reference, who recorded it); null where the approval is only the free text in <see cref="ApprovedBy"/>.
+/// </summary>
 public sealed record RevisedTimescale(
     string Key, int ThemeNumber, string Intent, string Lead, DateOnly? PreviousDueDate, DateOnly RevisedDueDate, string ApprovedBy, DateOnly ApprovedOn, string Reason, ActionStatus Status,
-    Provenance Source = Provenance.RecordedByUser);
+    Provenance Source = Provenance.RecordedByUser, ApprovalOnRecord? Approval = null);
+
+public sealed record ApprovalOnRecord(string Approver, string RoleOrMeeting, DateOnly ApprovedOn, string DocumentReference, string RecordedByName, DateTimeOffset RecordedAt);
 
 public sealed record MissedTarget(
     string Key, int ThemeNumber, string Intent, string Lead, string MetricKey, string? AgencyCode, string PeriodKind, DateOnly PeriodStart, DateOnly PeriodEnd,
@@ -102,12 +108,15 @@ public static class PlanReports
                 a.DueDate!.Value, a.Status, judgedOn.DayNumber - a.DueDate.Value.DayNumber))
             .ToList();
 
+        var decisions = (await db.ExecutiveDecisions.AsNoTracking().Where(d => d.PlanId == plan.Id).ToListAsync(cancellationToken))
+            .ToDictionary(d => d.Id, d => new ApprovalOnRecord(d.Approver, d.RoleOrMeeting, d.ApprovedOn, d.DocumentReference, d.RecordedByName, d.RecordedAt));
         var revised = actions
             .SelectMany(a => a.Action.Revisions.Where(r => r.ApprovedOn >= quarter.FirstDay && r.ApprovedOn <= quarter.LastDay && r.RecordedAt < before)
                 .Select(r => (Action: a, Revision: r)))
             .OrderBy(x => x.Action.Action.Ordinal).ThenBy(x => x.Revision.Sequence)
             .Select(x => new RevisedTimescale(x.Action.Action.Key, x.Action.Action.ThemeNumber, x.Action.Action.Intent, x.Action.Action.Lead, x.Revision.PreviousDueDate,
-                x.Revision.RevisedDueDate, x.Revision.ApprovedBy, x.Revision.ApprovedOn, x.Revision.Reason, x.Action.Status, x.Revision.Source))
+                x.Revision.RevisedDueDate, x.Revision.ApprovedBy, x.Revision.ApprovedOn, x.Revision.Reason, x.Action.Status, x.Revision.Source,
+                x.Revision.ExecutiveDecisionId is { } id ? decisions[id] : null))
             .ToList();
 
         // Evidence recorded after the as-at day is left out. A correction replaces a period's figure in place,
