@@ -132,6 +132,10 @@ if [[ "${JTAI_DEV_TOKENS:-0}" != 1 ]]; then export Auth__Authority="${Auth__Auth
 export Web__Oidc__Authority="${Web__Oidc__Authority:-$JTAI_OIDC_AUTHORITY}"
 export Meetings__AnswerPageBaseUrl="${Meetings__AnswerPageBaseUrl:-http://127.0.0.1:5100/}"
 export Web__DataProtectionKeysDirectory="${Web__DataProtectionKeysDirectory:-$ROOT/.local/web/keys}"
+# The walk-through uses Durham's sample action plan: opted in here, never in Production (the service refuses it there).
+if [[ "${ASPNETCORE_ENVIRONMENT:-Development}" != Production ]]; then
+  export ActionPlan__SeedDurhamSamplePlan="${ActionPlan__SeedDurhamSamplePlan:-true}"
+fi
 
 log "dotnet build $solution -c Release"
 dotnet build "$solution" -c Release -nologo -v minimal </dev/null

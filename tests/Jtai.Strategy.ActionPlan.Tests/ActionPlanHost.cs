@@ -9,10 +9,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Jtai.Strategy.ActionPlan.Tests;
 
-/// <summary>The ActionPlan service on its own database and virtual host of the real servers, with a clock the test moves.</summary>
+/// <summary>
+/// The ActionPlan service on its own database and virtual host of the real servers, with a clock the test moves,
+/// and the Durham sample plan opted in (as scripts/run.sh does).
+/// </summary>
 public sealed class ActionPlanHost : IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The setting scripts/run.sh gives the service: seed the Durham sample plan.</summary>
+    public static readonly IReadOnlyDictionary<string, string?> SampleOptIn = new Dictionary<string, string?> { ["ActionPlan:SeedDurhamSamplePlan"] = "true" };
 
     private ServiceHost<ActionPlanService> host = null!;
 
@@ -29,7 +35,7 @@ public sealed class ActionPlanHost : IAsyncLifetime
     {
         Database = await PostgresDatabase.CreateAsync();
         Broker = await RabbitMqVirtualHost.CreateAsync();
-        host = new ServiceHost<ActionPlanService>(Database, Broker, services: s => s.AddSingleton<TimeProvider>(Clock));
+        host = new ServiceHost<ActionPlanService>(Database, Broker, SampleOptIn, s => s.AddSingleton<TimeProvider>(Clock));
         await host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(60));
     }
 

@@ -65,10 +65,17 @@ public static class ActionsApi
             .When(request.Status is null, "status", "status is required: NotStarted, Amber, Green or Yellow.")
             .Required("reason", request.Reason, 2000)
             .When(request.Status == ActionStatus.Yellow && revision is null, "timescaleRevision",
-                "Yellow means the timescale was revised with the executive's approval: give timescaleRevision with revisedDueDate, approvedBy (e.g. LSCB Executive Group) and approvedOn.")
+                "Yellow means the timescale was revised with the executive's approval: give timescaleRevision with revisedDueDate and executiveDecisionId " +
+                "(a decision recorded at /executive-decisions), or approvedBy (e.g. LSCB Executive Group) and approvedOn.")
             .When(request.Status is not null and not ActionStatus.Yellow && revision is not null, "timescaleRevision",
                 "timescaleRevision goes with status Yellow only (a revised timescale is what Yellow records).");
-        if (request.Status == ActionStatus.Yellow && revision is not null)
+        if (request.Status == ActionStatus.Yellow && revision is not null && revision.ExecutiveDecisionId is not null)
+        {
+            errors.When(revision.RevisedDueDate is null, "timescaleRevision.revisedDueDate", "revisedDueDate is required.")
+                .When(revision.ApprovedBy is not null || revision.ApprovedOn is not null, "timescaleRevision.executiveDecisionId",
+                    "Give either executiveDecisionId or the free-text approvedBy and approvedOn, not both: the decision says who approved and when.");
+        }
+        else if (request.Status == ActionStatus.Yellow && revision is not null)
         {
             errors.When(revision.RevisedDueDate is null, "timescaleRevision.revisedDueDate", "revisedDueDate is required.")
                 .Required("timescaleRevision.approvedBy", revision.ApprovedBy)
@@ -82,6 +89,11 @@ public static class ActionsApi
             return ApiMapping.UnknownAction(code, key);
         }
 
+        var decision = revision?.ExecutiveDecisionId is { } decisionId && request.Status == ActionStatus.Yellow
+            ? await db.ExecutiveDecisions.AsNoTracking().SingleOrDefaultAsync(d => d.Id == decisionId && d.PlanId == action.PlanId, cancellationToken)
+            : null;
+        errors.When(revision?.ExecutiveDecisionId is not null && request.Status == ActionStatus.Yellow && decision is null, "timescaleRevision.executiveDecisionId",
+            $"Plan '{code}' has no executive decision {revision?.ExecutiveDecisionId}: record it at /api/plans/{code}/executive-decisions first.");
         if (revision?.RevisedDueDate is { } revised && action.DueDate is { } current && revised <= current)
         {
             errors.Add("timescaleRevision.revisedDueDate", $"revisedDueDate must be later than the current timescale ({current:yyyy-MM-dd}).");
@@ -99,10 +111,13 @@ public static class ActionsApi
 
         var actor = user.ToActor();
         var now = clock.GetUtcNow();
-        var recorded = request.Status == ActionStatus.Yellow
-            ? action.ReviseTimescale(revision!.RevisedDueDate!.Value, new ExecutiveApproval(revision.ApprovedBy!.Trim(), revision.ApprovedOn!.Value, request.Reason!.Trim()), actor, now)
+        var approval = decision is not null
+            ? new ExecutiveApproval(decision.ApprovedByText, decision.ApprovedOn, request.Reason!.Trim(), decision.Id)
+            : request.Status == ActionStatus.Yellow ? new ExecutiveApproval(revision!.ApprovedBy!.Trim(), revision.ApprovedOn!.Value, request.Reason!.Trim()) : null;
+        var recorded = approval is not null
+            ? action.ReviseTimescale(revision!.RevisedDueDate!.Value, approval, actor, now, Provenance.RecordedByUser)
             : null;
-        var change = action.ChangeStatus(request.Status!.Value, request.Reason!.Trim(), actor, now, recorded);
+        var change = action.ChangeStatus(request.Status!.Value, request.Reason!.Trim(), actor, now, Provenance.RecordedByUser, recorded);
         db.StatusChanges.Add(change);
         if (recorded is not null)
         {
@@ -136,14 +151,17 @@ public static class ActionsApi
     private static async Task<ActionDetail> DetailAsync(ActionPlanDbContext db, PlanAction action, DateOnly today, CancellationToken cancellationToken)
     {
         var links = await db.MetricLinks.AsNoTracking().Where(l => l.ActionId == action.Id).OrderBy(l => l.MetricKey).ThenBy(l => l.AgencyScope).ToListAsync(cancellationToken);
+        var decisionIds = action.Revisions.Where(r => r.ExecutiveDecisionId is not null).Select(r => r.ExecutiveDecisionId!.Value).ToList();
+        var decisions = await db.ExecutiveDecisions.AsNoTracking().Where(d => decisionIds.Contains(d.Id)).ToDictionaryAsync(d => d.Id, cancellationToken);
         var evidence = await db.MetricEvidence.AsNoTracking().Where(e => e.ActionId == action.Id)
             .OrderByDescending(e => e.PeriodEnd).ThenBy(e => e.MetricKey).ThenBy(e => e.AgencyCode).Take(200).ToListAsync(cancellationToken);
         return new ActionDetail(
             action.ToSummary(today), action.AreaForImprovement, action.OversightGroup, action.ExpectedImpact, action.EvidenceOfImpact, action.LatestEvidencePeriodEnd,
             action.StatusHistory.OrderBy(c => c.Sequence)
-                .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.ChangedBySubject, c.ChangedByName, c.ChangedAt, c.TimescaleRevisionId)).ToList(),
+                .Select(c => new StatusChangeView(c.FromStatus, c.ToStatus, c.Reason, c.ChangedBySubject, c.ChangedByName, c.ChangedAt, c.TimescaleRevisionId, c.Source)).ToList(),
             action.Revisions.OrderBy(r => r.Sequence)
-                .Select(r => new TimescaleRevisionView(r.Id, r.PreviousDueDate, r.PreviousTimescaleText, r.RevisedDueDate, r.ApprovedBy, r.ApprovedOn, r.Reason, r.RecordedByName, r.RecordedAt))
+                .Select(r => new TimescaleRevisionView(r.Id, r.PreviousDueDate, r.PreviousTimescaleText, r.RevisedDueDate, r.ApprovedBy, r.ApprovedOn, r.Reason, r.RecordedByName, r.RecordedAt, r.Source,
+                    ApiMapping.ApprovalRecord(r.ExecutiveDecisionId), r.ExecutiveDecisionId is { } id ? decisions[id].ToView() : null))
                 .ToList(),
             links.Select(l => l.ToView(action.Key)).ToList(),
             evidence.Select(e => new EvidenceView(e.MetricKey, e.AgencyCode, e.PeriodKind, e.PeriodStart, e.PeriodEnd, e.Numerator, e.Denominator, e.Value, e.Comparison, e.Target,

@@ -25,9 +25,17 @@ public sealed record ActionSummary(
     bool EvidenceBelowTarget,
     DateTimeOffset? StatusChangedAt);
 
-public sealed record StatusChangeView(ActionStatus From, ActionStatus To, string Reason, string ChangedBy, string ChangedByName, DateTimeOffset ChangedAt, Guid? TimescaleRevisionId);
+/// <summary>One history entry; <see cref="Source"/> says whether a user recorded it or it came from a document.</summary>
+public sealed record StatusChangeView(
+    ActionStatus From, ActionStatus To, string Reason, string ChangedBy, string ChangedByName, DateTimeOffset ChangedAt, Guid? TimescaleRevisionId, Provenance Source);
 
-public sealed record TimescaleRevisionView(Guid Id, DateOnly? PreviousDueDate, string? PreviousTimescaleText, DateOnly RevisedDueDate, string ApprovedBy, DateOnly ApprovedOn, string Reason, string RecordedBy, DateTimeOffset RecordedAt);
+/// <summary>
+/// A revision; <see cref="ExecutiveDecision"/> is the recorded decision it rests on, or null where the approval is only the
+/// free text <see cref="ApprovedBy"/> / <see cref="ApprovedOn"/> (<see cref="ApprovalRecord"/> says which).
+/// </summary>
+public sealed record TimescaleRevisionView(
+    Guid Id, DateOnly? PreviousDueDate, string? PreviousTimescaleText, DateOnly RevisedDueDate, string ApprovedBy, DateOnly ApprovedOn, string Reason, string RecordedBy,
+    DateTimeOffset RecordedAt, Provenance Source, string ApprovalRecord, ExecutiveDecisionView? ExecutiveDecision);
 
 public sealed record MetricLinkView(
     Guid Id, string ActionKey, string MetricKey, TargetComparison Comparison, decimal Target, AgencyScope AgencyScope, string? AgencyCode, string PeriodKind,
@@ -52,7 +60,11 @@ public sealed record ActionDetail(
 /// <summary>Yellow needs <see cref="TimescaleRevision"/>: the revised timescale and who in the executive approved it, when.</summary>
 public sealed record ChangeStatusRequest(ActionStatus? Status, string? Reason, TimescaleRevisionRequest? TimescaleRevision);
 
-public sealed record TimescaleRevisionRequest(DateOnly? RevisedDueDate, string? ApprovedBy, DateOnly? ApprovedOn);
+/// <summary>
+/// The revised timescale and its approval: <see cref="ExecutiveDecisionId"/>, a decision recorded through
+/// /executive-decisions (who, role or meeting, when, document reference); or, as before, free-text approvedBy and approvedOn.
+/// </summary>
+public sealed record TimescaleRevisionRequest(DateOnly? RevisedDueDate, string? ApprovedBy, DateOnly? ApprovedOn, Guid? ExecutiveDecisionId = null);
 
 public sealed record MetricLinkRequest(
     string? ActionKey, string? MetricKey, TargetComparison? Comparison, decimal? Target, AgencyScope? AgencyScope, string? AgencyCode, string? PeriodKind,
@@ -77,6 +89,9 @@ internal static class ApiMapping
 
     public static MetricLinkView ToView(this MetricLink l, string actionKey) => new(
         l.Id, actionKey, l.MetricKey, l.Comparison, l.Target, l.AgencyScope, l.AgencyCode, l.PeriodKind, l.MinimumDenominator, l.Description, l.UpdatedBy, l.UpdatedAt);
+
+    /// <summary>How a revision's approval is recorded: a decision record, or only the free text typed with it.</summary>
+    public static string ApprovalRecord(Guid? decisionId) => decisionId is null ? "FreeText" : "ExecutiveDecision";
 
     public static ProblemHttpResult UnknownPlan(string code) => Problems.NotFound("Unknown plan", $"No plan has code '{code}'.");
 

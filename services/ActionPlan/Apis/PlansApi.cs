@@ -113,7 +113,7 @@ public static partial class PlansApi
             .ToList());
 
     /// <summary>The body as text when it is CSV (text/csv or text/plain, UTF-8) of at most 2 MB; otherwise the problem to answer with.</summary>
-    private static async Task<(string Csv, ProblemHttpResult? Problem)> ReadCsvAsync(HttpRequest request, CancellationToken cancellationToken)
+    internal static async Task<(string Csv, ProblemHttpResult? Problem)> ReadCsvAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var type = request.ContentType ?? string.Empty;
         if (!type.StartsWith("text/csv", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("text/plain", StringComparison.OrdinalIgnoreCase))

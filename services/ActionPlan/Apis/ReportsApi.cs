@@ -21,14 +21,21 @@ public static class ReportsApi
         return app;
     }
 
-    /// <summary>Progress by theme for the actions originally due by <paramref name="dueBy"/> (default: today) — the shape of Table 1.</summary>
+    /// <summary>
+    /// Progress by theme for the actions originally due by <paramref name="dueBy"/> (default: today) — the shape of Table 1 —
+    /// with statuses as the tracker had recorded them by the end of <paramref name="asAt"/> (default: today).
+    /// </summary>
     public static async Task<Results<Ok<ProgressReport>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Progress(
-        string code, DateOnly? dueBy, string? format, HttpContext http, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
+        string code, DateOnly? dueBy, DateOnly? asAt, string? format, HttpContext http, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
+        var today = calendar.Today();
         var wanted = ReportRendering.Negotiate(format, http.Request.Headers.Accept.ToString());
-        if (wanted is null)
+        var errors = new ValidationErrors()
+            .When(wanted is null, "format", "format must be json, csv or html.")
+            .When(asAt > today, "asAt", AsAtInFuture);
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(new ValidationErrors().Add("format", "format must be json, csv or html.").ToDictionary());
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         var plan = await db.Plans.AsNoTracking().Include(p => p.Themes).SingleOrDefaultAsync(p => p.Code == code, cancellationToken);
@@ -37,8 +44,8 @@ public static class ReportsApi
             return ApiMapping.UnknownPlan(code);
         }
 
-        var today = calendar.Today();
-        var report = await PlanReports.ProgressAsync(db, plan, dueBy ?? today, today, cancellationToken);
+        var day = asAt ?? today;
+        var report = await PlanReports.ProgressAsync(db, plan, dueBy ?? today, day, calendar.EndOf(day), cancellationToken);
         return wanted switch
         {
             ReportFormat.Csv => Download(http, ReportRendering.ProgressCsv(report), CsvWriter.MediaType, $"{code}-progress-{report.DueBy:yyyy-MM-dd}.csv"),
@@ -47,12 +54,15 @@ public static class ReportsApi
         };
     }
 
-    /// <summary>The quarterly exception report for the executive; <paramref name="quarter"/> as 2019-Q1 (default: the last complete quarter).</summary>
+    /// <summary>
+    /// The quarterly exception report for the executive; <paramref name="quarter"/> as 2019-Q1 (default: the last complete quarter),
+    /// from what the tracker had recorded by the end of <paramref name="asAt"/> (default: today).
+    /// </summary>
     public static async Task<Results<Ok<ExceptionReport>, ContentHttpResult, ValidationProblem, ProblemHttpResult>> Exceptions(
-        string code, string? quarter, string? format, HttpContext http, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
+        string code, string? quarter, DateOnly? asAt, string? format, HttpContext http, ActionPlanDbContext db, PlanCalendar calendar, CancellationToken cancellationToken)
     {
         var today = calendar.Today();
-        var errors = new ValidationErrors();
+        var errors = new ValidationErrors().When(asAt > today, "asAt", AsAtInFuture);
         var wanted = ReportRendering.Negotiate(format, http.Request.Headers.Accept.ToString());
         errors.When(wanted is null, "format", "format must be json, csv or html.");
         Quarter period;
@@ -76,7 +86,8 @@ public static class ReportsApi
             return ApiMapping.UnknownPlan(code);
         }
 
-        var report = await PlanReports.ExceptionsAsync(db, plan, period, today, cancellationToken);
+        var day = asAt ?? today;
+        var report = await PlanReports.ExceptionsAsync(db, plan, period, day, calendar.EndOf(day), cancellationToken);
         return wanted switch
         {
             ReportFormat.Csv => Download(http, ReportRendering.ExceptionsCsv(report), CsvWriter.MediaType, $"{code}-exceptions-{report.Quarter}.csv"),
@@ -85,7 +96,9 @@ public static class ReportsApi
         };
     }
 
-    private static ContentHttpResult Download(HttpContext http, string content, string contentType, string fileName)
+    internal const string AsAtInFuture = "asAt cannot be in the future: a report reads the history as it was recorded by the end of that day.";
+
+    internal static ContentHttpResult Download(HttpContext http, string content, string contentType, string fileName)
     {
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
         return TypedResults.Text(content, contentType + "; charset=utf-8");

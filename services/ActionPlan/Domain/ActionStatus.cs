@@ -21,3 +21,22 @@ public enum ActionStatus
 
 /// <summary>Who did something, from the signed-in user's token (subject and display name).</summary>
 public sealed record Actor(string Subject, string Name);
+
+/// <summary>
+/// Where a recorded status or timescale revision came from, so a report can say which of its figures
+/// rest on what a user recorded and which were carried in from documents.
+/// </summary>
+public enum Provenance
+{
+    /// <summary>Recorded by a signed-in user through the API (who and when are the user's and the clock's).</summary>
+    RecordedByUser,
+
+    /// <summary>Taken from a file an administrator imported (e.g. the revisions CSV of a plan published after revisions).</summary>
+    Imported,
+
+    /// <summary>
+    /// Reconstructed from a published progress report that gives counts, not per-action facts (Durham's sample:
+    /// which action was revised in themes 1, 2 and 4, and the approval date, are judgements).
+    /// </summary>
+    ReconstructedFromProgressReport,
+}

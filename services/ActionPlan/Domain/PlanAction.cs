@@ -72,7 +72,7 @@ public sealed class PlanAction
     /// revised timescale in the same step; callers validate first, this guards the rule. The history
     /// must be loaded (it numbers the entries; a unique key catches a caller that forgot).
     /// </summary>
-    public StatusChange ChangeStatus(ActionStatus to, string reason, Actor actor, DateTimeOffset now, TimescaleRevision? revision = null)
+    public StatusChange ChangeStatus(ActionStatus to, string reason, Actor actor, DateTimeOffset now, Provenance source, TimescaleRevision? revision = null)
     {
         if (to == ActionStatus.Yellow && revision is null)
         {
@@ -96,6 +96,7 @@ public sealed class PlanAction
             ChangedByName = actor.Name,
             ChangedAt = now,
             TimescaleRevisionId = revision?.Id,
+            Source = source,
         };
         StatusHistory.Add(change);
         Status = to;
@@ -105,14 +106,14 @@ public sealed class PlanAction
     }
 
     /// <summary>Revises the timescale to a later date, as the executive approved (recorded with who entered it).</summary>
-    public TimescaleRevision ReviseTimescale(DateOnly revisedDueDate, ExecutiveApproval approval, Actor actor, DateTimeOffset now)
+    public TimescaleRevision ReviseTimescale(DateOnly revisedDueDate, ExecutiveApproval approval, Actor actor, DateTimeOffset now, Provenance source)
     {
         if (DueDate is { } current && revisedDueDate <= current)
         {
             throw new InvalidOperationException($"A revised timescale must be later than the current one ({current:yyyy-MM-dd}).");
         }
 
-        var revision = NewRevision(DueDate, RevisedDueDate is null ? OriginalTimescaleText : null, revisedDueDate, approval, actor, now);
+        var revision = NewRevision(DueDate, RevisedDueDate is null ? OriginalTimescaleText : null, revisedDueDate, approval, actor, now, source);
         RevisedDueDate = revisedDueDate;
         return revision;
     }
@@ -121,7 +122,7 @@ public sealed class PlanAction
     /// For a plan imported in a version that already shows a revised timescale (Durham's V2): the
     /// current timescale becomes the revised one and the original is restored from the revision record.
     /// </summary>
-    public TimescaleRevision RecordEarlierRevision(string? originalTimescaleText, DateOnly originalDueDate, ExecutiveApproval approval, Actor actor, DateTimeOffset now)
+    public TimescaleRevision RecordEarlierRevision(string? originalTimescaleText, DateOnly originalDueDate, ExecutiveApproval approval, Actor actor, DateTimeOffset now, Provenance source)
     {
         if (Revisions.Count > 0 || RevisedDueDate is not null)
         {
@@ -133,14 +134,14 @@ public sealed class PlanAction
             throw new InvalidOperationException($"Action {Key}: the original timescale must be earlier than the one the plan shows.");
         }
 
-        var revision = NewRevision(originalDueDate, originalTimescaleText, shown, approval, actor, now);
+        var revision = NewRevision(originalDueDate, originalTimescaleText, shown, approval, actor, now, source);
         RevisedDueDate = shown;
         OriginalDueDate = originalDueDate;
         OriginalTimescaleText = originalTimescaleText;
         return revision;
     }
 
-    private TimescaleRevision NewRevision(DateOnly? previous, string? previousText, DateOnly revised, ExecutiveApproval approval, Actor actor, DateTimeOffset now)
+    private TimescaleRevision NewRevision(DateOnly? previous, string? previousText, DateOnly revised, ExecutiveApproval approval, Actor actor, DateTimeOffset now, Provenance source)
     {
         var revision = new TimescaleRevision
         {
@@ -156,6 +157,8 @@ public sealed class PlanAction
             RecordedBySubject = actor.Subject,
             RecordedByName = actor.Name,
             RecordedAt = now,
+            Source = source,
+            ExecutiveDecisionId = approval.DecisionId,
         };
         Revisions.Add(revision);
         Version++;
@@ -163,8 +166,11 @@ public sealed class PlanAction
     }
 }
 
-/// <summary>The executive's decision to revise a timescale: who approved (e.g. LSCB Executive Group), when, and why.</summary>
-public sealed record ExecutiveApproval(string ApprovedBy, DateOnly ApprovedOn, string Reason);
+/// <summary>
+/// The executive's decision to revise a timescale: who approved (e.g. LSCB Executive Group), when, and why; with
+/// <paramref name="DecisionId"/> the recorded <see cref="ExecutiveDecision"/> it rests on (none for free text and imports).
+/// </summary>
+public sealed record ExecutiveApproval(string ApprovedBy, DateOnly ApprovedOn, string Reason, Guid? DecisionId = null);
 
 /// <summary>One entry of an action's status history.</summary>
 public sealed class StatusChange
@@ -190,6 +196,9 @@ public sealed class StatusChange
 
     /// <summary>The approval a change to Yellow rests on.</summary>
     public Guid? TimescaleRevisionId { get; init; }
+
+    /// <summary>Where this entry came from: a user through the API, an imported file, or reconstructed from a progress report.</summary>
+    public Provenance Source { get; init; }
 }
 
 /// <summary>A revised timescale and the executive approval behind it.</summary>
@@ -219,4 +228,10 @@ public sealed class TimescaleRevision
     public required string RecordedByName { get; init; }
 
     public DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>Where this revision came from: a user through the API, an imported file, or reconstructed from a progress report.</summary>
+    public Provenance Source { get; init; }
+
+    /// <summary>The recorded executive decision behind it; null where only the free-text approved by / on were given (older rows, imports).</summary>
+    public Guid? ExecutiveDecisionId { get; init; }
 }

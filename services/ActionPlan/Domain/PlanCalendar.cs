@@ -9,8 +9,12 @@ public sealed class ActionPlanOptions
     /// <summary>The partnership's time zone: decides what "today" is for overdue actions (configurable).</summary>
     public string TimeZone { get; set; } = "Europe/London";
 
-    /// <summary>Load Durham's JTAI plan (code durham-jtai-2018), its revisions and metric links once at start-up.</summary>
-    public bool SeedDurhamSamplePlan { get; set; } = true;
+    /// <summary>
+    /// Load Durham's JTAI plan (code durham-jtai-2018), its reconstructed revisions, metric links and Table 1 of
+    /// its progress report once at start-up. Off unless asked for (scripts/run.sh asks), and refused in Production:
+    /// sample data must never sit beside a partnership's real plan as if it were fact.
+    /// </summary>
+    public bool SeedDurhamSamplePlan { get; set; }
 }
 
 /// <summary>Dates as the partnership counts them: today in its time zone, and calendar quarters.</summary>
@@ -19,6 +23,10 @@ public sealed partial class PlanCalendar(TimeProvider clock, IOptions<ActionPlan
     private readonly TimeZoneInfo zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public DateOnly Today() => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), zone).DateTime);
+
+    /// <summary>The first instant after <paramref name="day"/> in the partnership's time zone: "as at" a day means recorded before this.</summary>
+    public DateTimeOffset EndOf(DateOnly day) =>
+        TimeZoneInfo.ConvertTimeToUtc(day.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
 
     public static Quarter QuarterOf(DateOnly date) => new(date.Year, ((date.Month - 1) / 3) + 1);
 

@@ -100,10 +100,11 @@ public static class PlanImporter
 
         foreach (var (action, row) in matched)
         {
-            var revision = action.RecordEarlierRevision(row.OriginalTimescaleText, row.OriginalDueDate, row.Approval, actor, now);
+            // The Yellow status rests on the same document as the revision, so it carries the revision's source.
+            var revision = action.RecordEarlierRevision(row.OriginalTimescaleText, row.OriginalDueDate, row.Approval, actor, now, row.Source);
             if (action.Status == ActionStatus.NotStarted)
             {
-                action.ChangeStatus(ActionStatus.Yellow, row.Approval.Reason, actor, now, revision);
+                action.ChangeStatus(ActionStatus.Yellow, row.Approval.Reason, actor, now, row.Source, revision);
             }
         }
 

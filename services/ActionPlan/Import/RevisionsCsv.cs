@@ -12,7 +12,8 @@ public sealed record EarlierRevisionRow(
     string? OriginalTimescaleText,
     DateOnly OriginalDueDate,
     DateOnly RevisedDueDate,
-    ExecutiveApproval Approval);
+    ExecutiveApproval Approval,
+    Provenance Source);
 
 /// <summary>
 /// The revisions CSV (docs/action-plan.md, "Revisions CSV") for a plan published after some of its
@@ -22,7 +23,12 @@ public static class RevisionsCsv
 {
     public static readonly string[] RequiredColumns = ["action_key", "original_due_date", "revised_due_date", "approved_by", "approved_on", "reason"];
 
-    public static readonly string[] OptionalColumns = ["action_starts_with", "original_timescale_text"];
+    public static readonly string[] OptionalColumns = ["action_starts_with", "original_timescale_text", "source"];
+
+    /// <summary>The <c>source</c> column's values. A file cannot claim a user recorded it; empty or absent means imported.</summary>
+    public const string ImportedSource = "imported";
+
+    public const string ReconstructedSource = "reconstructed-from-progress-report";
 
     public static IReadOnlyList<EarlierRevisionRow> Read(TextReader reader, DateOnly today, ValidationErrors errors)
     {
@@ -46,10 +52,17 @@ public static class RevisionsCsv
             errors.Required(r.Field("approved_by"), Empty(r["approved_by"]), 200);
             errors.Required(r.Field("reason"), Empty(r["reason"]), 2000);
             errors.MaxLength(r.Field("original_timescale_text"), r["original_timescale_text"], 100);
-            if (original is { } od && revised is { } rd && approvedOn is { } ad)
+            var source = r["source"].ToLowerInvariant() switch
+            {
+                "" or ImportedSource => Provenance.Imported,
+                ReconstructedSource => Provenance.ReconstructedFromProgressReport,
+                _ => (Provenance?)null,
+            };
+            errors.When(source is null, r.Field("source"), $"source must be {ImportedSource} (the default) or {ReconstructedSource}.");
+            if (original is { } od && revised is { } rd && approvedOn is { } ad && source is { } s)
             {
                 rows.Add(new EarlierRevisionRow(r.Row, r["action_key"], Empty(r["action_starts_with"]), Empty(r["original_timescale_text"]), od, rd,
-                    new ExecutiveApproval(r["approved_by"], ad, r["reason"])));
+                    new ExecutiveApproval(r["approved_by"], ad, r["reason"]), s));
             }
         }
 

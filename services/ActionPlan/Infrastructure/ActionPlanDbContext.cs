@@ -20,6 +20,12 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
 
     public DbSet<MetricEvidence> MetricEvidence => Set<MetricEvidence>();
 
+    public DbSet<PublishedProgressTable> PublishedProgressTables => Set<PublishedProgressTable>();
+
+    public DbSet<IssuedReport> IssuedReports => Set<IssuedReport>();
+
+    public DbSet<ExecutiveDecision> ExecutiveDecisions => Set<ExecutiveDecision>();
+
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         // Ids are made in code (version 7 GUIDs). Saying so lets EF treat a new history row or revision
@@ -69,11 +75,13 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
             e.HasKey(c => c.Id);
             e.Property(c => c.FromStatus).HasConversion<string>();
             e.Property(c => c.ToStatus).HasConversion<string>();
+            e.Property(c => c.Source).HasConversion<string>();
         });
         modelBuilder.Entity<TimescaleRevision>(e =>
         {
             e.ToTable("timescale_revision");
             e.HasKey(r => r.Id);
+            e.Property(r => r.Source).HasConversion<string>();
         });
         modelBuilder.Entity<StatusChange>().HasOne<TimescaleRevision>().WithMany().HasForeignKey(c => c.TimescaleRevisionId);
         modelBuilder.Entity<MetricLink>(e =>
@@ -85,6 +93,38 @@ public sealed class ActionPlanDbContext(DbContextOptions<ActionPlanDbContext> op
             e.Property(l => l.Version).IsConcurrencyToken();
             e.HasOne<Plan>().WithMany().HasForeignKey(l => l.PlanId);
             e.HasOne<PlanAction>().WithMany().HasForeignKey(l => l.ActionId);
+        });
+        modelBuilder.Entity<PublishedProgressTable>(e =>
+        {
+            e.ToTable("published_progress_table");
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Id).ValueGeneratedNever();
+            e.HasOne<Plan>().WithMany().HasForeignKey(t => t.PlanId);
+            e.HasMany(t => t.Lines).WithOne().HasForeignKey(l => l.TableId);
+        });
+        modelBuilder.Entity<PublishedProgressLine>(e =>
+        {
+            e.ToTable("published_progress_line");
+            e.HasKey(l => new { l.TableId, l.Ordinal });
+            e.Property(l => l.Ordinal).ValueGeneratedNever();
+            e.Ignore(l => l.NotStarted);
+        });
+        modelBuilder.Entity<ExecutiveDecision>(e =>
+        {
+            e.ToTable("executive_decision");
+            e.HasKey(d => d.Id);
+            e.Property(d => d.Id).ValueGeneratedNever();
+            e.Ignore(d => d.ApprovedByText);
+            e.HasOne<Plan>().WithMany().HasForeignKey(d => d.PlanId);
+        });
+        modelBuilder.Entity<TimescaleRevision>().HasOne<ExecutiveDecision>().WithMany().HasForeignKey(r => r.ExecutiveDecisionId);
+        modelBuilder.Entity<IssuedReport>(e =>
+        {
+            e.ToTable("issued_report");
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Kind).HasConversion<string>();
+            e.HasOne<Plan>().WithMany().HasForeignKey(r => r.PlanId);
         });
         modelBuilder.Entity<MetricEvidence>(e =>
         {

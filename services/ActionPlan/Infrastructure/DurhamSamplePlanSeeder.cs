@@ -3,6 +3,7 @@ using Jtai.Strategy.ActionPlan.Domain;
 using Jtai.Strategy.ActionPlan.Import;
 using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Persistence;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.ActionPlan.Infrastructure;
@@ -59,5 +60,47 @@ public sealed class DurhamSamplePlanSeeder(TimeProvider clock, PlanCalendar cale
             throw new InvalidOperationException($"SampleData/{file} does not import: " +
                 string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
         }
+    }
+}
+
+/// <summary>
+/// Table 1 of the Overview &amp; Scrutiny report of 11 February 2019 (seed 002) as a published progress table of the
+/// sample plan: per-theme counts, as the report gives them, beside which the tracker shows its own table. A seeder
+/// of its own, so a deployment that already had the sample plan gets it once too. Only with the sample opted in.
+/// </summary>
+public sealed class DurhamTable1Seeder(TimeProvider clock, IOptions<ActionPlanOptions> options) : IDataSeeder<ActionPlanDbContext>
+{
+    public const string SourceDocument =
+        "Children and Young People's Overview and Scrutiny Committee, 11 February 2019: JTAI Progress Update (Report of Corporate Director of Children and Young People's Services), Table 1 (seed 002)";
+
+    public static readonly DateOnly PublishedOn = new(2019, 2, 11);
+
+    public static readonly DateOnly DueBy = new(2018, 12, 31);
+
+    public string Id => options.Value.SeedDurhamSamplePlan ? "durham-jtai-2018-table1" : "durham-jtai-2018-table1-declined";
+
+    public async Task SeedAsync(ActionPlanDbContext db, CancellationToken cancellationToken)
+    {
+        var plan = options.Value.SeedDurhamSamplePlan
+            ? await db.Plans.AsNoTracking().Include(p => p.Themes).SingleOrDefaultAsync(p => p.Code == DurhamSamplePlanSeeder.PlanCode, cancellationToken)
+            : null;
+        if (plan is not null)
+        {
+            db.PublishedProgressTables.Add(Build(plan, clock.GetUtcNow()));
+        }
+    }
+
+    public static PublishedProgressTable Build(Plan plan, DateTimeOffset now)
+    {
+        var csv = DurhamSamplePlanSeeder.Open("table1-december-2018.csv").ReadToEnd();
+        var errors = new ValidationErrors();
+        var lines = PublishedTableCsv.Read(new StringReader(csv), plan.Themes.Select(t => t.Number).ToHashSet(), errors);
+        if (errors.Any)
+        {
+            throw new InvalidOperationException("SampleData/table1-december-2018.csv does not import: " +
+                string.Join("; ", errors.ToDictionary().Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+        }
+
+        return Apis.PublishedTablesApi.Build(plan.Id, SourceDocument, PublishedOn, DueBy, csv, lines, DurhamSamplePlanSeeder.SeedActor, now);
     }
 }

@@ -58,7 +58,9 @@ public static class ReportRendering
         Numbers(html, report.Totals);
         html.Append("</tfoot></table>")
             .Append("<p class=\"key\">").Append(E(StatusKey)).Append(" Counts the actions whose original timescale fell on or before ").Append(Day(report.DueBy))
-            .Append("; statuses as recorded, overdue judged on ").Append(Day(report.JudgedOn)).Append(".</p>");
+            .Append("; statuses as the tracker had recorded them by the end of ").Append(Day(report.AsAt)).Append(", overdue judged on ").Append(Day(report.JudgedOn))
+            .Append(". Of the statuses counted, ").Append(report.Totals.Imported).Append(" come from imported files and ").Append(report.Totals.Reconstructed)
+            .Append(" were reconstructed from a published progress report; the rest were recorded by the MASDG.</p>");
         return End(html);
 
         static void Numbers(StringBuilder html, ProgressLine line) =>
@@ -97,7 +99,8 @@ public static class ReportRendering
     public static string ExceptionsHtml(ExceptionReport report)
     {
         var html = Page($"{report.PlanTitle}: exception report for {report.Quarter} ({Day(report.From)} to {Day(report.To)})");
-        html.Append("<p>Actions overdue on ").Append(Day(report.JudgedOn)).Append(", timescales revised with the executive's approval in the quarter, and evidence-of-impact targets missed in the quarter.</p>");
+        html.Append("<p>Actions overdue on ").Append(Day(report.JudgedOn)).Append(", timescales revised with the executive's approval in the quarter, and evidence-of-impact targets missed in the quarter, ")
+            .Append("from what the tracker had recorded by the end of ").Append(Day(report.AsAt)).Append(".</p>");
 
         html.Append("<h2>Agencies concerned</h2>");
         if (report.AgenciesConcerned.Count == 0)
@@ -118,8 +121,8 @@ public static class ReportRendering
 
         Section(html, "Actions overdue", report.Overdue, ["Action", "What", "Lead", "Timescale", "Status", "Days overdue"], o =>
             [o.Key, o.Intent, o.Lead, o.RevisedDueDate is null ? Day(o.DueDate) : $"{Day(o.DueDate)} (revised from {Day(o.OriginalDueDate)})", o.Status.ToString(), o.DaysOverdue.ToString(CultureInfo.InvariantCulture)]);
-        Section(html, "Timescales revised", report.RevisedTimescales, ["Action", "What", "Lead", "From", "To", "Approved by", "Approved on", "Reason", "Status"], r =>
-            [r.Key, r.Intent, r.Lead, Day(r.PreviousDueDate), Day(r.RevisedDueDate), r.ApprovedBy, Day(r.ApprovedOn), r.Reason, r.Status.ToString()]);
+        Section(html, "Timescales revised", report.RevisedTimescales, ["Action", "What", "Lead", "From", "To", "Approved by", "Approved on", "Reason", "Status", "Source"], r =>
+            [r.Key, r.Intent, r.Lead, Day(r.PreviousDueDate), Day(r.RevisedDueDate), ApprovedBy(r), Day(r.ApprovedOn), r.Reason, r.Status.ToString(), SourceText(r.Source)]);
         Section(html, "Evidence of impact below target", report.MissedTargets, ["Action", "What", "Lead", "Agency", "Metric", "Period", "Figure", "Target"], m =>
             [m.Key, m.Intent, m.Lead, m.AgencyCode ?? "all agencies", m.MetricKey, $"{m.PeriodKind} {Day(m.PeriodStart)} to {Day(m.PeriodEnd)}",
                 $"{Percent(m.Value)} ({m.Numerator} of {m.Denominator})", Target(m.Comparison, m.Target)]);
@@ -166,6 +169,18 @@ public static class ReportRendering
         .Append("</style></head><body><h1>").Append(E(title)).Append("</h1>");
 
     private static string End(StringBuilder html) => html.Append("</body></html>\n").ToString();
+
+    // A recorded decision shows who, in which role or meeting, and where it is minuted; free text is labelled as such.
+    private static string ApprovedBy(RevisedTimescale r) => r.Approval is { } a
+        ? $"{a.Approver}, {a.RoleOrMeeting} (ref. {a.DocumentReference}; recorded by {a.RecordedByName})"
+        : $"{r.ApprovedBy} (as typed; no decision record)";
+
+    private static string SourceText(Provenance source) => source switch
+    {
+        Provenance.Imported => "imported",
+        Provenance.ReconstructedFromProgressReport => "reconstructed from a progress report",
+        _ => "recorded by a user",
+    };
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? string.Empty);
 
