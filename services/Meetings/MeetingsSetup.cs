@@ -58,6 +58,10 @@ public static class MeetingsSetup
         services.AddSingleton(sp => new InitialConferenceClock(
             sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<IOptions<RecordingOptions>>().Value.TimeZone()));
         services.AddScoped<MeetingRecorder>();
+        // The list runs out: administrators are told a year ahead (health and log).
+        services.AddSingleton<BankHolidayHorizon>();
+        services.AddHealthChecks().AddCheck<BankHolidayHealthCheck>(BankHolidayHealthCheck.Name, tags: ["ready"]);
+        services.AddHostedService<BankHolidayHorizonMonitor>();
 
         // Every consumer. Queue names come from the consumer types' names, so moving one between
         // folders changes no queue; the directory's events share one queue to keep their order.

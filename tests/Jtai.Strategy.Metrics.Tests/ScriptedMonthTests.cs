@@ -137,6 +137,22 @@ public sealed class ScriptedMonthTests(ScriptedMonthFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task Filtered_to_one_agency_the_overdue_gauge_is_not_labelled_as_that_agency()
+    {
+        // The open overdue circulation (FF-SOUTH) is a meeting's, not the GP's: the gauge stays labelled without an agency.
+        var gp = await fixture.InOrder.FiguresAsync($"period=2026-03&agency={Gp}&by=team");
+        Assert.DoesNotContain(gp.Figures, f => f.Key == MetricKeys.OverdueCirculationsOpen && f.AgencyCode is not null);
+        Assert.Equal((1, 1), Figure(gp, MetricKeys.OverdueCirculationsOpen, null, null));
+        Assert.Equal((1, 1), Figure(gp, MetricKeys.OverdueCirculationsOpen, null, South));
+        Assert.Equal((0, 2), Figure(gp, MetricKeys.Attended, Gp, null));
+
+        // The same under the agency's own label in CSV: no row names GP for the gauge.
+        var csv = await fixture.InOrder.ClientAs(JtaiRoles.Masdg).GetStringAsync($"/api/metrics/figures.csv?period=2026-03&agency={Gp}");
+        Assert.DoesNotContain(csv.Split("\r\n"), line => line.Contains(MetricKeys.OverdueCirculationsOpen, StringComparison.Ordinal) && line.Contains($",{Gp},", StringComparison.Ordinal));
+        Assert.Contains(csv.Split("\r\n"), line => line.Contains(MetricKeys.OverdueCirculationsOpen, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Delivered_twice_and_out_of_order_the_same_events_yield_the_same_figures()
     {
         Assert.Equal(0, fixture.ShuffledDeliveries.Faulted);

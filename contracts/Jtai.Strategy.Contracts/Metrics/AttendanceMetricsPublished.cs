@@ -26,6 +26,22 @@ public sealed record MetricBreach(
     string Description);
 
 /// <summary>
+/// An exception rule the metrics service judged the period's figures by: the one source of thresholds (docs/metrics.md).
+/// <see cref="Scope"/> is overall, agency or team; <see cref="Comparison"/> lt, le, gt or ge (a figure breaches when
+/// "actual Comparison Threshold"); ratios compare a fraction, durations the <see cref="Statistic"/> in minutes; figures
+/// with a denominator (or count) under <see cref="MinimumDenominator"/> are not judged.
+/// </summary>
+public sealed record ExceptionRuleApplied(
+    string Key,
+    string MetricKey,
+    string Scope,
+    string Comparison,
+    double Threshold,
+    string? Statistic,
+    long MinimumDenominator,
+    string? Description);
+
+/// <summary>
 /// The attendance metrics of one period (period end exclusive). Consumed by the action-plan tracker
 /// as evidence of impact. Versioned by adding members; keys are in <see cref="MetricKeys"/>.
 /// </summary>
@@ -40,7 +56,15 @@ public sealed record AttendanceMetricsPublished(
     IReadOnlyList<MetricFigure> Figures,
     IReadOnlyList<DurationFigure> Durations,
     IReadOnlyList<ReasonCount> ReasonCounts,
-    IReadOnlyList<MetricBreach> Breaches);
+    IReadOnlyList<MetricBreach> Breaches,
+    IReadOnlyList<ExceptionRuleApplied>? Rules = null)
+{
+    /// <summary>
+    /// (Added, issue 13.) Every rule the figures were judged by, breached or not, so a consumer shows the metrics
+    /// service's thresholds and verdicts instead of its own. Null in publications from before it was added.
+    /// </summary>
+    public IReadOnlyList<ExceptionRuleApplied>? Rules { get; init; } = Rules;
+}
 
 public static class PeriodKinds
 {

@@ -83,10 +83,17 @@ public sealed partial class AttendanceMetricsConsumer(ActionPlanDbContext db, Ti
         evidence.Numerator = figure.Numerator;
         evidence.Denominator = figure.Denominator;
         evidence.Value = figure.Denominator > 0 ? decimal.Round((decimal)figure.Numerator / figure.Denominator, 6) : null;
-        evidence.Comparison = link.Comparison;
-        evidence.Target = link.Target;
-        evidence.Met = evidence.Value is { } value && figure.Denominator >= link.MinimumDenominator ? link.IsMetBy(value) : null;
         evidence.RecordedAt = now;
+        if (publication.Rules is null)
+        {
+            // Published before the metrics service sent its rules: judged by the link's own target, as then.
+            evidence.Comparison = link.Comparison;
+            evidence.Target = link.Target;
+            evidence.Met = evidence.Value is { } value && figure.Denominator >= link.MinimumDenominator ? link.IsMetBy(value) : null;
+            return;
+        }
+
+        MetricsServiceVerdict.Judge(evidence, link, figure, publication);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Publication {PublicationId} ({PeriodKind}) touches no linked metric")]

@@ -96,9 +96,18 @@ public static class MetricsApi
         return TypedResults.Ok(new ExceptionReport(period.Label, period.Start, period.End, quarterRules, report.Breaches, report));
     }
 
-    /// <summary>Rebuilds every figure from the event log (an administrator's repair tool; ingestion waits meanwhile).</summary>
-    public static async Task<Ok<RebuildResult>> Rebuild(ProjectionRebuilder rebuilder, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await rebuilder.RebuildAsync(cancellationToken));
+    /// <summary>Rebuilds every figure from the event log (an administrator's repair tool; ingestion goes on, docs/metrics.md).</summary>
+    public static async Task<Results<Ok<RebuildResult>, ProblemHttpResult>> Rebuild(ProjectionRebuilder rebuilder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await rebuilder.RebuildAsync(cancellationToken));
+        }
+        catch (RebuildAlreadyRunningException ex)
+        {
+            return Problems.Conflict("Rebuild already running", ex.Message);
+        }
+    }
 
     private static async Task<IReadOnlyList<MetricsReport>> TrendAsync(IReadOnlyList<ReportQuery> queries, string? metric, Publisher publisher, CancellationToken cancellationToken)
     {

@@ -84,6 +84,9 @@ public sealed class ExceptionRule
         }
     }
 
+    /// <summary>The rule as it travels with a publication.</summary>
+    public ExceptionRuleApplied Applied() => new(Key, MetricKey, Scope, Comparison, Threshold, IsDuration ? Statistic : null, MinimumDenominator, Description);
+
     public bool Breached(double actual) => Comparison switch
     {
         "lt" => actual < Threshold,

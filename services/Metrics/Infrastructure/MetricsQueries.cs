@@ -235,8 +235,10 @@ public sealed class MetricsQueries(NpgsqlDataSource dataSource)
             var grouped = reader.GetInt32(1) == 0;
             if (!grouped || byTeam)
             {
+                // Circulating the agreed actions is the chair's (the team's) duty, not an invited agency's: the gauge
+                // counts every agency's meetings, so it never carries the agency filter as its label (docs/metrics.md).
                 var count = reader.GetInt64(2);
-                figures.Add(new(MetricKeys.OverdueCirculationsOpen, count, count, query.AgencyCode, grouped ? reader.GetString(0) : query.TeamCode));
+                figures.Add(new(MetricKeys.OverdueCirculationsOpen, count, count, null, grouped ? reader.GetString(0) : query.TeamCode));
             }
         }
 

@@ -55,7 +55,15 @@ public sealed class MetricsProjection(NpgsqlDataSource dataSource, ProjectionRul
         WHERE (excluded.occurred_at, excluded.message_id) > (d.occurred_at, d.message_id)
         """;
 
-    private static string AddToRollup(string table, string column) =>
+    // While a rebuild runs (its flag read here, after the log insert took its lock), the meetings a batch touched are
+    // noted for the rebuild to replay before it switches (ProjectionRebuilder).
+    private const string NoteTouched =
+        $"""
+        INSERT INTO {Schema}.rebuild_touched (meeting_id) SELECT unnest($1::uuid[]) WHERE (SELECT in_progress FROM {Schema}.rebuild_state)
+        ON CONFLICT DO NOTHING
+        """;
+
+    internal static string AddToRollup(string table, string column) =>
         $"""
         INSERT INTO {Schema}.{table} AS r ({column}, metric, agency_code, team_code, numerator, denominator)
         SELECT * FROM unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[])
@@ -163,6 +171,11 @@ public sealed class MetricsProjection(NpgsqlDataSource dataSource, ProjectionRul
                 write.BatchCommands.Add(FactsCommand(facts[meetingId]));
             }
 
+            if (before.Count > 0)
+            {
+                write.BatchCommands.Add(Command(NoteTouched, before.Keys.Order().ToArray()));
+            }
+
             AddDelta(write, AddToDays, Contributions.Delta(oldCells, newCells, k => k));
             AddDelta(write, AddToMonths, Contributions.Delta(oldCells, newCells, k => k.ToMonth()));
             foreach (var (decision, messageId) in decisions.Values)
@@ -192,7 +205,7 @@ public sealed class MetricsProjection(NpgsqlDataSource dataSource, ProjectionRul
             (object?)s.CirculationDeadlineDate ?? DBNull.Value, s.OverdueOpen, JsonSerializer.Serialize(facts, ProjectedEvents.Json));
     }
 
-    private static void AddDelta(NpgsqlBatch batch, string sql, List<Contribution> delta)
+    internal static void AddDelta(NpgsqlBatch batch, string sql, List<Contribution> delta)
     {
         if (delta.Count == 0)
         {

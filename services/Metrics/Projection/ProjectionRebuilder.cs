@@ -8,26 +8,97 @@ namespace Jtai.Strategy.Metrics.Projection;
 
 public sealed record RebuildResult(long Events, long Meetings, long Decisions, long DayCells, TimeSpan Elapsed);
 
+/// <summary>A rebuild was asked for while another is running.</summary>
+public sealed class RebuildAlreadyRunningException() : Exception("A rebuild of the metrics projection is already running.");
+
 /// <summary>
-/// Rebuilds every projected table from the event log, in one transaction: the same fold and the same
-/// contributions as the incremental path, summed in memory and written with COPY. New events wait
-/// (the log is share-locked) and are projected on top once it commits.
+/// Rebuilds every projected table from the event log without stopping ingestion (issue 13):
+/// <list type="number">
+/// <item>Under a brief share lock on the log (in-flight batches finish, new ones wait a moment), it raises the
+/// rebuild flag and takes a snapshot of the log. From then on every ingestion batch also notes the meetings it
+/// touched (<c>rebuild_touched</c>), and ingestion carries on into the live tables.</item>
+/// <item>From the snapshot, with the same fold and contributions as the incremental path, it fills shadow tables
+/// (<c>*_next</c>, copies of the live ones) with COPY. Readers and ingestion use the live tables meanwhile.</item>
+/// <item>The switch, in one transaction under an exclusive lock on the log (ingestion waits for this part only):
+/// every touched meeting is folded again from all its events and its difference applied to the shadow tables,
+/// the decisions are replayed, and the shadow tables take the live tables' place, with their index names and
+/// grants.</item>
+/// </list>
+/// So an event is counted once, whether it arrived before the snapshot, during the build or during the switch.
 /// </summary>
 public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionRules rules)
 {
     private const string Schema = MetricsProjection.Schema;
     private const int MeetingsPerChunk = 2000;
+    private const string Shadow = "_next";
+
+    /// <summary>The tables built in the shadow and switched; the decisions (few) are replayed during the switch.</summary>
+    private static readonly string[] ShadowedTables = ["meeting_fact", "rollup_day", "rollup_month"];
+
+    /// <summary>Runs after the shadow is built and before the switch (tests ingest there).</summary>
+    internal Func<CancellationToken, Task>? BeforeSwitch { get; set; }
 
     public async Task<RebuildResult> RebuildAsync(CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, $"SET LOCAL statement_timeout = 0; LOCK TABLE {Schema}.event_log IN SHARE MODE; TRUNCATE {Schema}.meeting_fact, {Schema}.rollup_day, {Schema}.rollup_month, {Schema}.decision_not_to_convene", cancellationToken);
+
+        // One rebuild at a time: a session lock held on its own connection for the whole run.
+        await using var guard = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtext('metrics.rebuild'), 0)", guard))
+        {
+            if (!(bool)(await tryLock.ExecuteScalarAsync(cancellationToken))!)
+            {
+                throw new RebuildAlreadyRunningException();
+            }
+        }
+
+        try
+        {
+            await using var snapshot = await dataSource.OpenConnectionAsync(cancellationToken);
+            await using var snapshotTransaction = await BeginSnapshotAsync(snapshot, cancellationToken);
+            var days = await BuildShadowAsync(snapshot, cancellationToken);
+            await snapshotTransaction.CommitAsync(cancellationToken);
+
+            if (BeforeSwitch is { } beforeSwitch)
+            {
+                await beforeSwitch(cancellationToken);
+            }
+
+            return await SwitchAsync(days, stopwatch, cancellationToken);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtext('metrics.rebuild'), 0)", guard);
+            await unlock.ExecuteScalarAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Raises the flag and takes the snapshot while no ingestion batch is in flight: a batch that committed before is
+    /// in the snapshot; one that commits after reads the flag (after its log insert) and notes its meetings.
+    /// </summary>
+    private async Task<NpgsqlTransaction> BeginSnapshotAsync(NpgsqlConnection snapshot, CancellationToken cancellationToken)
+    {
+        await using var flag = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var flagTransaction = await flag.BeginTransactionAsync(cancellationToken);
+        await ExecuteAsync(flag, $"LOCK TABLE {Schema}.event_log IN SHARE MODE; UPDATE {Schema}.rebuild_state SET in_progress = true; DELETE FROM {Schema}.rebuild_touched", cancellationToken);
+        var transaction = await snapshot.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
+        // The first query fixes the snapshot, while the flag's transaction still holds writers off.
+        await ExecuteAsync(snapshot, $"SET LOCAL statement_timeout = 0; SELECT 1 FROM {Schema}.event_log LIMIT 1", cancellationToken);
+        await flagTransaction.CommitAsync(cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>Fills fresh shadow tables from the snapshot; returns the day cells (the month cells are written too).</summary>
+    private async Task<long> BuildShadowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var table in ShadowedTables)
+        {
+            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {Schema}.{table}{Shadow}; CREATE TABLE {Schema}.{table}{Shadow} (LIKE {Schema}.{table} INCLUDING ALL)", cancellationToken);
+        }
 
         var days = new Dictionary<RollupKey, (long N, long D)>();
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
-        long events = 0, meetings = 0, decisions = 0;
         Guid? after = null;
         while (true)
         {
@@ -40,13 +111,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
             var facts = new List<MeetingFacts>(MeetingsPerChunk);
             foreach (var group in chunk.GroupBy(e => e.MeetingId))
             {
-                var meeting = new MeetingFacts { MeetingId = group.Key };
-                foreach (var (_, messageId, type, body) in group)
-                {
-                    meeting.Apply(ProjectedEvents.Read(type, body), messageId);
-                    events++;
-                }
-
+                var meeting = Fold(group.Key, group.Select(e => (e.MessageId, e.Type, e.Body)));
                 foreach (var c in Contributions.Of(meeting, rules))
                 {
                     var key = new RollupKey(c.Key.Day, Intern(c.Key.Metric), Intern(c.Key.AgencyCode), Intern(c.Key.TeamCode));
@@ -57,21 +122,14 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
                 facts.Add(meeting);
             }
 
-            await CopyFactsAsync(connection, facts, rules, cancellationToken);
-            meetings += facts.Count;
+            await CopyFactsAsync(connection, facts, rules, cancellationToken, "meeting_fact" + Shadow);
             after = chunk[^1].MeetingId;
         }
 
-        decisions = await ReplayDecisionsAsync(connection, cancellationToken);
-        events += decisions;
-        await CopyRollupAsync(connection, "rollup_day", "day", days.Select(d => (d.Key, d.Value)), cancellationToken);
+        await CopyRollupAsync(connection, "rollup_day" + Shadow, "day", days.Select(d => (d.Key, d.Value)), cancellationToken);
         var months = days.GroupBy(d => d.Key.ToMonth()).Select(g => (g.Key, (g.Sum(x => x.Value.N), g.Sum(x => x.Value.D))));
-        await CopyRollupAsync(connection, "rollup_month", "month", months, cancellationToken);
-
-        // Fresh statistics for the planner; autovacuum then sets the visibility map for index-only scans.
-        await ExecuteAsync(connection, $"ANALYZE {Schema}.meeting_fact; ANALYZE {Schema}.rollup_day; ANALYZE {Schema}.rollup_month; ANALYZE {Schema}.decision_not_to_convene", cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new RebuildResult(events, meetings, decisions, days.Count, stopwatch.Elapsed);
+        await CopyRollupAsync(connection, "rollup_month" + Shadow, "month", months, cancellationToken);
+        return days.Count;
 
         string Intern(string value)
         {
@@ -82,6 +140,169 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
 
             return shared;
         }
+    }
+
+    /// <summary>Brings the shadow up to the log as it now stands and puts it in the live tables' place, atomically.</summary>
+    private async Task<RebuildResult> SwitchAsync(long snapshotDayCells, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Ingestion waits from here to the commit; readers go on until the tables are swapped.
+        await ExecuteAsync(connection, $"SET LOCAL statement_timeout = 0; LOCK TABLE {Schema}.event_log IN EXCLUSIVE MODE", cancellationToken);
+
+        var touched = await ReadGuidsAsync(connection, $"SELECT meeting_id FROM {Schema}.rebuild_touched ORDER BY meeting_id", [], cancellationToken);
+        if (touched.Length > 0)
+        {
+            // Each touched meeting folded again from all its events; the shadow gets the difference from what it holds.
+            var before = new Dictionary<Guid, MeetingFacts>();
+            await using (var read = new NpgsqlCommand($"SELECT meeting_id, facts::text FROM {Schema}.meeting_fact{Shadow} WHERE meeting_id = ANY($1)", connection))
+            {
+                read.Parameters.Add(new NpgsqlParameter { Value = touched });
+                await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    before[reader.GetGuid(0)] = JsonSerializer.Deserialize<MeetingFacts>(reader.GetString(1), ProjectedEvents.Json)!;
+                }
+            }
+
+            var logged = await ReadMeetingsAsync(connection, touched, cancellationToken);
+            var now = touched.Select(id => Fold(id, logged.Where(e => e.MeetingId == id).Select(e => (e.MessageId, e.Type, e.Body)))).ToList();
+            var oldCells = before.Values.SelectMany(m => Contributions.Of(m, rules)).ToList();
+            var newCells = now.SelectMany(m => Contributions.Of(m, rules)).ToList();
+            await using (var delete = new NpgsqlCommand($"DELETE FROM {Schema}.meeting_fact{Shadow} WHERE meeting_id = ANY($1)", connection))
+            {
+                delete.Parameters.Add(new NpgsqlParameter { Value = touched });
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await CopyFactsAsync(connection, now, rules, cancellationToken, "meeting_fact" + Shadow);
+            await using var write = new NpgsqlBatch(connection);
+            MetricsProjection.AddDelta(write, MetricsProjection.AddToRollup("rollup_day" + Shadow, "day"), Contributions.Delta(oldCells, newCells, k => k));
+            MetricsProjection.AddDelta(write, MetricsProjection.AddToRollup("rollup_month" + Shadow, "month"), Contributions.Delta(oldCells, newCells, k => k.ToMonth()));
+            if (write.BatchCommands.Count > 0)
+            {
+                await write.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await ExecuteAsync(connection, $"TRUNCATE {Schema}.decision_not_to_convene", cancellationToken);
+        var decisions = await ReplayDecisionsAsync(connection, cancellationToken);
+        foreach (var table in ShadowedTables)
+        {
+            await SwapAsync(connection, table, cancellationToken);
+        }
+
+        await ExecuteAsync(connection, $"UPDATE {Schema}.rebuild_state SET in_progress = false; DELETE FROM {Schema}.rebuild_touched", cancellationToken);
+        var events = await ScalarAsync(connection, $"SELECT count(*) FROM {Schema}.event_log", cancellationToken);
+        var meetings = await ScalarAsync(connection, $"SELECT count(*) FROM {Schema}.meeting_fact", cancellationToken);
+        var dayCells = touched.Length == 0 ? snapshotDayCells : await ScalarAsync(connection, $"SELECT count(*) FROM {Schema}.rollup_day", cancellationToken);
+
+        // Fresh statistics for the planner; autovacuum then sets the visibility map for index-only scans.
+        await ExecuteAsync(connection, $"ANALYZE {Schema}.meeting_fact; ANALYZE {Schema}.rollup_day; ANALYZE {Schema}.rollup_month; ANALYZE {Schema}.decision_not_to_convene", cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new RebuildResult(events, meetings, decisions, dayCells, stopwatch.Elapsed);
+    }
+
+    /// <summary>
+    /// The shadow takes the live table's name, and its indexes the live indexes' names (matched by definition, so an
+    /// index a later migration adds is kept too), and the live table's grants.
+    /// </summary>
+    private static async Task SwapAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        var liveIndexes = await IndexesAsync(connection, table, cancellationToken);
+        var grants = new List<string>();
+        await using (var read = new NpgsqlCommand(
+            """
+            SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.privilege_type
+            FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1::regclass AND a.grantee <> c.relowner
+            """, connection))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = $"{Schema}.{table}" });
+            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                grants.Add($"GRANT {reader.GetString(1)} ON {Schema}.{table} TO {reader.GetString(0)}");
+            }
+        }
+
+        await ExecuteAsync(connection, $"DROP TABLE {Schema}.{table}; ALTER TABLE {Schema}.{table}{Shadow} RENAME TO {table}", cancellationToken);
+        foreach (var (name, shape) in await IndexesAsync(connection, table, cancellationToken))
+        {
+            if (liveIndexes.FirstOrDefault(i => i.Shape == shape) is { Name: { } liveName } && liveName != name)
+            {
+                await ExecuteAsync(connection, $"ALTER INDEX {Schema}.{name} RENAME TO {liveName}", cancellationToken);
+            }
+        }
+
+        foreach (var grant in grants)
+        {
+            await ExecuteAsync(connection, grant, cancellationToken);
+        }
+    }
+
+    /// <summary>A table's indexes: name and definition after its table (the part after USING).</summary>
+    private static async Task<List<(string Name, string Shape)>> IndexesAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes WHERE schemaname = $1 AND tablename = $2", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = Schema });
+        command.Parameters.Add(new NpgsqlParameter { Value = table });
+        var indexes = new List<(string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            indexes.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return indexes;
+    }
+
+    private static MeetingFacts Fold(Guid meetingId, IEnumerable<(Guid MessageId, string Type, string Body)> events)
+    {
+        var meeting = new MeetingFacts { MeetingId = meetingId };
+        foreach (var (messageId, type, body) in events)
+        {
+            meeting.Apply(ProjectedEvents.Read(type, body), messageId);
+        }
+
+        return meeting;
+    }
+
+    private static async Task<List<(Guid MeetingId, Guid MessageId, string Type, string Body)>> ReadMeetingsAsync(NpgsqlConnection connection, Guid[] meetingIds, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT meeting_id, message_id, message_type, body::text FROM {Schema}.event_log WHERE meeting_id = ANY($1)", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = meetingIds });
+        var rows = new List<(Guid, Guid, string, string)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3)));
+        }
+
+        return rows;
+    }
+
+    private static async Task<Guid[]> ReadGuidsAsync(NpgsqlConnection connection, string sql, object[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            ids.Add(reader.GetGuid(0));
+        }
+
+        return [.. ids];
+    }
+
+    private static async Task<long> ScalarAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>The events of the next meetings (by id) after <paramref name="after"/>, grouped by meeting.</summary>
@@ -147,10 +368,10 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
         return count;
     }
 
-    internal static async Task CopyFactsAsync(NpgsqlConnection connection, IReadOnlyList<MeetingFacts> facts, ProjectionRules rules, CancellationToken cancellationToken)
+    internal static async Task CopyFactsAsync(NpgsqlConnection connection, IReadOnlyList<MeetingFacts> facts, ProjectionRules rules, CancellationToken cancellationToken, string table = "meeting_fact")
     {
         await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY {Schema}.meeting_fact (meeting_id, team_code, meeting_date, held, decision_to_meeting_min, incident_to_meeting_min, circulation_deadline_date, overdue_open, facts) FROM STDIN (FORMAT BINARY)",
+            $"COPY {Schema}.{table} (meeting_id, team_code, meeting_date, held, decision_to_meeting_min, incident_to_meeting_min, circulation_deadline_date, overdue_open, facts) FROM STDIN (FORMAT BINARY)",
             cancellationToken);
         foreach (var meeting in facts)
         {

@@ -34,7 +34,8 @@ public sealed class Publisher(MetricsQueries queries, IOptions<MetricsOptions> o
     {
         var report = await ReportAsync(new ReportQuery(period), cancellationToken);
         var message = new AttendanceMetricsPublished(
-            NewId.NextGuid(), ContractKind(period), period.Start, period.End, clock.GetUtcNow(), report.Figures, report.Durations, report.ReasonCounts, report.Breaches);
+            NewId.NextGuid(), ContractKind(period), period.Start, period.End, clock.GetUtcNow(), report.Figures, report.Durations, report.ReasonCounts, report.Breaches,
+            RulesFor(ContractKind(period)));
         db.Publications.Add(new Publication
         {
             PublicationId = message.PublicationId,
@@ -49,6 +50,10 @@ public sealed class Publisher(MetricsQueries queries, IOptions<MetricsOptions> o
         db.AddOutboxMessage(message);
         return message;
     }
+
+    /// <summary>The rules a period of this kind is judged by, as they travel with its figures (the action plan judges by them).</summary>
+    public IReadOnlyList<ExceptionRuleApplied> RulesFor(string contractKind) =>
+        [.. options.Value.ExceptionRules.Where(r => r.AppliesTo(contractKind)).Select(r => r.Applied())];
 
     private MetricsReport WithBreaches(MetricsReport report, Period period) =>
         report with { Breaches = ExceptionRuleEvaluator.Evaluate(options.Value.ExceptionRules, ContractKind(period), report) };
