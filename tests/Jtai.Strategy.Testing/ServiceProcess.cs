@@ -197,7 +197,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The checkout this test runs from (the folder with the solution file).</summary>
-    private static string RepositoryRoot
+    public static string RepositoryRoot
     {
         get
         {
@@ -214,5 +214,5 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Debug or Release: the test's own output is tests/{project}/bin/{configuration}/net10.0/.</summary>
-    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 }
