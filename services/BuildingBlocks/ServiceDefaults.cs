@@ -61,7 +61,8 @@ public static class ServiceDefaults
     }
 
     /// <summary>
-    /// Runs the service, or with the argument <c>migrate</c> applies its migrations, declares its receive endpoints'
+    /// Runs the service, or with the argument <c>verify-audit</c> verifies its audit trail's hash chain and exits
+    /// (<see cref="VerifyAuditAsync"/>), or with the argument <c>migrate</c> applies its migrations, declares its receive endpoints'
     /// queues, exchanges and bindings on the broker, and exits. A deployment runs migrate first, so a message another
     /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode
     /// starts no consumer: a message already waiting stays there for the service's first start (FirstDeploymentTests).
@@ -87,7 +88,41 @@ public static class ServiceDefaults
             return;
         }
 
+        if (args.Contains(VerifyAuditCommand, StringComparer.Ordinal))
+        {
+            Environment.ExitCode = await VerifyAuditAsync(app.Services, Console.Out);
+            return;
+        }
+
         await app.RunAsync();
+    }
+
+    /// <summary>The command that verifies the service's audit trail and exits (0 intact, 1 broken).</summary>
+    public const string VerifyAuditCommand = "verify-audit";
+
+    /// <summary>
+    /// Walks each audit trail the service declares and writes one line per trail: intact with its head, or the
+    /// first broken link. Returns 1 when any trail is broken. Nothing else starts (no migration, no bus).
+    /// </summary>
+    public static async Task<int> VerifyAuditAsync(IServiceProvider services, TextWriter output)
+    {
+        var trails = services.GetServices<AuditTrail>().ToList();
+        if (trails.Count == 0)
+        {
+            await output.WriteLineAsync("this service keeps no audit trail");
+            return 0;
+        }
+
+        var verifier = services.GetRequiredService<AuditChainVerifier>();
+        var exitCode = 0;
+        foreach (var trail in trails)
+        {
+            var report = await verifier.VerifyAsync(trail, CancellationToken.None);
+            await output.WriteLineAsync(report.ToString());
+            exitCode = report.Intact ? exitCode : 1;
+        }
+
+        return exitCode;
     }
 
     private static Task WriteHealth(HttpContext context, HealthReport report)

@@ -35,6 +35,8 @@ public static class MeetingsSetup
         // Refused attempts on case data (401/403) are audited, whoever refused them.
         services.AddTransient<IStartupFilter, DeniedAttemptsAuditStartup>();
         builder.AddServiceDatabase<MeetingsDbContext>(Migration.FromEmbeddedResources(typeof(MeetingsDbContext).Assembly));
+        // The audit trail is a hash chain (migration 0130); `verify-audit` checks it.
+        builder.AddAuditTrail(AuditLog.Trail);
         // Notices to a team's managers, queued by convening, the chase and recording alike.
         services.AddScoped<ManagerNotices>();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Jtai.Strategy.Benchmarks;
+using Jtai.Strategy.Benchmarks.Fuzz;
 using Jtai.Strategy.Benchmarks.Load;
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Messaging;
@@ -15,6 +16,7 @@ using Microsoft.Extensions.Logging;
 // Usage: dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- deadlines [count] [instances]
 //        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- outbox [count]
 //        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load [--rate 5] [--duration 60] [--instances 1|2] [--chaos]
+//        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- fuzz [--count 5000] [--seed 1]
 // Needs the real servers (scripts/infra.sh up). Each run uses a fresh database and virtual host; the load
 // command uses one for the services and another for the raw reference it runs at the end.
 var what = args.ElementAtOrDefault(0) ?? "deadlines";
@@ -40,8 +42,11 @@ switch (what)
         Console.WriteLine($"| raw reference (state + outbox → publish → consume, 8 writers, 10 s) | {raw:F0} events/s |");
         Console.WriteLine($"| delivered/s ÷ raw | {delivered:F1} ÷ {raw:F0} = {delivered / raw:F3} |");
         break;
+    case "fuzz":
+        var (count, seed) = FuzzRun.Parse(args.Skip(1).ToList());
+        return await new FuzzRun(database, broker, Console.Out).RunAsync(count, seed);
     default:
-        Console.Error.WriteLine("deadlines [count] [instances] | outbox [count] | load [--rate R] [--duration S] [--instances N] [--chaos]");
+        Console.Error.WriteLine("deadlines [count] [instances] | outbox [count] | load [--rate R] [--duration S] [--instances N] [--chaos] | fuzz [--count N] [--seed S]");
         return 2;
 }
 

@@ -101,7 +101,7 @@ public sealed partial class OpenApiDocumentTests
         Assert.Contains("role TeamManager", (string?)convene["description"], StringComparison.Ordinal);
     }
 
-    private static RunningService Start(string service, PostgresDatabase database, RabbitMqVirtualHost broker) => service switch
+    internal static RunningService Start(string service, PostgresDatabase database, RabbitMqVirtualHost broker) => service switch
     {
         "SpocDirectory" => RunningService.Of(new ServiceHost<SpocDirectoryService>(database, broker)),
         "Meetings" => RunningService.Of(new ServiceHost<MeetingsService>(database, broker, new Dictionary<string, string?>
@@ -116,7 +116,7 @@ public sealed partial class OpenApiDocumentTests
     };
 
     /// <summary>Any of the five hosts, whatever its marker type.</summary>
-    private sealed record RunningService(IAsyncDisposable Host, Func<HttpClient> CreateClient) : IAsyncDisposable
+    internal sealed record RunningService(IAsyncDisposable Host, Func<HttpClient> CreateClient) : IAsyncDisposable
     {
         public static RunningService Of<TMarker>(ServiceHost<TMarker> host)
             where TMarker : class => new(host, host.CreateClient);

@@ -68,9 +68,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Runs the service's deployment step <c>dotnet {assembly}.dll migrate</c> (migrations and broker topology) to its
     /// end; returns its exit code and output.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> MigrateAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? within = null)
+    public static Task<(int ExitCode, string Output)> MigrateAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, TimeSpan? within = null) =>
+        RunCommandAsync(folder, assembly, settings, "migrate", within);
+
+    /// <summary>Runs one of the service's commands (<c>dotnet {assembly}.dll {command}</c>, e.g. <c>verify-audit</c>) to its end; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(string folder, string assembly, IReadOnlyDictionary<string, string?> settings, string command, TimeSpan? within = null)
     {
-        await using var step = new ServiceProcess(StartInfo(folder, assembly, settings, address: new Uri($"http://127.0.0.1:{FreePort()}"), ["migrate"]), assembly);
+        await using var step = new ServiceProcess(StartInfo(folder, assembly, settings, address: new Uri($"http://127.0.0.1:{FreePort()}"), [command]), assembly);
         using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(120));
         await step.process.WaitForExitAsync(timeout.Token);
         return (step.process.ExitCode, step.Output);
@@ -193,7 +197,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The checkout this test runs from (the folder with the solution file).</summary>
-    private static string RepositoryRoot
+    public static string RepositoryRoot
     {
         get
         {
@@ -210,5 +214,5 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Debug or Release: the test's own output is tests/{project}/bin/{configuration}/net10.0/.</summary>
-    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+    public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 }

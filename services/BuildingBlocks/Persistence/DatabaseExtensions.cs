@@ -61,6 +61,17 @@ public static class DatabaseExtensions
             .AddCheck<OutboxHealthCheck<TDbContext>>("outbox", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>
+    /// Declares the service's hash-chained audit trail (its migration creates the chain), for the <c>verify-audit</c>
+    /// command.
+    /// </summary>
+    public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder, AuditTrail trail)
+    {
+        builder.Services.AddSingleton(trail);
+        builder.Services.AddSingleton<AuditChainVerifier>();
+        return builder;
+    }
 }
 
 public interface IMigrationRunner

@@ -12,7 +12,8 @@ public static class AuthExtensions
     /// <summary>
     /// JWT bearer authentication. With <c>Auth:Authority</c> set, tokens come from that OIDC provider
     /// (keys from its discovery document). Otherwise <c>Auth:DevelopmentSigningKey</c> validates
-    /// locally minted tokens — refused in the Production environment. Checked at start-up.
+    /// locally minted tokens — accepted only in the Development environment (a Staging or Production host, or one
+    /// whose environment is misspelt, refuses to start with it). Checked at start-up.
     /// </summary>
     public static IHostApplicationBuilder AddJtaiAuthentication(this IHostApplicationBuilder builder)
     {
@@ -48,7 +49,7 @@ public static class AuthExtensions
         {
             NameClaimType = JtaiClaims.Name,
             RoleClaimType = JtaiClaims.Role,
-            ValidAudience = auth["Audience"] ?? DevelopmentTokens.Audience,
+            ValidAudience = auth["Audience"] ?? DevelopmentSigning.Audience,
             ClockSkew = TimeSpan.FromSeconds(30),
         };
 
@@ -62,15 +63,18 @@ public static class AuthExtensions
 
         if (string.IsNullOrWhiteSpace(developmentKey))
         {
-            throw new InvalidOperationException("Configure Auth:Authority (an OIDC provider) or, outside production, Auth:DevelopmentSigningKey.");
+            throw new InvalidOperationException("Configure Auth:Authority (an OIDC provider) or, in Development only, Auth:DevelopmentSigningKey.");
         }
 
-        if (environment.IsProduction())
+        // Only an environment named exactly Development may sign its own tokens: "Staging", "production" or a typo
+        // would otherwise accept tokens anyone holding the development key can mint.
+        if (!environment.IsDevelopment())
         {
-            throw new InvalidOperationException("Auth:DevelopmentSigningKey must not be used in Production; configure Auth:Authority.");
+            throw new InvalidOperationException(
+                $"Auth:DevelopmentSigningKey is accepted only in the Development environment, not in '{environment.EnvironmentName}'; configure Auth:Authority.");
         }
 
-        options.TokenValidationParameters.ValidIssuer = auth["Issuer"] ?? DevelopmentTokens.Issuer;
-        options.TokenValidationParameters.IssuerSigningKey = DevelopmentTokens.KeyFrom(developmentKey);
+        options.TokenValidationParameters.ValidIssuer = auth["Issuer"] ?? DevelopmentSigning.Issuer;
+        options.TokenValidationParameters.IssuerSigningKey = DevelopmentSigning.KeyFrom(developmentKey);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.Meetings.Domain;
 
 namespace Jtai.Strategy.Meetings.Infrastructure;
@@ -10,6 +11,22 @@ public static class AuditLog
     public const string ResponseLinkActor = "response-link";
 
     public const string SystemActor = "system";
+
+    /// <summary>
+    /// The trail as a hash chain (migration <c>0130_audit_chain</c>): the database chains each row as it is inserted
+    /// and refuses updates and deletes; these are the fields each row's hash covers, in the migration's order
+    /// (<c>audit_entry_fields</c>), for the <c>verify-audit</c> command to recompute it.
+    /// </summary>
+    public static AuditTrail Trail { get; } = new(MeetingsDbContext.SchemaName, "audit_entry", "id",
+    [
+        "id::text",
+        "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
+        "actor",
+        "action",
+        "meeting_id::text",
+        "detail",
+        "trace_id",
+    ]);
 
     /// <summary>Adds an entry to the current unit of work: a change and its audit commit together.</summary>
     public static void Audit(this MeetingsDbContext db, string actor, string action, Guid? meetingId, DateTimeOffset at, string? detail = null) =>

@@ -1,32 +1,23 @@
 using System.Security.Claims;
-using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
+// The namespace of the services' token validation (DevelopmentSigning), kept so every test and tool finds it where
+// it always was; the class itself lives here, outside every service's assembly, so no image carries the key.
 namespace Jtai.Strategy.BuildingBlocks.Security;
 
 /// <summary>
 /// Mints tokens signed with the development key, for local use and tests only. Production validates
-/// tokens from the partnership's OIDC provider (<c>Auth:Authority</c>) and has no signing key.
+/// tokens from the partnership's OIDC provider (<c>Auth:Authority</c>) and has no signing key; a service accepts
+/// the development key only in the Development environment (<c>AuthExtensions</c>).
 /// </summary>
 public static class DevelopmentTokens
 {
-    public const string Issuer = "jtai-strategy-development";
-    public const string Audience = "jtai-strategy";
+    public const string Issuer = DevelopmentSigning.Issuer;
+    public const string Audience = DevelopmentSigning.Audience;
 
     /// <summary>DEVELOPMENT ONLY — the key in appsettings.Development.json and the test fixtures. Never use in production.</summary>
     public const string DevelopmentSigningKey = "DEVELOPMENT-ONLY-jtai-strategy-signing-key-not-for-production-use-0001";
-
-    public static SymmetricSecurityKey KeyFrom(string signingKey)
-    {
-        var bytes = Encoding.UTF8.GetBytes(signingKey);
-        if (bytes.Length < 32)
-        {
-            throw new ArgumentException("The development signing key must be at least 32 bytes.", nameof(signingKey));
-        }
-
-        return new SymmetricSecurityKey(bytes);
-    }
 
     public static string Mint(
         string subject,
@@ -65,7 +56,7 @@ public static class DevelopmentTokens
             IssuedAt = issuedAt,
             NotBefore = issuedAt,
             Expires = issuedAt + (lifetime ?? TimeSpan.FromHours(8)),
-            SigningCredentials = new SigningCredentials(KeyFrom(signingKey), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(DevelopmentSigning.KeyFrom(signingKey), SecurityAlgorithms.HmacSha256),
         });
     }
 }
