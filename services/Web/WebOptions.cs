@@ -40,4 +40,7 @@ public sealed class OidcSettings
 public sealed class ApiAddresses
 {
     public Uri? Meetings { get; set; }
+
+    /// <summary>The SPOC directory (the administrator's pages).</summary>
+    public Uri? Directory { get; set; }
 }
