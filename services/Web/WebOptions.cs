@@ -43,4 +43,7 @@ public sealed class ApiAddresses
 
     /// <summary>The SPOC directory (the administrator's pages).</summary>
     public Uri? Directory { get; set; }
+
+    /// <summary>The notifications service (the manager's notices).</summary>
+    public Uri? Notifications { get; set; }
 }

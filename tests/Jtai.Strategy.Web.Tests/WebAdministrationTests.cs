@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
@@ -122,6 +123,51 @@ public sealed class WebAdministrationTests(WebSystem system) : IAsyncLifetime
         var spoc = await browser.NewPageAsync();
         await WebSignInSteps.SignInAsync(spoc, system, "spoc.csc");
         await SpocPagesAsync(spoc, convened);
+    }
+
+    [Fact]
+    public async Task A_manager_sees_the_teams_notice_of_a_meeting_convened_below_the_national_minimum()
+    {
+        // Convened without the police (a national-minimum agency, left out with a reason): the meetings service tells
+        // the team's managers, here the convening manager's own address, and the notifications service sends it.
+        using var api = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
+        var now = DateTimeOffset.UtcNow;
+        var convened = await api.PostAsJsonAsync("api/meetings", new
+        {
+            caseReference = "LL-2026-N" + system.Run,
+            concernCategory = "Neglect",
+            incidentAt = now.AddHours(-6),
+            decisionAt = now.AddMinutes(-30),
+            thresholdReason = "RepeatIncidentsCumulativeRisk",
+            thresholdReasonText = "Third police call-out to the household in four weeks.",
+            scheduledStart = now.AddHours(18),
+            lengthMinutes = 60,
+            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
+            removeAgencies = new[] { new { agencyCode = "DURHAM-POLICE", reason = "InformationAlreadyShared" } },
+        });
+        var body = await convened.Content.ReadAsStringAsync();
+        Assert.True(convened.IsSuccessStatusCode, body);
+        var reference = (string)JsonNode.Parse(body)!["reference"]!;
+
+        var manager = await browser.NewPageAsync();
+        await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
+        await manager.GetByRole(AriaRole.Link, new() { Name = "My team's notices" }).ClickAsync();
+        await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "My team's notices" })).ToBeVisibleAsync();
+        var row = manager.Locator($"tr[data-meeting='{reference}'][data-kind='below-minimum-at-convening']");
+        await Eventually.TrueAsync(async () =>
+        {
+            await manager.ReloadAsync();
+            return await row.CountAsync() == 1 && (await row.InnerTextAsync()).Contains("Sent to 1 of 1", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(60), "the notice is listed as sent");
+        await Assertions.Expect(row).ToContainTextAsync("Convened below the national minimum");
+        await PageChecks.AssertAccessibleAsync(manager, "team-notices");
+
+        // Another team's manager does not see it.
+        var other = await browser.NewPageAsync();
+        await WebSignInSteps.SignInAsync(other, system, "manager.derwentside");
+        await other.GotoAsync(new Uri(system.WebAddress, "team/notices").ToString());
+        await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Name = "My team's notices" })).ToBeVisibleAsync();
+        Assert.DoesNotContain(reference, await other.ContentAsync(), StringComparison.Ordinal);
     }
 
     private async Task ManagerPagesAsync(IPage page, IReadOnlyList<string> convened)
