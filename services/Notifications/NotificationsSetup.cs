@@ -74,6 +74,7 @@ public static class NotificationsSetup
     public static WebApplication MapNotifications(this WebApplication app)
     {
         app.MapDeliveriesApi();
+        app.MapManagerNoticesApi();
         return app;
     }
 }

@@ -40,4 +40,10 @@ public sealed class OidcSettings
 public sealed class ApiAddresses
 {
     public Uri? Meetings { get; set; }
+
+    /// <summary>The SPOC directory (the administrator's pages).</summary>
+    public Uri? Directory { get; set; }
+
+    /// <summary>The notifications service (the manager's notices).</summary>
+    public Uri? Notifications { get; set; }
 }

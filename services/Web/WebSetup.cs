@@ -55,6 +55,16 @@ public static class WebSetup
         services.AddHttpClient<MeetingsApiClient>(c => c.BaseAddress = options.Apis.Meetings ?? new Uri("http://127.0.0.1:5102/"))
             .AddHttpMessageHandler<AccessTokenForwarder>()
             .AddStandardResilienceHandler();
+        // The administrator's pages: the directory's agencies and SPOCs, the meetings service's teams.
+        services.AddHttpClient<DirectoryApiClient>(c => c.BaseAddress = options.Apis.Directory ?? new Uri("http://127.0.0.1:5101/"))
+            .AddHttpMessageHandler<AccessTokenForwarder>()
+            .AddStandardResilienceHandler();
+        services.AddHttpClient<TeamsApiClient>(c => c.BaseAddress = options.Apis.Meetings ?? new Uri("http://127.0.0.1:5102/"))
+            .AddHttpMessageHandler<AccessTokenForwarder>()
+            .AddStandardResilienceHandler();
+        services.AddHttpClient<NotificationsApiClient>(c => c.BaseAddress = options.Apis.Notifications ?? new Uri("http://127.0.0.1:5103/"))
+            .AddHttpMessageHandler<AccessTokenForwarder>()
+            .AddStandardResilienceHandler();
         // The answer link needs no sign-in: its own client, which never carries a user's token.
         services.AddHttpClient<ResponseLinkClient>(c => c.BaseAddress = options.Apis.Meetings ?? new Uri("http://127.0.0.1:5102/"))
             .AddStandardResilienceHandler(r =>
@@ -71,7 +81,9 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/TeamMeetings", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/Convening", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/Recording", WebPolicies.TeamManager);
+            o.Conventions.AuthorizeFolder("/TeamNotices", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/AgencyInvitations", WebPolicies.Spoc);
+            o.Conventions.AuthorizeFolder("/Administration", WebPolicies.Administrator);
             o.Conventions.AuthorizeFolder("/Home");
             o.Conventions.AllowAnonymousToFolder("/Answering");
             o.Conventions.AllowAnonymousToFolder("/Shared");

@@ -41,6 +41,12 @@ public sealed class WebSystem : IAsyncLifetime
 
     public Uri MeetingsAddress { get; } = ServiceProcess.FreeAddress();
 
+    /// <summary>The directory's address, chosen before it starts: the web service (started beside it) calls it for the administrator's pages.</summary>
+    public Uri DirectoryAddress { get; } = ServiceProcess.FreeAddress();
+
+    /// <summary>The notifications service's address, chosen before it starts (the manager's notices page calls it).</summary>
+    public Uri NotificationsAddress { get; } = ServiceProcess.FreeAddress();
+
     public ServiceProcess Directory { get; private set; } = null!;
 
     public ServiceProcess Meetings { get; private set; } = null!;
@@ -86,14 +92,16 @@ public sealed class WebSystem : IAsyncLifetime
         }));
 
         var keys = Path.Combine(Path.GetTempPath(), "jtai-web-tests-keys-" + Run);
-        var directoryStarted = ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directory, Ready);
+        var directoryStarted = ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directory, DirectoryAddress, Ready);
         var meetingsStarted = ServiceProcess.StartAsync("Meetings", "Jtai.Strategy.Meetings", meetings, MeetingsAddress, Ready);
-        var notificationsStarted = ServiceProcess.StartAsync("Notifications", "Jtai.Strategy.Notifications", notifications, Ready);
+        var notificationsStarted = ServiceProcess.StartAsync("Notifications", "Jtai.Strategy.Notifications", notifications, NotificationsAddress, Ready);
         var webStarted = ServiceProcess.StartAsync("Web", "Jtai.Strategy.Web", new Dictionary<string, string?>
         {
             ["Web:Oidc:Authority"] = Authority.ToString(),
             ["Web:Oidc:ClientSecret"] = ClientSecret,
             ["Web:Apis:Meetings"] = MeetingsAddress.ToString(),
+            ["Web:Apis:Directory"] = DirectoryAddress.ToString(),
+            ["Web:Apis:Notifications"] = NotificationsAddress.ToString(),
             ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
             ["Web:DataProtectionKeysDirectory"] = keys,
         }, WebAddress, Ready);

@@ -62,22 +62,38 @@ public static class MeetingsApi
         };
     }
 
-    /// <summary>The team's meetings in a period (default: from yesterday for 30 days). No case details.</summary>
-    public static async Task<Ok<List<MeetingListItem>>> ListMeetings(
-        DateTimeOffset? from, DateTimeOffset? to, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The team's meetings in a period (default: from yesterday for 30 days), no case details; paged
+    /// (<see cref="ListPaging"/>) in the order of the scheduled start, then the meeting's id.
+    /// </summary>
+    public static async Task<Results<Ok<List<MeetingListItem>>, ValidationProblem>> ListMeetings(
+        DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        if (ListPaging.From(pageSize, cursor, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
         var now = clock.GetUtcNow();
         var start = (from ?? now.AddDays(-1)).ToUniversalTime();
         var end = (to ?? start.AddDays(30)).ToUniversalTime();
         var team = user.TeamCode();
-        var meetings = await db.Meetings.AsNoTracking()
-            .Where(m => m.TeamCode == team && m.ScheduledStart >= start && m.ScheduledStart < end)
-            .OrderBy(m => m.ScheduledStart)
+        var inPeriod = db.Meetings.AsNoTracking().Where(m => m.TeamCode == team && m.ScheduledStart >= start && m.ScheduledStart < end);
+        if (paging.After is { } after)
+        {
+            inPeriod = inPeriod.Where(m => m.ScheduledStart > after.ScheduledStart || (m.ScheduledStart == after.ScheduledStart && m.Id.CompareTo(after.Id) > 0));
+        }
+
+        var read = await inPeriod
+            .OrderBy(m => m.ScheduledStart).ThenBy(m => m.Id)
+            .Take(paging.PageSize + 1)
             .Select(m => new MeetingListItem(
                 m.Id, m.Reference, m.Status, m.ScheduledStart, m.ScheduledEnd, m.ConvenedBeyondLimit,
                 m.Agencies.Count(a => a.Invited),
                 m.Invitations.Count(i => i.Status == InvitationStatus.Answered)))
             .ToListAsync(cancellationToken);
+        var meetings = paging.Page(read, m => new ListCursor(m.ScheduledStart, m.Id), http);
         await db.AuditReadAsync(user.SubjectId(), "meetings.listed", null, now, AuditLog.Shown($"team {team}: {meetings.Count} meetings", meetings.Select(m => m.Reference)), cancellationToken);
         return TypedResults.Ok(meetings);
     }

@@ -21,23 +21,40 @@ public static class InvitationsApi
         return app;
     }
 
-    /// <summary>The agency's standing invitations (not those passed to a colleague), soonest first; cancelled ones too.</summary>
-    public static async Task<Ok<List<SpocInvitationResponse>>> ListInvitations(
-        DateTimeOffset? from, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The agency's standing invitations (not those passed to a colleague) to meetings that end from <paramref name="from"/>
+    /// (default: yesterday), cancelled ones too; paged (<see cref="ListPaging"/>) in the order of the meeting's scheduled
+    /// start, then the invitation's id, so every invitation comes exactly once however many there are.
+    /// </summary>
+    public static async Task<Results<Ok<List<SpocInvitationResponse>>, ValidationProblem>> ListInvitations(
+        DateTimeOffset? from, int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        if (ListPaging.From(pageSize, cursor, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
         var now = clock.GetUtcNow();
         var agency = user.AgencyCode();
         var since = (from ?? now.AddDays(-1)).ToUniversalTime();
-        var rows = await (
-                from i in db.Invitations.AsNoTracking()
-                join m in db.Meetings.AsNoTracking().Include(m => m.Bridge) on i.MeetingId equals m.Id
-                where i.AgencyCode == agency && i.Status != InvitationStatus.Superseded && m.ScheduledEnd >= since
-                orderby m.ScheduledStart
-                select new { Invitation = i, Meeting = m })
-            .Take(500)
+        var rows =
+            from i in db.Invitations.AsNoTracking()
+            join m in db.Meetings.AsNoTracking().Include(m => m.Bridge) on i.MeetingId equals m.Id
+            where i.AgencyCode == agency && i.Status != InvitationStatus.Superseded && m.ScheduledEnd >= since
+            select new { Invitation = i, Meeting = m };
+        if (paging.After is { } after)
+        {
+            rows = rows.Where(r => r.Meeting.ScheduledStart > after.ScheduledStart
+                || (r.Meeting.ScheduledStart == after.ScheduledStart && r.Invitation.Id.CompareTo(after.Id) > 0));
+        }
+
+        var read = await rows.OrderBy(r => r.Meeting.ScheduledStart).ThenBy(r => r.Invitation.Id)
+            .Take(paging.PageSize + 1)
             .ToListAsync(cancellationToken);
-        await db.AuditReadAsync(user.SubjectId(), "invitations.listed", null, now, AuditLog.Shown($"agency {agency}: {rows.Count} invitations", rows.Select(r => r.Meeting.Reference)), cancellationToken);
-        return TypedResults.Ok(rows.Select(r => SpocInvitationResponse.From(r.Meeting, r.Invitation)).ToList());
+        var page = paging.Page(read, r => new ListCursor(r.Meeting.ScheduledStart, r.Invitation.Id), http);
+        await db.AuditReadAsync(user.SubjectId(), "invitations.listed", null, now, AuditLog.Shown($"agency {agency}: {page.Count} invitations", page.Select(r => r.Meeting.Reference)), cancellationToken);
+        return TypedResults.Ok(page.Select(r => SpocInvitationResponse.From(r.Meeting, r.Invitation)).ToList());
     }
 
     public static async Task<Results<Ok<SpocInvitationResponse>, ProblemHttpResult, ForbidHttpResult>> GetInvitation(

@@ -16,13 +16,18 @@ public sealed class AgencyInvitationsPage(MeetingsApiClient meetings, LondonTime
 
     public ApiProblem? Problem { get; private set; }
 
+    /// <summary>Previous and next, as the API pages the list.</summary>
+    public Pagination Pages { get; private set; } = new(null, null, 1, "");
+
     public string Agency => User.AgencyCode() ?? "";
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var result = await meetings.AgencyInvitationsAsync(clock.GetUtcNow().AddDays(-1), cancellationToken);
-        Invitations = result.Value ?? [];
+        var page = PageTrail.From(Request);
+        var result = await meetings.AgencyInvitationsAsync(clock.GetUtcNow().AddDays(-1), page, cancellationToken);
+        Invitations = result.Value?.Items ?? [];
         Problem = result.Problem;
+        Pages = new Pagination(page.PreviousHref("/agency/invitations"), page.NextHref("/agency/invitations", result.Value?.NextCursor), page.Number, "Pages of the agency's invitations");
     }
 
     public static string AnswerText(AgencyInvitation invitation) => invitation.Answer switch

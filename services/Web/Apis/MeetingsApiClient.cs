@@ -4,22 +4,28 @@ namespace Jtai.Strategy.Web.Apis;
 public sealed class MeetingsApiClient(HttpClient http)
 {
     /// <summary>
-    /// The team's meetings from <paramref name="from"/> for 30 days, soonest first. The API does not page this list
-    /// yet (issue 17 asks every list endpoint for a page size and a cursor): the page shows what one call returns.
+    /// One page of the team's meetings from <paramref name="from"/> for 30 days, soonest first (the API's order:
+    /// scheduled start, then id); <paramref name="page"/> carries the page size and cursor.
     /// </summary>
-    public Task<ApiResult<List<MeetingListItem>>> TeamMeetingsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
-        GetAsync<List<MeetingListItem>>($"api/meetings?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
+    public async Task<ApiResult<ApiPage<MeetingListItem>>> TeamMeetingsAsync(DateTimeOffset from, PageTrail page, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(page.ApiQuery($"api/meetings?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"), cancellationToken);
+        return await ApiPage<MeetingListItem>.ReadAsync(response, cancellationToken);
+    }
 
     /// <summary>The response board of one meeting: per agency, the recipient, delivery and answer.</summary>
     public Task<ApiResult<Board>> BoardAsync(Guid meetingId, CancellationToken cancellationToken) =>
         GetAsync<Board>($"api/meetings/{meetingId}/board", cancellationToken);
 
     /// <summary>
-    /// The signed-in SPOC's agency's invitations to meetings that end from <paramref name="from"/>, soonest first (the
-    /// API decides the agency from the token). Not paged yet: the API stops at 500 rows (issue 17 asks for a cursor).
+    /// One page of the signed-in SPOC's agency's invitations to meetings that end from <paramref name="from"/>, soonest
+    /// first (the API decides the agency from the token, and orders by scheduled start, then id).
     /// </summary>
-    public Task<ApiResult<List<AgencyInvitation>>> AgencyInvitationsAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
-        GetAsync<List<AgencyInvitation>>($"api/invitations?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}", cancellationToken);
+    public async Task<ApiResult<ApiPage<AgencyInvitation>>> AgencyInvitationsAsync(DateTimeOffset from, PageTrail page, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(page.ApiQuery($"api/invitations?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"), cancellationToken);
+        return await ApiPage<AgencyInvitation>.ReadAsync(response, cancellationToken);
+    }
 
     /// <summary>The agencies the suggestion rules name for these case facts, each with the rule behind it.</summary>
     public Task<ApiResult<List<Suggestion>>> SuggestAsync(CaseFactsForm facts, CancellationToken cancellationToken) =>

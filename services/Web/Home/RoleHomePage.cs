@@ -37,7 +37,7 @@ public sealed class RoleHomePage : PageModel
 
         if (user.IsInRole(JtaiRoles.Administrator))
         {
-            yield return new("Administrator", "The pages for agencies, SPOCs, deputies, cover, teams and bridges are not built in this service yet.", null, null);
+            yield return new("Administrator", "The agencies with their SPOC, deputies and cover periods; the teams with their managers and dial-in bridges (teams and bridges under \"Teams and bridges\").", "/admin/agencies", "Agencies and SPOCs");
         }
     }
 

@@ -11,6 +11,7 @@ public static class WebPolicies
 {
     public const string TeamManager = nameof(TeamManager);
     public const string Spoc = nameof(Spoc);
+    public const string Administrator = nameof(Administrator);
 }
 
 /// <summary>
@@ -89,7 +90,8 @@ public static class WebSignIn
 
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(WebPolicies.TeamManager, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.TeamManager).RequireClaim(JtaiClaims.Team))
-            .AddPolicy(WebPolicies.Spoc, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Spoc).RequireClaim(JtaiClaims.Agency));
+            .AddPolicy(WebPolicies.Spoc, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Spoc).RequireClaim(JtaiClaims.Agency))
+            .AddPolicy(WebPolicies.Administrator, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Administrator));
         return builder;
     }
 }

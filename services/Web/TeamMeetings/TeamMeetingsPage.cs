@@ -13,13 +13,18 @@ public sealed class TeamMeetingsPage(MeetingsApiClient meetings, LondonTime time
 
     public ApiProblem? Problem { get; private set; }
 
+    /// <summary>Previous and next, as the API pages the list.</summary>
+    public Pagination Pages { get; private set; } = new(null, null, 1, "");
+
     public string Team => User.TeamCode() ?? "";
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var result = await meetings.TeamMeetingsAsync(clock.GetUtcNow().AddDays(-1), cancellationToken);
-        Meetings = result.Value ?? [];
+        var page = PageTrail.From(Request);
+        var result = await meetings.TeamMeetingsAsync(clock.GetUtcNow().AddDays(-1), page, cancellationToken);
+        Meetings = result.Value?.Items ?? [];
         Problem = result.Problem;
+        Pages = new Pagination(page.PreviousHref("/team/meetings"), page.NextHref("/team/meetings", result.Value?.NextCursor), page.Number, "Pages of the team's meetings");
     }
 
     public static string StatusText(string status) => status switch

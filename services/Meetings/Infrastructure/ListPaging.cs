@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Jtai.Strategy.BuildingBlocks.Http;
+
+namespace Jtai.Strategy.Meetings.Infrastructure;
+
+/// <summary>
+/// Where a page of a list ended: the last row's scheduled start and id, the list's sort key (keyset paging, so a row
+/// convened between two calls neither shifts nor repeats the rows after the cursor). Opaque to clients (base64url).
+/// </summary>
+public sealed record ListCursor(DateTimeOffset ScheduledStart, Guid Id)
+{
+    public override string ToString() =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ScheduledStart.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{Id:N}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static ListCursor? TryParse(string token)
+    {
+        try
+        {
+            var base64 = token.Replace('-', '+').Replace('_', '/');
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=')));
+            var parts = text.Split('|', 2);
+            return parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks >= DateTimeOffset.MinValue.UtcTicks && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                && Guid.TryParseExact(parts[1], "N", out var id)
+                ? new ListCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>
+/// The page size and cursor every list of this service takes. The body stays the JSON array it always was (callers
+/// that read one page keep working); the paging travels in headers: <c>X-Has-More</c>, <c>X-Next-Cursor</c> (when more
+/// exist), <c>X-Sort-Order</c>, and a <c>Link</c> with <c>rel="next"</c>.
+/// </summary>
+public sealed record ListPaging(int PageSize, ListCursor? After)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    public const string HasMoreHeader = "X-Has-More";
+    public const string NextCursorHeader = "X-Next-Cursor";
+    public const string SortOrderHeader = "X-Sort-Order";
+
+    /// <summary>The stated order of every paged list here: scheduled start, then id, both ascending.</summary>
+    public const string SortOrder = "scheduledStart,id";
+
+    public static ListPaging? From(int? pageSize, string? cursor, ValidationErrors errors)
+    {
+        errors.When(pageSize is < 1 or > MaxPageSize, "pageSize", $"pageSize must be between 1 and {MaxPageSize}.");
+        var after = (ListCursor?)null;
+        if (!string.IsNullOrWhiteSpace(cursor))
+        {
+            after = ListCursor.TryParse(cursor.Trim());
+            errors.When(after is null, "cursor", "cursor is not one this endpoint returned; start again without it.");
+        }
+
+        return errors.Any ? null : new ListPaging(pageSize ?? DefaultPageSize, after);
+    }
+
+    /// <summary>
+    /// Cuts the rows read (one more than the page size, to know whether more exist) to the page and states the paging in
+    /// the response's headers.
+    /// </summary>
+    public List<T> Page<T>(List<T> readOneMore, Func<T, ListCursor> keyOf, HttpContext http)
+    {
+        var hasMore = readOneMore.Count > PageSize;
+        var page = hasMore ? readOneMore.Take(PageSize).ToList() : readOneMore;
+        var headers = http.Response.Headers;
+        headers[HasMoreHeader] = hasMore ? "true" : "false";
+        headers[SortOrderHeader] = SortOrder;
+        if (hasMore)
+        {
+            var next = keyOf(page[^1]).ToString();
+            headers[NextCursorHeader] = next;
+            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            query["cursor"] = next;
+            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
+            headers.Link = $"<{link}>; rel=\"next\"";
+        }
+
+        return page;
+    }
+}

@@ -1,0 +1,81 @@
+namespace Jtai.Strategy.Web.Apis;
+
+/// <summary>
+/// The SPOC directory's API, called with the signed-in administrator's token: agencies, their SPOCs and deputies
+/// (rank 0 is the SPOC, 1, 2, ... the deputies in the order they are tried) and cover periods.
+/// </summary>
+public sealed class DirectoryApiClient(HttpClient http)
+{
+    /// <summary>Every agency, by code (the directory lists them whole: a partnership has tens, not thousands).</summary>
+    public Task<ApiResult<List<DirectoryAgency>>> AgenciesAsync(CancellationToken cancellationToken) =>
+        ApiCalls.GetAsync<List<DirectoryAgency>>(http, "api/agencies", cancellationToken);
+
+    public Task<ApiResult<DirectoryAgency>> AgencyAsync(string code, CancellationToken cancellationToken) =>
+        ApiCalls.GetAsync<DirectoryAgency>(http, $"api/agencies/{Uri.EscapeDataString(code)}", cancellationToken);
+
+    /// <summary>The agency's current SPOCs and deputies, by area, then rank.</summary>
+    public Task<ApiResult<List<DirectorySpoc>>> SpocsAsync(string code, CancellationToken cancellationToken) =>
+        ApiCalls.GetAsync<List<DirectorySpoc>>(http, $"api/agencies/{Uri.EscapeDataString(code)}/spocs", cancellationToken);
+
+    /// <summary>Gives the agency a SPOC (rank 0) or a deputy (rank 1 and up).</summary>
+    public Task<ApiResult<DirectorySpoc>> AssignSpocAsync(string code, SpocForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectorySpoc>(http, HttpMethod.Post, $"api/agencies/{Uri.EscapeDataString(code)}/spocs", form, cancellationToken);
+}
+
+/// <summary>The meetings service's teams API, called with the signed-in administrator's token: teams, managers and bridges.</summary>
+public sealed class TeamsApiClient(HttpClient http)
+{
+    public Task<ApiResult<List<TeamDetails>>> TeamsAsync(CancellationToken cancellationToken) =>
+        ApiCalls.GetAsync<List<TeamDetails>>(http, "api/teams", cancellationToken);
+
+    public Task<ApiResult<TeamDetails>> TeamAsync(string code, CancellationToken cancellationToken) =>
+        ApiCalls.GetAsync<TeamDetails>(http, $"api/teams/{Uri.EscapeDataString(code)}", cancellationToken);
+
+    /// <summary>Adds a dial-in bridge the team's meetings may book.</summary>
+    public Task<ApiResult<TeamBridge>> AddBridgeAsync(string code, BridgeForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamBridge>(http, HttpMethod.Post, $"api/teams/{Uri.EscapeDataString(code)}/bridges", form, cancellationToken);
+
+    /// <summary>Adds a manager contact, who receives the team's notices.</summary>
+    public Task<ApiResult<TeamDetails>> AddManagerAsync(string code, ManagerForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamDetails>(http, HttpMethod.Post, $"api/teams/{Uri.EscapeDataString(code)}/managers", form, cancellationToken);
+}
+
+/// <summary>A JSON call that gives the value or the API's problem.</summary>
+internal static class ApiCalls
+{
+    public static async Task<ApiResult<T>> GetAsync<T>(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    public static async Task<ApiResult<T>> SendAsync<T>(HttpClient http, HttpMethod method, string path, object body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
+        using var response = await http.SendAsync(request, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
+    private static async Task<ApiResult<T>> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        response.IsSuccessStatusCode
+            ? new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
+            : new ApiResult<T>(default, await ApiProblem.ReadAsync(response, cancellationToken));
+}
+
+public sealed record DirectoryAgency(string Code, string Name, string Kind, bool Active);
+
+public sealed record DirectoryCover(Guid CoverId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Reason);
+
+public sealed record DirectorySpoc(Guid SpocId, string AgencyCode, string? Area, string FullName, int Rank, string SecureEmail, string? Phone, bool Active, IReadOnlyList<DirectoryCover> Covers);
+
+public sealed record SpocForm(string? FullName, string? SecureEmail, string? Phone, string? Area, int? Rank);
+
+public sealed record TeamBridge(Guid Id, string Label, string DialInNumber, string ConferenceCode, bool Active);
+
+public sealed record TeamManagerContact(string Email, string? FullName, DateTimeOffset AddedAt);
+
+public sealed record TeamDetails(string Code, string Name, string? Area, bool GpPilot, bool Active, IReadOnlyList<TeamBridge> Bridges, IReadOnlyList<TeamManagerContact>? Managers);
+
+public sealed record BridgeForm(string? Label, string? DialInNumber, string? ConferenceCode);
+
+public sealed record ManagerForm(string? Email, string? FullName);
