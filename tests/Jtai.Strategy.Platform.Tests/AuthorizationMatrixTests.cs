@@ -65,7 +65,8 @@ public sealed class AuthorizationMatrixTests
         });
         await using var notifications = new ServiceHost<NotificationsService>(database, notificationsBroker);
         await using var metrics = new ServiceHost<MetricsService>(database, metricsBroker);
-        await using var plans = new ServiceHost<ActionPlanService>(database, planBroker);
+        // The sample plan is the scene's {plan}; deployments opt in to it.
+        await using var plans = new ServiceHost<ActionPlanService>(database, planBroker, new Dictionary<string, string?> { ["ActionPlan:SeedDurhamSamplePlan"] = "true" });
         var hosts = new Dictionary<string, (IServiceProvider Services, Func<HttpClient> CreateClient)>
         {
             ["SpocDirectory"] = (directory.Services, directory.CreateClient),
