@@ -19,6 +19,9 @@ public sealed class WebOptions
     /// </summary>
     public string? InstanceId { get; set; }
 
+    /// <summary>The improvement action plan whose progress the MASDG's pages show (the action plan service's plan code).</summary>
+    public string ActionPlanCode { get; set; } = "durham-jtai-2018";
+
     /// <summary>The IANA time zone the pages show times in.</summary>
     public string TimeZone { get; set; } = "Europe/London";
 }
@@ -46,4 +49,10 @@ public sealed class ApiAddresses
 
     /// <summary>The notifications service (the manager's notices).</summary>
     public Uri? Notifications { get; set; }
+
+    /// <summary>The metrics service (the MASDG's dashboard, trends and exception report).</summary>
+    public Uri? Metrics { get; set; }
+
+    /// <summary>The action plan service (the MASDG's progress table).</summary>
+    public Uri? ActionPlan { get; set; }
 }

@@ -4,6 +4,7 @@ using Jtai.Strategy.Contracts;
 using Jtai.Strategy.Web.LiveBoard;
 using Jtai.Strategy.Web.Answering;
 using Jtai.Strategy.Web.Apis;
+using Jtai.Strategy.Web.Dashboard;
 using Jtai.Strategy.Web.SignIn;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Http.Resilience;
@@ -65,6 +66,13 @@ public static class WebSetup
         services.AddHttpClient<NotificationsApiClient>(c => c.BaseAddress = options.Apis.Notifications ?? new Uri("http://127.0.0.1:5103/"))
             .AddHttpMessageHandler<AccessTokenForwarder>()
             .AddStandardResilienceHandler();
+        // The MASDG's pages (Dashboard/, ActionPlanProgress/): the metrics and action plan services, with the user's token.
+        services.AddHttpClient<MetricsApiClient>(c => c.BaseAddress = options.Apis.Metrics ?? new Uri("http://127.0.0.1:5104/"))
+            .AddHttpMessageHandler<AccessTokenForwarder>()
+            .AddStandardResilienceHandler();
+        services.AddHttpClient<ActionPlanApiClient>(c => c.BaseAddress = options.Apis.ActionPlan ?? new Uri("http://127.0.0.1:5105/"))
+            .AddHttpMessageHandler<AccessTokenForwarder>()
+            .AddStandardResilienceHandler();
         // The answer link needs no sign-in: its own client, which never carries a user's token.
         services.AddHttpClient<ResponseLinkClient>(c => c.BaseAddress = options.Apis.Meetings ?? new Uri("http://127.0.0.1:5102/"))
             .AddStandardResilienceHandler(r =>
@@ -84,6 +92,8 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/TeamNotices", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/AgencyInvitations", WebPolicies.Spoc);
             o.Conventions.AuthorizeFolder("/Administration", WebPolicies.Administrator);
+            o.Conventions.AuthorizeFolder("/Dashboard", WebPolicies.Masdg);
+            o.Conventions.AuthorizeFolder("/ActionPlanProgress", WebPolicies.Masdg);
             o.Conventions.AuthorizeFolder("/Home");
             o.Conventions.AllowAnonymousToFolder("/Answering");
             o.Conventions.AllowAnonymousToFolder("/Shared");
@@ -122,6 +132,7 @@ public static class WebSetup
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapSignInEndpoints();
         app.MapBoardChanges();
+        app.MapMasdgDownloads();
         app.MapStaticAssets();
         app.MapRazorPages();
         return app;

@@ -6,6 +6,8 @@
 //     --query-runs N      timed runs per query (default 500, at least 200)
 //     --rebuild           also time a full rebuild of the projection from the event log
 //
+// Last, the dashboard measurement: the metrics API calls the web service's MASDG dashboard and trends pages make.
+//
 // Needs the servers of scripts/infra.sh (or the ConnectionStrings__* variables). It makes its own
 // database and virtual host and drops them afterwards. See docs/metrics.md, "Performance".
 using System.Diagnostics;
@@ -186,6 +188,33 @@ var trend = await TimeAsync(50, async () =>
     return await response.Content.ReadAsByteArrayAsync();
 });
 Report("GET /api/metrics/trends 20 quarters by agency", trend);
+
+// 4. dashboard: what the web service's MASDG dashboard (/masdg) asks the metrics API for one page, its two calls at
+// once as the page makes them (a month by agency and team, and the open overdue circulations); then the trends page's
+// one call (12 months, overall). A random month of the five years each run.
+var months = Period.Series(PeriodKinds.Month, new DateOnly(2021, 1, 1), new DateOnly(2026, 1, 1));
+var dashboardRuns = Math.Max(50, queryRuns / 5);
+var dashboard = await TimeAsync(dashboardRuns, async () =>
+{
+    var figures = client.GetAsync($"/api/metrics/figures?period={months[pick.Next(months.Count)].Label}&by=all");
+    var overdue = client.GetAsync("/api/metrics/overdue-circulations?pageSize=200");
+    foreach (var response in await Task.WhenAll(figures, overdue))
+    {
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync();
+    }
+
+    return true;
+});
+Report("dashboard: GET figures?period=YYYY-MM&by=all + overdue-circulations, together (the /masdg page's calls)", dashboard);
+var twelveMonths = await TimeAsync(dashboardRuns, async () =>
+{
+    var from = months[pick.Next(months.Count - 11)].Start;
+    var response = await client.GetAsync($"/api/metrics/trends?granularity=month&from={from:yyyy-MM-dd}&to={from.AddMonths(12):yyyy-MM-dd}&by=overall");
+    response.EnsureSuccessStatusCode();
+    return await response.Content.ReadAsByteArrayAsync();
+});
+Report("dashboard: GET trends 12 months overall (the /masdg/trends page's call)", twelveMonths);
 
 Console.WriteLine($"total run time: {total.Elapsed.TotalMinutes:N1} min");
 return;

@@ -12,7 +12,8 @@ public sealed class WebSystemCollection : ICollectionFixture<WebSystem>
 }
 
 /// <summary>
-/// The system as deployed, for the browser: the SPOC directory, meetings, notifications and the web service, each its
+/// The system as deployed, for the browser: the SPOC directory, meetings, notifications, metrics, action plan and the
+/// web service, each its
 /// built program in a process of its own, on one private database each and one broker virtual host, delivering to the
 /// SMTP sink of scripts/infra.sh, signing in through the development OIDC provider scripts/infra.sh runs
 /// (<c>JTAI_OIDC_AUTHORITY</c>); the web service on <c>JTAI_WEB_TEST_URL</c>, the address that provider knows for it.
@@ -25,7 +26,8 @@ public sealed class WebSystem : IAsyncLifetime
     public const string Password = "dev-password";
     public const string ManagerTeam = "FF-EASINGTON";
 
-    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(90);
+    // Six services start at once on a shared two-core machine: generous, as a deadline, not a wait.
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(180);
     private readonly List<IAsyncDisposable> owned = [];
 
     /// <summary>This run's mark on every e-mail address, so the shared SMTP sink's messages are told apart.</summary>
@@ -47,6 +49,15 @@ public sealed class WebSystem : IAsyncLifetime
     /// <summary>The notifications service's address, chosen before it starts (the manager's notices page calls it).</summary>
     public Uri NotificationsAddress { get; } = ServiceProcess.FreeAddress();
 
+    /// <summary>The metrics service (the MASDG's figures) and the action plan service (its progress table), on addresses the web service is given.</summary>
+    public Uri MetricsAddress { get; } = ServiceProcess.FreeAddress();
+
+    public Uri ActionPlanAddress { get; } = ServiceProcess.FreeAddress();
+
+    public ServiceProcess Metrics { get; private set; } = null!;
+
+    public ServiceProcess ActionPlan { get; private set; } = null!;
+
     public ServiceProcess Directory { get; private set; } = null!;
 
     public ServiceProcess Meetings { get; private set; } = null!;
@@ -66,6 +77,8 @@ public sealed class WebSystem : IAsyncLifetime
         var directoryDatabase = Own(await PostgresDatabase.CreateAsync());
         MeetingsDatabase = Own(await PostgresDatabase.CreateAsync());
         var notificationsDatabase = Own(await PostgresDatabase.CreateAsync());
+        var metricsDatabase = Own(await PostgresDatabase.CreateAsync());
+        var actionPlanDatabase = Own(await PostgresDatabase.CreateAsync());
 
         Dictionary<string, string?> Common(PostgresDatabase database) => new()
         {
@@ -82,10 +95,13 @@ public sealed class WebSystem : IAsyncLifetime
         meetings["Meetings:AnswerPageBaseUrl"] = WebAddress.ToString();
         var notifications = Common(notificationsDatabase);
         notifications["Delivery:PollInterval"] = "00:00:00.200";
+        var metrics = Common(metricsDatabase);
+        var actionPlan = Common(actionPlanDatabase);
+        actionPlan["ActionPlan:SeedDurhamSamplePlan"] = "true"; // the progress page shows the sample plan, as under scripts/run.sh
 
         // The deployment step first (migrations, queues and bindings), so that no event waits for a queue that does
         // not exist yet; then every service at once: the directory's start-up snapshot finds the meetings queue bound.
-        await Task.WhenAll(new[] { ("SpocDirectory", directory), ("Meetings", meetings), ("Notifications", notifications) }.Select(async s =>
+        await Task.WhenAll(new[] { ("SpocDirectory", directory), ("Meetings", meetings), ("Notifications", notifications), ("Metrics", metrics), ("ActionPlan", actionPlan) }.Select(async s =>
         {
             var (exitCode, output) = await ServiceProcess.MigrateAsync(s.Item1, "Jtai.Strategy." + s.Item1, s.Item2);
             Assert.True(exitCode == 0, $"{s.Item1} migrate failed:\n{output}");
@@ -95,6 +111,8 @@ public sealed class WebSystem : IAsyncLifetime
         var directoryStarted = ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directory, DirectoryAddress, Ready);
         var meetingsStarted = ServiceProcess.StartAsync("Meetings", "Jtai.Strategy.Meetings", meetings, MeetingsAddress, Ready);
         var notificationsStarted = ServiceProcess.StartAsync("Notifications", "Jtai.Strategy.Notifications", notifications, NotificationsAddress, Ready);
+        var metricsStarted = ServiceProcess.StartAsync("Metrics", "Jtai.Strategy.Metrics", metrics, MetricsAddress, Ready);
+        var actionPlanStarted = ServiceProcess.StartAsync("ActionPlan", "Jtai.Strategy.ActionPlan", actionPlan, ActionPlanAddress, Ready);
         var webStarted = ServiceProcess.StartAsync("Web", "Jtai.Strategy.Web", new Dictionary<string, string?>
         {
             ["Web:Oidc:Authority"] = Authority.ToString(),
@@ -102,11 +120,30 @@ public sealed class WebSystem : IAsyncLifetime
             ["Web:Apis:Meetings"] = MeetingsAddress.ToString(),
             ["Web:Apis:Directory"] = DirectoryAddress.ToString(),
             ["Web:Apis:Notifications"] = NotificationsAddress.ToString(),
+            ["Web:Apis:Metrics"] = MetricsAddress.ToString(),
+            ["Web:Apis:ActionPlan"] = ActionPlanAddress.ToString(),
             ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
             ["Web:DataProtectionKeysDirectory"] = keys,
         }, WebAddress, Ready);
-        await Task.WhenAll(directoryStarted, meetingsStarted, notificationsStarted, webStarted);
+        Task<ServiceProcess>[] starting = [directoryStarted, meetingsStarted, notificationsStarted, metricsStarted, actionPlanStarted, webStarted];
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        catch
+        {
+            // xunit does not dispose a fixture whose start failed: stop the services that did start, or they outlive the run.
+            foreach (var started in starting.Where(t => t.IsCompletedSuccessfully))
+            {
+                await started.Result.DisposeAsync();
+            }
+
+            throw;
+        }
+
         Directory = Own(directoryStarted.Result);
+        Metrics = Own(metricsStarted.Result);
+        ActionPlan = Own(actionPlanStarted.Result);
         Meetings = Own(meetingsStarted.Result);
         Notifications = Own(notificationsStarted.Result);
         Web = Own(webStarted.Result);
@@ -119,7 +156,7 @@ public sealed class WebSystem : IAsyncLifetime
         // Each service's output, kept for a failure's diagnosis (the pages only say "there is a problem").
         var logs = Path.Combine(RepositoryRoot, ".local", "logs", "web-tests");
         System.IO.Directory.CreateDirectory(logs);
-        foreach (var (name, service) in new[] { ("directory", Directory), ("meetings", Meetings), ("notifications", Notifications), ("web", Web) })
+        foreach (var (name, service) in new[] { ("directory", Directory), ("meetings", Meetings), ("notifications", Notifications), ("metrics", Metrics), ("action-plan", ActionPlan), ("web", Web) })
         {
             if (service is not null)
             {
@@ -153,10 +190,10 @@ public sealed class WebSystem : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Convenes a meeting for the example manager's team through the meetings API, starting in <paramref name="startsIn"/>.</summary>
-    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference)
+    /// <summary>Convenes a meeting for the example manager's team (or <paramref name="managerUser"/>'s) through the meetings API, starting in <paramref name="startsIn"/>.</summary>
+    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington")
     {
-        using var manager = await ApiAsAsync("manager.easington", MeetingsAddress);
+        using var manager = await ApiAsAsync(managerUser, MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
         var response = await manager.PostAsJsonAsync("api/meetings", new
         {

@@ -32,7 +32,7 @@ public sealed class RoleHomePage : PageModel
 
         if (user.IsInRole(JtaiRoles.Masdg))
         {
-            yield return new("MASDG", "The attendance dashboard, the quarterly exception report and the action plan's progress are not built in this service yet.", null, null);
+            yield return new("MASDG", "The strategy meetings dashboard by month or quarter, agency and team; from there the trends over 12 months, the quarterly exception report and the action plan's progress.", "/masdg", "Strategy meetings dashboard");
         }
 
         if (user.IsInRole(JtaiRoles.Administrator))

@@ -12,6 +12,7 @@ public static class WebPolicies
     public const string TeamManager = nameof(TeamManager);
     public const string Spoc = nameof(Spoc);
     public const string Administrator = nameof(Administrator);
+    public const string Masdg = nameof(Masdg);
 }
 
 /// <summary>
@@ -91,7 +92,9 @@ public static class WebSignIn
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(WebPolicies.TeamManager, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.TeamManager).RequireClaim(JtaiClaims.Team))
             .AddPolicy(WebPolicies.Spoc, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Spoc).RequireClaim(JtaiClaims.Agency))
-            .AddPolicy(WebPolicies.Administrator, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Administrator));
+            .AddPolicy(WebPolicies.Administrator, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Administrator))
+            // The metrics figures and the plan's reports are the MASDG's alone (the APIs' Masdg policy).
+            .AddPolicy(WebPolicies.Masdg, p => p.RequireAuthenticatedUser().RequireRole(JtaiRoles.Masdg));
         return builder;
     }
 }
