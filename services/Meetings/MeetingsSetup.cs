@@ -60,7 +60,7 @@ public static class MeetingsSetup
         services.AddSingleton(sp => new InitialConferenceClock(
             sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<IOptions<RecordingOptions>>().Value.TimeZone()));
         services.AddScoped<MeetingRecorder>();
-        // The list runs out: administrators are told a year ahead (health and log).
+        // The list runs out: administrators are told a year ahead (health, log, and a daily notice to their mailbox).
         services.AddSingleton<BankHolidayHorizon>();
         services.AddHealthChecks().AddCheck<BankHolidayHealthCheck>(BankHolidayHealthCheck.Name, tags: ["ready"]);
         services.AddHostedService<BankHolidayHorizonMonitor>();
@@ -97,7 +97,9 @@ public static class MeetingsSetup
             .Handle<CirculationWarningHandler>()
             .Handle<CirculationOverdueHandler>()
             // Recording: a meeting never recorded (record due after its scheduled end).
-            .Handle<RecordDueHandler>());
+            .Handle<RecordDueHandler>()
+            // Recording: the administrators' daily notice while the bank holiday list runs out.
+            .Handle<BankHolidayNoticeHandler>());
 
         services.AddHostedService<DirectorySnapshotRequestOnStartup>();
         return builder;

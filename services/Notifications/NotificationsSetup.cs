@@ -36,6 +36,7 @@ public static class NotificationsSetup
         services.AddSingleton(sp => new InvitationEmailRenderer(timeProvider: sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ActionsCirculatedEmailRenderer>();
         services.AddSingleton<MasdgDigestEmailRenderer>(sp => new MasdgDigestEmailRenderer());
+        services.AddSingleton<AdministratorNoticeEmailRenderer>();
         services.AddScoped<NotificationComposer>();
         // Notices to a team's managers: their own renderer and composer.
         services.AddSingleton(_ => new ManagerNoticeEmailRenderer());
@@ -66,6 +67,7 @@ public static class NotificationsSetup
             x.AddConsumer<AgreedActionsCirculatedConsumer>();
             x.AddConsumer<CirculationNoticePassedOnConsumer>();
             x.AddConsumer<MasdgDigestDueConsumer>();
+            x.AddConsumer<AdministratorNoticeDueConsumer>();
             x.AddConsumer<ManagerNoticeDueConsumer>();
         });
         return builder;

@@ -76,4 +76,7 @@ public static class DeliveryKinds
 
     /// <summary>The MASDG's daily digest of overdue circulations and meetings below the national minimum.</summary>
     public const string MasdgDigest = "masdg-digest";
+
+    /// <summary>A notice to the partnership's administrators about the service's upkeep (the bank holiday list running out).</summary>
+    public const string AdministratorNotice = "administrator-notice";
 }

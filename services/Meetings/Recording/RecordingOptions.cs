@@ -31,7 +31,24 @@ public sealed class RecordingOptions
     /// <summary>A bank holiday list replacing the one shipped with the service (same CSV columns); null: the shipped list.</summary>
     public string? BankHolidaysFile { get; set; }
 
+    /// <summary>The partnership's administrators: where and when their daily notice goes (<c>Meetings:Administrators</c>).</summary>
+    public AdministratorsOptions Administrators { get; set; } = new();
+
     public TimeZoneInfo TimeZone() => TimeZoneInfo.FindSystemTimeZoneById(LocalTimeZone);
+}
+
+/// <summary>
+/// The notice to administrators (the bank holiday list running out): a mailbox, and the local time of day (in
+/// <see cref="RecordingOptions.LocalTimeZone"/>) it is looked at and, while there is something to say, sent.
+/// </summary>
+public sealed class AdministratorsOptions
+{
+    /// <summary>The administrators' mailbox. Unset or empty: no e-mail; the health check and the log still warn.</summary>
+    public string? Mailbox { get; set; }
+
+    public TimeOnly NoticeAt { get; set; } = new(8, 0);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Mailbox);
 }
 
 internal sealed class RecordingOptionsValidator : IValidateOptions<RecordingOptions>
@@ -66,6 +83,11 @@ internal sealed class RecordingOptionsValidator : IValidateOptions<RecordingOpti
         if (options.BankHolidaysFile is { Length: > 0 } file && !File.Exists(file))
         {
             failures.Add($"Meetings:BankHolidaysFile '{file}' does not exist.");
+        }
+
+        if (options.Administrators.Mailbox is { } mailbox && !string.IsNullOrWhiteSpace(mailbox) && !System.Net.Mail.MailAddress.TryCreate(mailbox.Trim(), out _))
+        {
+            failures.Add($"Meetings:Administrators:Mailbox '{mailbox}' is not an e-mail address.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,13 +1,9 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Jtai.Strategy.BuildingBlocks.Deadlines;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.Contracts.Metrics;
 using Jtai.Strategy.Metrics.Domain;
 using Jtai.Strategy.Metrics.Infrastructure;
 using Jtai.Strategy.Metrics.Projection;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Jtai.Strategy.Metrics.Publishing;
@@ -22,38 +18,16 @@ public static class MasdgDigestSchedule
     public const string DeadlineKind = "metrics.masdg-digest";
 
     /// <summary>A stable id per day: the deadline's subject and the digest's id (the notifications service sends one e-mail per id).</summary>
-    public static Guid DigestIdOf(DateOnly day) => new(MD5.HashData(Encoding.UTF8.GetBytes($"{DeadlineKind}:{day:yyyy-MM-dd}")));
+    public static Guid DigestIdOf(DateOnly day) => DailyDeadlines.IdOf(DeadlineKind, day);
 
     /// <summary>When the digest sent on local <paramref name="day"/> is due.</summary>
-    public static DateTimeOffset DueAt(DateOnly day, ProjectionRules rules, DigestOptions options)
-    {
-        var local = day.ToDateTime(options.At, DateTimeKind.Unspecified);
-        // A time that the clocks skip (spring forward) goes out when they resume.
-        while (rules.TimeZone.IsInvalidTime(local))
-        {
-            local = local.AddMinutes(30);
-        }
-
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, rules.TimeZone), TimeSpan.Zero);
-    }
+    public static DateTimeOffset DueAt(DateOnly day, ProjectionRules rules, DigestOptions options) => DailyDeadlines.DueAt(day, options.At, rules.TimeZone);
 
     /// <summary>The first day whose digest is still ahead of <paramref name="now"/>: today's if its time has not come, else tomorrow's.</summary>
-    public static DateOnly NextDay(DateTimeOffset now, ProjectionRules rules, DigestOptions options)
-    {
-        var today = rules.LocalDate(now);
-        return DueAt(today, rules, options) > now ? today : today.AddDays(1);
-    }
+    public static DateOnly NextDay(DateTimeOffset now, ProjectionRules rules, DigestOptions options) => DailyDeadlines.NextDay(now, options.At, rules.TimeZone);
 
-    public static async Task EnsureScheduledAsync(MetricsDbContext db, DateOnly day, ProjectionRules rules, DigestOptions options, CancellationToken cancellationToken)
-    {
-        var subject = DigestIdOf(day);
-        var known = await db.Deadlines.AnyAsync(d => d.Kind == DeadlineKind && d.SubjectId == subject, cancellationToken)
-            || db.Deadlines.Local.Any(d => d.Kind == DeadlineKind && d.SubjectId == subject);
-        if (!known)
-        {
-            db.ScheduleDeadline(DeadlineKind, subject, DueAt(day, rules, options), day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-        }
-    }
+    public static Task EnsureScheduledAsync(MetricsDbContext db, DateOnly day, ProjectionRules rules, DigestOptions options, CancellationToken cancellationToken) =>
+        DailyDeadlines.EnsureScheduledAsync(db, DeadlineKind, day, options.At, rules.TimeZone, cancellationToken);
 }
 
 /// <summary>
@@ -75,7 +49,7 @@ public sealed partial class MasdgDigestHandler(OversightQueries queries, Project
             return;
         }
 
-        var sentOn = DateOnly.ParseExact(deadline.Payload!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var sentOn = DailyDeadlines.DayOf(deadline);
         var now = clock.GetUtcNow();
         var day = sentOn.AddDays(-1);
         var overdue = await queries.OverdueCirculationsAsync(now, null, cancellationToken);
@@ -83,8 +57,7 @@ public sealed partial class MasdgDigestHandler(OversightQueries queries, Project
         db.AddOutboxMessage(new MasdgDigestDue(deadline.SubjectId, day, digest.SignInLink, overdue, belowMinimum, digest.Mailbox!.Trim(), now));
         LogDigest(logger, day, overdue.Count, belowMinimum.Count);
 
-        var next = MasdgDigestSchedule.NextDay(now, rules, digest);
-        await MasdgDigestSchedule.EnsureScheduledAsync(db, next > sentOn ? next : sentOn.AddDays(1), rules, digest, cancellationToken);
+        await DailyDeadlines.ScheduleNextAsync(db, MasdgDigestSchedule.DeadlineKind, sentOn, now, digest.At, rules.TimeZone, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MASDG digest for {Day:yyyy-MM-dd}: {Overdue} overdue circulations, {BelowMinimum} meetings below the national minimum")]
@@ -120,18 +93,7 @@ public sealed partial class MasdgDigestBootstrap(IServiceScopeFactory scopes, Pr
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MetricsDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('metrics.masdg-digest'), 0)", cancellationToken);
-        var digest = options.Value.Digest;
-        // A pending digest (e.g. today's, scheduled before a restart) keeps the chain: do not start a second one.
-        var pending = await db.Deadlines.AnyAsync(d => d.Kind == MasdgDigestSchedule.DeadlineKind && d.FiredAt == null && d.CancelledAt == null, cancellationToken);
-        if (!pending)
-        {
-            await MasdgDigestSchedule.EnsureScheduledAsync(db, MasdgDigestSchedule.NextDay(clock.GetUtcNow(), rules, digest), rules, digest, cancellationToken);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await DailyDeadlines.EnsureChainAsync(db, MasdgDigestSchedule.DeadlineKind, clock.GetUtcNow(), options.Value.Digest.At, rules.TimeZone, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduling the MASDG digest failed (attempt {Attempt}); retrying")]

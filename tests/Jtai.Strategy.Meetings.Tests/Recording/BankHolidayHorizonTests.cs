@@ -81,6 +81,10 @@ public sealed class BankHolidayHorizonTests(RecordingFixture fixture) : IClassFi
                 entries => entries.Count > 0,
                 because: "administrators are told at start-up");
             Assert.Contains("ends on 2026-12-31", notice[0].Message, StringComparison.Ordinal);
+            // No administrators' mailbox is set here: said once at start-up, and no daily notice is scheduled.
+            await Eventually.TrueAsync(() => Task.FromResult(log.Entries.Any(e => e.Level == LogLevel.Information
+                && e.Category.EndsWith(nameof(BankHolidayHorizonMonitor), StringComparison.Ordinal) && e.Message.StartsWith("No administrators' mailbox", StringComparison.Ordinal))));
+            Assert.Equal(0L, await fixture.Database.ScalarAsync<long>("SELECT count(*) FROM meetings.deadline WHERE kind = @kind", ("kind", BankHolidayNoticeHandler.DeadlineKind)));
 
             // A section 47 meeting on Monday 21 December 2026: its initial conference (15 working days) falls in 2027.
             fixture.MoveTo(new DateTimeOffset(2026, 12, 21, 9, 0, 0, TimeSpan.Zero));
