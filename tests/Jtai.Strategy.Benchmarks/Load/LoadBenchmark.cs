@@ -144,6 +144,8 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
                 // run; escalation (2 h) never does, so each unanswered invitation expects exactly one reminder.
                 values["Meetings:ReminderAfter"] = ReminderAfter.ToString("c", CultureInfo.InvariantCulture);
                 values["Meetings:EscalateAfter"] = "02:00:00";
+                // The floor (15 min by default) may not exceed the reminder time it guards.
+                values["Meetings:ChaseFloor"] = "00:00:10";
                 break;
             case "notifications":
                 values["Smtp:Host"] = "127.0.0.1";
