@@ -6,6 +6,8 @@ using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Invitations;
 using Jtai.Strategy.Meetings.Tests.Fixtures;
+using Jtai.Strategy.Testing;
+using Npgsql;
 using static Jtai.Strategy.Meetings.Tests.Fixtures.MeetingsFixture;
 
 namespace Jtai.Strategy.Meetings.Tests;
@@ -63,6 +65,38 @@ public sealed class RespondingTests(MeetingsFixture fixture) : IClassFixture<Mee
         var again = await anonymous.PostAsJsonAsync(PathOf(police.Links.Response), new AnswerRequest(InvitationAnswer.AttendInPerson, null, null, null), Json);
         await AssertProblemAsync(again, HttpStatusCode.Conflict, "Link already used");
         await AssertProblemAsync(await anonymous.GetAsync(PathOf(police.Links.Response)), HttpStatusCode.Conflict, "Link already used");
+    }
+
+    [Fact]
+    public async Task An_answer_that_meets_a_background_change_to_its_invitation_is_recorded_not_refused_as_a_conflict()
+    {
+        var (meeting, issued) = await ConveneAsync();
+        var police = issued.Single(i => i.AgencyCode == "DURHAM-POLICE");
+
+        // A background change (as a delivery receipt makes) holds the invitation's row, and commits only once the
+        // answer's own update waits behind it: the answer read the row before, so its version is then stale.
+        await using var background = new NpgsqlConnection(fixture.Database.ConnectionString);
+        await background.OpenAsync();
+        await using var change = await background.BeginTransactionAsync();
+        await using (var touch = new NpgsqlCommand("UPDATE meetings.invitation SET delivery_state = delivery_state WHERE id = @id", background, change))
+        {
+            touch.Parameters.AddWithValue("id", police.InvitationId);
+            Assert.Equal(1, await touch.ExecuteNonQueryAsync());
+        }
+
+        var answering = fixture.Host.AnonymousClient().PostAsJsonAsync(PathOf(police.Links.Response),
+            new AnswerRequest(InvitationAnswer.AttendByDialIn, null, null, null), Json);
+        await Eventually.TrueAsync(async () => await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'UPDATE%invitation%'") > 0,
+            because: "the answer's update waits for the background change");
+        await change.CommitAsync();
+
+        var answered = await ReadAsync<AnswerResponse>(await answering);
+        Assert.Equal(InvitationAnswer.AttendByDialIn, answered.Answer);
+        var published = Assert.Single(await fixture.Probe.WaitForAllAsync<InvitationAnswered>(m => m.InvitationId == police.InvitationId));
+        Assert.Equal(InvitationAnswer.AttendByDialIn, published.Answer);
+        Assert.Equal(1L, await fixture.Database.ScalarAsync<long>(
+            "SELECT count(*) FROM meetings.audit_entry WHERE meeting_id = @m AND action = 'invitation.answered'", ("m", meeting.Id)));
     }
 
     [Fact]

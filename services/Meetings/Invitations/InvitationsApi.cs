@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
@@ -79,27 +80,31 @@ public static class InvitationsApi
     public static async Task<Results<Ok<AnswerResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> Answer(
         Guid id, AnswerRequest request, ClaimsPrincipal user, MeetingsDbContext db, InvitationAnswers answers, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (await db.LoadInvitationAsync(id, cancellationToken) is not { } found)
+        // As by link: a background change to the invitation committed meanwhile is tried again, not a conflict.
+        return await ConflictRetry.RunAsync(db, async Task<Results<Ok<AnswerResponse>, ValidationProblem, ProblemHttpResult, ForbidHttpResult>> (ct) =>
         {
-            return Problems.NotFound("Not found", $"No invitation {id}.");
-        }
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            if (await db.LoadInvitationAsync(id, ct) is not { } found)
+            {
+                return Problems.NotFound("Not found", $"No invitation {id}.");
+            }
 
-        var (meeting, invitation) = found;
-        if (!OwnAgency(user, invitation))
-        {
-            return TypedResults.Forbid();
-        }
+            var (meeting, invitation) = found;
+            if (!OwnAgency(user, invitation))
+            {
+                return TypedResults.Forbid();
+            }
 
-        var errors = answers.Validate(request.ToAnswer());
-        if (errors.Any)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
+            var errors = answers.Validate(request.ToAnswer());
+            if (errors.Any)
+            {
+                return TypedResults.ValidationProblem(errors.ToDictionary());
+            }
 
-        var answered = await answers.AnswerAsync(meeting, invitation, request.ToAnswer(), user.SubjectId(), byLink: false, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(answered);
+            var answered = await answers.AnswerAsync(meeting, invitation, request.ToAnswer(), user.SubjectId(), byLink: false, ct);
+            await transaction.CommitAsync(ct);
+            return TypedResults.Ok(answered);
+        }, cancellationToken);
     }
 
     private static bool OwnAgency(ClaimsPrincipal user, Invitation invitation) =>

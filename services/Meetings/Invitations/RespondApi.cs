@@ -1,4 +1,5 @@
 using Jtai.Strategy.BuildingBlocks.Http;
+using Jtai.Strategy.BuildingBlocks.Persistence;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Invitations;
@@ -84,30 +85,35 @@ public static class RespondApi
                 : unread;
         }
 
-        var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // The link row stays locked until commit: of two simultaneous answers, the second sees it spent.
-        var (link, refusal) = await CheckAsync(token, db, signer, now, lockRow: true, cancellationToken);
-        if (refusal is not null)
+        // No version comes with an answer: a delivery receipt or reminder committed to the same invitation meanwhile is
+        // tried again on fresh state, not shown to the SPOC as a conflict.
+        return await ConflictRetry.RunAsync(db, async Task<Results<Ok<AnswerResponse>, ValidationProblem, ProblemHttpResult>> (ct) =>
         {
-            return refusal;
-        }
+            var now = clock.GetUtcNow();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            // The link row stays locked until commit: of two simultaneous answers, the second sees it spent.
+            var (link, refusal) = await CheckAsync(token, db, signer, now, lockRow: true, ct);
+            if (refusal is not null)
+            {
+                return refusal;
+            }
 
-        var (meeting, invitation) = (await db.LoadInvitationAsync(link!.InvitationId, cancellationToken))!.Value;
-        if (Withdrawn(meeting, invitation) is { } gone)
-        {
-            return gone;
-        }
+            var (meeting, invitation) = (await db.LoadInvitationAsync(link!.InvitationId, ct))!.Value;
+            if (Withdrawn(meeting, invitation) is { } gone)
+            {
+                return gone;
+            }
 
-        var errors = answers.Validate(request!.ToAnswer());
-        if (errors.Any)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary());
-        }
+            var errors = answers.Validate(request!.ToAnswer());
+            if (errors.Any)
+            {
+                return TypedResults.ValidationProblem(errors.ToDictionary());
+            }
 
-        var answered = await answers.AnswerAsync(meeting, invitation, request.ToAnswer(), AuditLog.ResponseLinkActor, byLink: true, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return TypedResults.Ok(answered);
+            var answered = await answers.AnswerAsync(meeting, invitation, request.ToAnswer(), AuditLog.ResponseLinkActor, byLink: true, ct);
+            await transaction.CommitAsync(ct);
+            return TypedResults.Ok(answered);
+        }, cancellationToken);
     }
 
     private static async Task<(ResponseLink? Link, ProblemHttpResult? Refusal)> CheckAsync(
