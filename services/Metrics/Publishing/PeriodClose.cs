@@ -20,9 +20,12 @@ public static class PeriodCloseSchedule
 {
     public const string DeadlineKind = "metrics.period-close";
 
-    /// <summary>Schedules the close of <paramref name="period"/> unless it already is (pending or fired).</summary>
+    /// <summary>Schedules the close of <paramref name="period"/> unless it already is (pending or fired). Call inside a transaction.</summary>
     public static async Task EnsureScheduledAsync(MetricsDbContext db, Period period, ProjectionRules rules, PublishingOptions options, CancellationToken cancellationToken)
     {
+        // The start-up step and the close handler (which schedules the next period) may run at once: both check under
+        // one lock held to their commit, so the second sees the first's row instead of adding a twin.
+        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('metrics.period-close'), 0)", cancellationToken);
         var subject = SubjectOf(period);
         var known = await db.Deadlines.AnyAsync(d => d.Kind == DeadlineKind && d.SubjectId == subject, cancellationToken)
             || db.Deadlines.Local.Any(d => d.Kind == DeadlineKind && d.SubjectId == subject);
@@ -98,8 +101,6 @@ public sealed partial class PeriodCloseBootstrap(IServiceScopeFactory scopes, Pr
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MetricsDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Two instances starting together must not both schedule the same close.
-        await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(hashtext('metrics.period-close'), 0)", cancellationToken);
         var today = rules.LocalDate(clock.GetUtcNow());
         foreach (var kind in options.Value.Publishing.PeriodKinds)
         {
