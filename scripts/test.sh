@@ -61,7 +61,12 @@ args+=("$@")
 
 log "dotnet ${args[*]}"
 dotnet_rc=0
-dotnet "${args[@]}" </dev/null || dotnet_rc=$?
+# The console output is also kept, so a non-zero exit with no failed test can be explained below.
+DOTNET_LOG="$ROOT/.local/dotnet-test.log"
+set +o pipefail
+dotnet "${args[@]}" </dev/null 2>&1 | tee "$DOTNET_LOG"
+dotnet_rc=${PIPESTATUS[0]}
+set -o pipefail
 
 teardown
 
@@ -93,10 +98,22 @@ for trx in "$RESULTS"/**/*.trx; do
   n="$(counter notExecuted "$counters")"
   ((n <= s)) || s=$n
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s)) executed=$((executed + e))
+  # A test host that crashed or was aborted after its last test leaves passing counters but
+  # another outcome, with the reason in its RunInfos.
+  outcome="$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$trx" | head -n 1 | sed 's/.*outcome="\(.*\)"/\1/' || true)"
+  if [[ -n "$outcome" && "$outcome" != Completed ]]; then
+    log "$(basename "$trx"): run outcome $outcome"
+    grep -o '<Text>[^<]*</Text>' "$trx" | head -n 20 | sed 's/<[^>]*>//g; s/^/[test]   /' >&2 || true
+  fi
 done
 
 rc=0
-if ((dotnet_rc != 0)); then log "dotnet test exited with $dotnet_rc"; rc=1; fi
+if ((dotnet_rc != 0)); then
+  log "dotnet test exited with $dotnet_rc"; rc=1
+  # Name what made it fail: build errors, aborted or crashed test hosts, failed runs.
+  grep -nE ': error |Test Run (Failed|Aborted)|[Aa]borted|crashed|exited with error|Catastrophic|\[FATAL' "$DOTNET_LOG" \
+    | grep -v 'Passed ' | tail -n 40 | sed 's/^/[test]   /' >&2 || true
+fi
 if ((failed > 0)); then log "$failed test(s) failed"; rc=1; fi
 if ((executed == 0)); then log "no test executed ($files TRX file(s) in $RESULTS)"; rc=1; fi
 log "results: $RESULTS"
