@@ -72,6 +72,47 @@ public sealed class OutboxInboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Work_queued_on_commit_runs_once_after_the_commit_and_never_after_a_rollback_or_a_failed_save()
+    {
+        await using var host = await TestHost.StartAsync(database, broker);
+        var ran = new List<string>();
+        var duplicate = Guid.NewGuid();
+
+        await host.InScopeAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.WhenCommitted(() => ran.Add("rolled back"));
+            db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "never" });
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        });
+        await host.InScopeAsync(async db =>
+        {
+            db.Widgets.Add(new Widget { Id = duplicate, Name = "first" });
+            await db.SaveChangesAsync();
+        });
+        await host.InScopeAsync(async db =>
+        {
+            db.WhenCommitted(() => ran.Add("failed save"));
+            db.Widgets.Add(new Widget { Id = duplicate, Name = "same key" });
+            await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        });
+        await host.InScopeAsync(async db =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.WhenCommitted(() => ran.Add("committed"));
+            db.Widgets.Add(new Widget { Id = Guid.NewGuid(), Name = "kept" });
+            await db.SaveChangesAsync();
+            // Saved but not committed: nothing may tell of it yet.
+            Assert.Empty(ran);
+            await transaction.CommitAsync();
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(["committed"], ran);
+    }
+
+    [Fact]
     public async Task A_message_delivered_twice_is_handled_once()
     {
         var deliveries = new DeliveryCounter<WidgetMade>();

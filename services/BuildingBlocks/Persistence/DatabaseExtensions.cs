@@ -38,10 +38,10 @@ public static class DatabaseExtensions
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured (see README: configuring real servers).")).Build());
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<DeadlineSignal>();
-        builder.Services.AddSingleton<CommitSignalInterceptor>();
+        builder.Services.AddSingleton<AfterCommitInterceptor>();
         builder.Services.AddDbContext<TDbContext>((sp, options) => options
             .UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(sp.GetRequiredService<CommitSignalInterceptor>()));
+            .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>()));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
         builder.Services.AddSingleton<SchemaMigrator>();

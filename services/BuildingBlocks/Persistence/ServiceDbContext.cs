@@ -32,6 +32,15 @@ public abstract class ServiceDbContext(DbContextOptions options) : DbContext(opt
     /// <summary>The earliest due time of the deadlines saved in the current unit of work, until the poller is told.</summary>
     internal DateTimeOffset? DeadlineStoredDue { get; set; }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once the current unit of work commits, and never if it fails or rolls back
+    /// (e.g. a log line that tells of the change: the log never tells of something the database does not hold).
+    /// </summary>
+    public void WhenCommitted(Action action) => CommitActions.Add(action);
+
+    /// <summary>What the current unit of work queued to run on commit (<see cref="AfterCommitInterceptor"/>).</summary>
+    internal List<Action> CommitActions { get; } = [];
+
     protected sealed override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);

@@ -35,11 +35,6 @@ public sealed class MeetingsDbContext(DbContextOptions<MeetingsDbContext> option
 
     private const string NextMeetingNumberSql = "SELECT nextval('" + SchemaName + ".meeting_reference_seq') AS \"Value\"";
 
-    /// <summary>Log lines of this unit of work, written once it commits (<see cref="CommittedLog"/>).</summary>
-    internal List<Action> PendingLogLines { get; } = [];
-
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) => optionsBuilder.AddInterceptors(CommittedLogInterceptor.Instance);
-
     protected override void ConfigureModel(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Team>(e =>

@@ -7,10 +7,13 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 namespace Jtai.Strategy.BuildingBlocks.Persistence;
 
 /// <summary>
-/// After a commit, wakes what waits for its rows: the outbox relay when outbox rows were written, the deadline poller
-/// when deadlines were stored. Stateless (a singleton): what the unit of work wrote is kept on the context that wrote it.
+/// The one after-commit mechanism: once a unit of work commits (an explicit transaction's commit, or a save outside
+/// one) it runs what the unit of work queued with <see cref="ServiceDbContext.WhenCommitted"/> and wakes what waits
+/// for its rows: the outbox relay when outbox rows were written, the deadline poller when deadlines were stored. A
+/// failed save or a rolled-back transaction drops all of it, so nothing tells of a change the database does not hold.
+/// Stateless (a singleton): what the unit of work did is kept on the context that did it.
 /// </summary>
-public sealed class CommitSignalInterceptor(OutboxSignal outbox, DeadlineSignal deadlines) : SaveChangesInterceptor, IDbTransactionInterceptor
+public sealed class AfterCommitInterceptor(OutboxSignal outbox, DeadlineSignal deadlines) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -36,6 +39,14 @@ public sealed class CommitSignalInterceptor(OutboxSignal outbox, DeadlineSignal 
         return ValueTask.FromResult(result);
     }
 
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => Clear(eventData.Context);
+
+    public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Clear(eventData.Context);
+        return Task.CompletedTask;
+    }
+
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Flush(eventData.Context);
 
     public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -47,6 +58,14 @@ public sealed class CommitSignalInterceptor(OutboxSignal outbox, DeadlineSignal 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Clear(eventData.Context);
 
     public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Clear(eventData.Context);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Clear(eventData.Context);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         Clear(eventData.Context);
         return Task.CompletedTask;
@@ -93,6 +112,7 @@ public sealed class CommitSignalInterceptor(OutboxSignal outbox, DeadlineSignal 
         {
             db.OutboxPending = false;
             db.DeadlineStoredDue = null;
+            db.CommitActions.Clear();
         }
     }
 
@@ -113,6 +133,16 @@ public sealed class CommitSignalInterceptor(OutboxSignal outbox, DeadlineSignal 
         {
             db.DeadlineStoredDue = null;
             deadlines.Stored(due);
+        }
+
+        if (db.CommitActions.Count > 0)
+        {
+            var actions = db.CommitActions.ToList();
+            db.CommitActions.Clear();
+            foreach (var action in actions)
+            {
+                action();
+            }
         }
     }
 }
