@@ -11,7 +11,7 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// one e-mail per day to the administrators' mailbox through the real SMTP server, reported as NoticeDelivered (kind
 /// administrator-notice). A deadline fired again or a restart sends nothing more; outside the warning year, nothing.
 /// </summary>
-public sealed class AdministratorNoticeTests : IAsyncLifetime
+public sealed class AdministratorNoticeTests : ServicesOnOneBroker
 {
     private const string Mailbox = "administrators@partnership.example";
     private const string Kind = BankHolidayNoticeHandler.DeadlineKind;
@@ -24,42 +24,28 @@ public sealed class AdministratorNoticeTests : IAsyncLifetime
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
-    private RabbitMqVirtualHost broker = null!;
-    private SmtpSink smtp = null!;
-    private MeetingsSide observer = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        meetingsDatabase = await PostgresDatabase.CreateAsync();
-        notificationsDatabase = await PostgresDatabase.CreateAsync();
-        broker = await RabbitMqVirtualHost.CreateAsync();
-        smtp = await SmtpSink.StartAsync();
-        observer = await MeetingsSide.StartAsync(broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await observer.DisposeAsync();
-        await smtp.DisposeAsync();
-        await broker.DisposeAsync();
-        await notificationsDatabase.DisposeAsync();
-        await meetingsDatabase.DisposeAsync();
+        await base.InitializeAsync();
+        meetingsDatabase = await NewDatabaseAsync();
+        notificationsDatabase = await NewDatabaseAsync();
     }
 
     [Fact]
     public async Task Within_the_warning_year_the_administrators_get_one_email_a_day_naming_the_lists_last_day_even_when_fired_again_or_restarted()
     {
-        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        await using var notifications = await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync();
         // Tuesday 12 March 2030, 07:00 London time (GMT): inside the shipped list's last year; the notice is due at 08:00.
         var clock = new ManualClock(new DateTimeOffset(2030, 3, 12, 7, 0, 0, TimeSpan.Zero));
-        var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock, Settings);
+        var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, clock, Settings);
         try
         {
             await Eventually.TrueAsync(async () => await DeadlinesAsync("fired_at IS NULL") == 1, Timeout);
-            Assert.Empty(smtp.MessagesTo(Mailbox));
+            Assert.Empty(Smtp.MessagesTo(Mailbox));
 
             clock.Set(new DateTimeOffset(2030, 3, 12, 8, 0, 0, TimeSpan.Zero));
-            var file = Assert.Single(await Eventually.GetAsync(() => Task.FromResult(smtp.MessagesTo(Mailbox)), m => m.Count > 0, Timeout, "the notice arrives in the administrators' mailbox"));
+            var file = Assert.Single(await Eventually.GetAsync(() => Task.FromResult(Smtp.MessagesTo(Mailbox)), m => m.Count > 0, Timeout, "the notice arrives in the administrators' mailbox"));
             var mail = await ReceivedMail.ReadAsync(file);
             Assert.Equal($"Strategy meetings administrators <{Mailbox}>", mail.Header("To"));
             Assert.Equal("Strategy meetings: the bank holiday list ends on 2030-12-31", mail.Header("Subject"));
@@ -69,7 +55,7 @@ public sealed class AdministratorNoticeTests : IAsyncLifetime
 
             var noticeId = BankHolidayNoticeHandler.NoticeIdOf(new DateOnly(2030, 3, 12));
             var receipt = await Eventually.GetAsync(
-                () => Task.FromResult(observer.NoticesDelivered.FirstOrDefault(n => n.Kind == DeliveryKinds.AdministratorNotice)), n => n is not null, Timeout, "the notice's receipt");
+                () => Task.FromResult(Observer.NoticesDelivered.FirstOrDefault(n => n.Kind == DeliveryKinds.AdministratorNotice)), n => n is not null, Timeout, "the notice's receipt");
             Assert.Equal((noticeId, (string?)null), (receipt!.MeetingId, receipt.AgencyCode));
             // Tomorrow's deadline is the chain's one pending row.
             await Eventually.TrueAsync(async () => await DeadlinesAsync("fired_at IS NULL") == 1 && await DeadlinesAsync("fired_at IS NOT NULL") == 1, Timeout);
@@ -82,15 +68,15 @@ public sealed class AdministratorNoticeTests : IAsyncLifetime
 
             // A restart: the pending row keeps the chain, no second one is started.
             await meetings.DisposeAsync();
-            meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock, Settings);
+            meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, clock, Settings);
             await Task.Delay(2000);
             Assert.Equal(2L, await DeadlinesAsync("true"));
-            Assert.Single(smtp.MessagesTo(Mailbox));
+            Assert.Single(Smtp.MessagesTo(Mailbox));
             Assert.Equal(1L, await notificationsDatabase.ScalarAsync<long>("SELECT count(*) FROM notifications.delivery WHERE kind = 'administrator-notice'"));
 
             // The next day's notice, one day closer.
             clock.Set(new DateTimeOffset(2030, 3, 13, 8, 0, 0, TimeSpan.Zero));
-            var both = await Eventually.GetAsync(() => Task.FromResult(smtp.MessagesTo(Mailbox)), m => m.Count > 1, Timeout, "the next day's notice");
+            var both = await Eventually.GetAsync(() => Task.FromResult(Smtp.MessagesTo(Mailbox)), m => m.Count > 1, Timeout, "the next day's notice");
 
             var texts = new List<string>();
             foreach (var f in both)
@@ -100,7 +86,7 @@ public sealed class AdministratorNoticeTests : IAsyncLifetime
 
             Assert.Single(texts, t => t.Contains("in 293 days", StringComparison.Ordinal));
             await Task.Delay(1000);
-            Assert.Equal(2, smtp.MessagesTo(Mailbox).Count);
+            Assert.Equal(2, Smtp.MessagesTo(Mailbox).Count);
         }
         finally
         {
@@ -111,10 +97,10 @@ public sealed class AdministratorNoticeTests : IAsyncLifetime
     [Fact]
     public async Task More_than_a_year_before_the_lists_last_day_the_daily_deadline_fires_and_sends_nothing()
     {
-        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        await using var notifications = await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync();
         // Monday 31 December 2029, 07:00 London time: the last day before the warning year.
         var clock = new ManualClock(new DateTimeOffset(2029, 12, 31, 7, 0, 0, TimeSpan.Zero));
-        await using var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock, Settings);
+        await using var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, clock, Settings);
         await Eventually.TrueAsync(async () => await DeadlinesAsync("fired_at IS NULL") == 1, Timeout);
 
         clock.Set(new DateTimeOffset(2029, 12, 31, 8, 0, 0, TimeSpan.Zero));
@@ -123,7 +109,7 @@ public sealed class AdministratorNoticeTests : IAsyncLifetime
         await Task.Delay(2000);
 
         Assert.Equal(0L, await OutboxNoticesAsync());
-        Assert.Empty(smtp.MessagesTo(Mailbox));
+        Assert.Empty(Smtp.MessagesTo(Mailbox));
         Assert.Equal(0L, await notificationsDatabase.ScalarAsync<long>("SELECT count(*) FROM notifications.delivery WHERE kind = 'administrator-notice'"));
     }
 

@@ -18,12 +18,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jtai.Strategy.Notifications.Tests;
 
 /// <summary>
-/// Every change the meetings service can make to a meeting, carried on one broker to this service and through the real
+/// Every change the meetings service can make to a meeting, carried on one Broker to this service and through the real
 /// SMTP server: each invitee's e-mail arrives, and its calendar object (parsed by ical.js) has the METHOD, UID,
 /// SEQUENCE, times, organizer and attendee the calendar needs. The sequences are the meetings service's own, never
 /// made up by the test, so a contract the two services read differently fails here.
 /// </summary>
-public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
+public sealed partial class CalendarAcrossServicesTests : ServicesOnOneBroker
 {
     private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly AgencySnapshot[] Agencies = AcrossServices.Agencies;
@@ -31,32 +31,16 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
-    private RabbitMqVirtualHost broker = null!;
-    private SmtpSink smtp = null!;
-    private MeetingsSide observer = null!;
     private NotificationsHost notifications = null!;
     private ServiceHost<MeetingsService> meetings = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        meetingsDatabase = await PostgresDatabase.CreateAsync();
-        notificationsDatabase = await PostgresDatabase.CreateAsync();
-        broker = await RabbitMqVirtualHost.CreateAsync();
-        smtp = await SmtpSink.StartAsync();
-        observer = await MeetingsSide.StartAsync(broker);
-        notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
-        meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await meetings.DisposeAsync();
-        await notifications.DisposeAsync();
-        await observer.DisposeAsync();
-        await smtp.DisposeAsync();
-        await broker.DisposeAsync();
-        await notificationsDatabase.DisposeAsync();
-        await meetingsDatabase.DisposeAsync();
+        await base.InitializeAsync();
+        meetingsDatabase = await NewDatabaseAsync();
+        notificationsDatabase = await NewDatabaseAsync();
+        notifications = Own(await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync());
+        meetings = Own(await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker));
     }
 
     [Fact]
@@ -107,7 +91,7 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
             Assert.Equal("CANCELLED", calendar.Status);
         }
 
-        Assert.DoesNotContain(observer.Failed, f => f.MeetingId == meeting.Id);
+        Assert.DoesNotContain(Observer.Failed, f => f.MeetingId == meeting.Id);
     }
 
     [Fact]
@@ -135,8 +119,8 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
 
         // Each cancellation is reported delivered; none failed (before the fix, every one failed to render).
         await Eventually.TrueAsync(
-            () => Task.FromResult(observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == "cancellation") == invitees.Count), Timeout);
-        Assert.DoesNotContain(observer.Failed, f => f.MeetingId == meeting.Id);
+            () => Task.FromResult(Observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == "cancellation") == invitees.Count), Timeout);
+        Assert.DoesNotContain(Observer.Failed, f => f.MeetingId == meeting.Id);
     }
 
     [Fact]
@@ -151,7 +135,7 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
         // The primary's address is refused: the invitation passes to the deputy, a REQUEST at the meeting's current sequence.
         var invitation = await MailAsync(deputy, $"Strategy meeting {meeting.Reference} \u2013 invitation");
         await AssertCalendarAsync(invitation, "REQUEST", uid, 0, meeting.ScheduledStart, meeting.ScheduledEnd, deputy, "Lee Deputy");
-        var issued = Assert.Single(observer.Issued, i => i.Recipient.Email == deputy);
+        var issued = Assert.Single(Observer.Issued, i => i.Recipient.Email == deputy);
         Assert.Equal(RecipientRole.DeputyAfterEscalation, issued.Recipient.Role);
         Assert.Equal(0, issued.CalendarSequence);
 
@@ -161,9 +145,9 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
         var cancel = await MailAsync(deputy, $"Strategy meeting {meeting.Reference} \u2013 cancelled");
         await AssertCalendarAsync(cancel, "CANCEL", uid, 1, meeting.ScheduledStart, meeting.ScheduledEnd, deputy, "Lee Deputy");
         await Eventually.TrueAsync(
-            () => Task.FromResult(observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == "cancellation") == Agencies.Length), Timeout);
-        Assert.Empty(smtp.MessagesTo(primary));
-        Assert.Single(observer.Failed, f => f.MeetingId == meeting.Id);
+            () => Task.FromResult(Observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == "cancellation") == Agencies.Length), Timeout);
+        Assert.Empty(Smtp.MessagesTo(primary));
+        Assert.Single(Observer.Failed, f => f.MeetingId == meeting.Id);
     }
 
     /// <summary>The e-mail to <paramref name="address"/> with this subject, once it has arrived.</summary>
@@ -172,7 +156,7 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
         var found = await Eventually.GetAsync(
             async () =>
             {
-                foreach (var file in smtp.MessagesTo(address))
+                foreach (var file in Smtp.MessagesTo(address))
                 {
                     var mail = await ReceivedMail.ReadAsync(file);
                     if (mail.Header("Subject") == subject)
@@ -235,7 +219,7 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// The directory announced on the broker as the directory service would (one SPOC per agency, the police one at
+    /// The directory announced on the Broker as the directory service would (one SPOC per agency, the police one at
     /// <paramref name="policePrimary"/>, and a police deputy if given), and a team with a bridge whose manager acts.
     /// </summary>
     private async Task<(HttpClient Manager, IReadOnlyList<(string Email, string Name)> Invitees)> DirectoryAndManagerAsync(
@@ -247,7 +231,7 @@ public sealed partial class CalendarAcrossServicesTests : IAsyncLifetime
             spocs.Add(AcrossServices.Spoc("DURHAM-POLICE", d.Name, 1, d.Email));
         }
 
-        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        await AcrossServices.AnnounceDirectoryAsync(Observer.Publisher, meetingsDatabase, spocs);
         var team = await AcrossServices.CreateTeamAsync(meetings);
         return (meetings.ClientAs(JtaiRoles.TeamManager, team: team), spocs.Where(s => s.Rank == 0).Select(s => (s.SecureEmail, s.FullName)).ToList());
     }

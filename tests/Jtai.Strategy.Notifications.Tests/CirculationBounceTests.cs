@@ -16,49 +16,25 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jtai.Strategy.Notifications.Tests;
 
 /// <summary>
-/// Both services on one broker and the real SMTP server: a circulation notice the server refuses for the police SPOC
+/// Both services on one Broker and the real SMTP server: a circulation notice the server refuses for the police SPOC
 /// is passed to the agency's deputy, whose e-mail arrives, and the record shows both (the bounce and the deputy's
 /// delivery); with no deputy, the record says no SPOC is left.
 /// </summary>
-public sealed class CirculationBounceTests : IAsyncLifetime
+public sealed class CirculationBounceTests : ServicesOnOneBroker
 {
     private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
-    private RabbitMqVirtualHost broker = null!;
-    private SmtpSink smtp = null!;
-    private MeetingsSide observer = null!;
     private NotificationsHost? notifications;
     private ServiceHost<MeetingsService>? meetings;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        meetingsDatabase = await PostgresDatabase.CreateAsync();
-        notificationsDatabase = await PostgresDatabase.CreateAsync();
-        broker = await RabbitMqVirtualHost.CreateAsync();
-        smtp = await SmtpSink.StartAsync();
-        observer = await MeetingsSide.StartAsync(broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (meetings is not null)
-        {
-            await meetings.DisposeAsync();
-        }
-
-        if (notifications is not null)
-        {
-            await notifications.DisposeAsync();
-        }
-
-        await observer.DisposeAsync();
-        await smtp.DisposeAsync();
-        await broker.DisposeAsync();
-        await notificationsDatabase.DisposeAsync();
-        await meetingsDatabase.DisposeAsync();
+        await base.InitializeAsync();
+        meetingsDatabase = await NewDatabaseAsync();
+        notificationsDatabase = await NewDatabaseAsync();
     }
 
     [Fact]
@@ -71,7 +47,7 @@ public sealed class CirculationBounceTests : IAsyncLifetime
 
         // The deputy had no invitation (the primary answered for the agency), so this is their only e-mail.
         var mail = await ReceivedMail.ReadAsync(Assert.Single(await Eventually.GetAsync(
-            () => Task.FromResult(smtp.MessagesTo(deputy)), f => f.Count > 0, Timeout, "the deputy's circulation notice arrives")));
+            () => Task.FromResult(Smtp.MessagesTo(deputy)), f => f.Count > 0, Timeout, "the deputy's circulation notice arrives")));
         Assert.Equal($"Lee Deputy <{deputy}>", mail.Header("To"));
         Assert.Equal($"Strategy meeting {meeting.Reference} \u2013 agreed actions circulated", mail.Header("Subject"));
         Assert.Contains($"https://meetings.test/api/circulated-records/{meeting.Id}", mail.Text);
@@ -89,10 +65,10 @@ public sealed class CirculationBounceTests : IAsyncLifetime
         Assert.False(police.NoRecipientLeft);
 
         // The other agencies' notices went as before; the deputy's notice is reported as its own message, not the circulation's.
-        var passedOn = Assert.Single(observer.NoticesDelivered, n => n.MeetingId == meeting.Id && n.AgencyCode == "DURHAM-POLICE");
+        var passedOn = Assert.Single(Observer.NoticesDelivered, n => n.MeetingId == meeting.Id && n.AgencyCode == "DURHAM-POLICE");
         Assert.NotEqual(source, passedOn.SourceMessageId);
         Assert.Equal("actions-circulated", passedOn.Kind);
-        Assert.Single(observer.NoticesFailed, n => n.MeetingId == meeting.Id && n.SourceMessageId == source && n.AgencyCode == "DURHAM-POLICE");
+        Assert.Single(Observer.NoticesFailed, n => n.MeetingId == meeting.Id && n.SourceMessageId == source && n.AgencyCode == "DURHAM-POLICE");
     }
 
     [Fact]
@@ -108,7 +84,7 @@ public sealed class CirculationBounceTests : IAsyncLifetime
             "the record says no SPOC is left");
         Assert.Equal(CirculationDelivery.Failed, police.Delivery);
         Assert.Empty(police.PassedOn);
-        Assert.DoesNotContain(observer.NoticesDelivered, n => n.MeetingId == meeting.Id && n.AgencyCode == "DURHAM-POLICE");
+        Assert.DoesNotContain(Observer.NoticesDelivered, n => n.MeetingId == meeting.Id && n.AgencyCode == "DURHAM-POLICE");
     }
 
     /// <summary>
@@ -117,9 +93,9 @@ public sealed class CirculationBounceTests : IAsyncLifetime
     /// </summary>
     private async Task<(MeetingResponse Meeting, HttpClient Manager, Guid Source)> CirculatedAsync(string primary, string? deputy)
     {
-        notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        notifications = Own(await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync());
         var clock = new ManualClock(DateTimeOffset.UtcNow);
-        meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock);
+        meetings = Own(await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, clock));
 
         var spocs = AcrossServices.OneSpocPerAgency(primary);
         var primarySpoc = spocs.Single(s => s.AgencyCode == "DURHAM-POLICE");
@@ -128,14 +104,14 @@ public sealed class CirculationBounceTests : IAsyncLifetime
             spocs.Add(AcrossServices.Spoc("DURHAM-POLICE", "Lee Deputy", 1, deputy));
         }
 
-        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        await AcrossServices.AnnounceDirectoryAsync(Observer.Publisher, meetingsDatabase, spocs);
         var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: await AcrossServices.CreateTeamAsync(meetings));
         var meeting = await AcrossServices.ConveneAsync(manager, AcrossServices.Convene(clock.GetUtcNow(), caseReference: "LL-2026-6310"));
-        await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesTo(primary).Count == 1), Timeout, "the primary's invitation arrives");
+        await Eventually.TrueAsync(() => Task.FromResult(Smtp.MessagesTo(primary).Count == 1), Timeout, "the primary's invitation arrives");
 
         // Same address with the sink's "reject" marker: the mailbox was closed after the meeting.
         var closed = "reject." + primary;
-        await observer.PublishAsync(new SpocDetailsChanged(primarySpoc with { SecureEmail = closed, Version = 2 }, DateTimeOffset.UtcNow));
+        await Observer.PublishAsync(new SpocDetailsChanged(primarySpoc with { SecureEmail = closed, Version = 2 }, DateTimeOffset.UtcNow));
         await Eventually.TrueAsync(
             async () => await meetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica WHERE secure_email = @e", ("e", closed)) == 1, Timeout);
 

@@ -26,7 +26,7 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// here (configured intervals shortened to match); the same mechanism, unbounded in time, covers a two-minute one.
 /// Both services use a PostgreSQL server of this test's own, so stopping it disturbs no other test.
 /// </summary>
-public sealed class DatabaseOutageTests : IAsyncLifetime
+public sealed class DatabaseOutageTests : ServicesOnOneBroker
 {
     internal static readonly JsonSerializerOptions Json = AcrossServices.Json;
     internal static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
@@ -45,36 +45,21 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     private PrivatePostgresServer postgres = null!;
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
-    private RabbitMqVirtualHost broker = null!;
-    private SmtpSink smtp = null!;
-    private MeetingsSide directory = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        postgres = await PrivatePostgresServer.StartAsync();
-        meetingsDatabase = await PostgresDatabase.CreateAsync(postgres.ConnectionString);
-        notificationsDatabase = await PostgresDatabase.CreateAsync(postgres.ConnectionString);
-        broker = await RabbitMqVirtualHost.CreateAsync();
-        smtp = await SmtpSink.StartAsync();
-        directory = await MeetingsSide.StartAsync(broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await directory.DisposeAsync();
-        await smtp.DisposeAsync();
-        await broker.DisposeAsync();
-        await notificationsDatabase.DisposeAsync();
-        await meetingsDatabase.DisposeAsync();
-        await postgres.DisposeAsync();
+        await base.InitializeAsync();
+        postgres = Own(await PrivatePostgresServer.StartAsync());
+        meetingsDatabase = await NewDatabaseAsync(postgres.ConnectionString);
+        notificationsDatabase = await NewDatabaseAsync(postgres.ConnectionString);
     }
 
     [Fact]
     public async Task With_the_database_stopped_requests_answer_503_and_after_it_returns_every_accepted_meeting_is_e_mailed_once()
     {
-        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp, OutageSettings)).StartedAsync();
-        await using var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, settings: OutageSettings);
-        await AcrossServices.AnnounceDirectoryAsync(directory.Publisher, meetingsDatabase, AcrossServices.OneSpocPerAgency());
+        await using var notifications = await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp, OutageSettings)).StartedAsync();
+        await using var meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, settings: OutageSettings);
+        await AcrossServices.AnnounceDirectoryAsync(Observer.Publisher, meetingsDatabase, AcrossServices.OneSpocPerAgency());
         var team = await AcrossServices.CreateTeamAsync(meetings);
         var admin = meetings.ClientAs(JtaiRoles.Administrator);
         var manager = meetings.ClientAs(JtaiRoles.TeamManager, team: team);
@@ -92,7 +77,7 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         await postgres.StopAsync();
         // Reaches the notifications service while its database is down: without the outage handling its five
         // poison retries (about 11 s) would be spent well within the outage and it would end in _error.
-        var sentDuringOutage = await directory.PublishAsync(TestMeeting.New().Invite(TestMeeting.Address("during-outage")));
+        var sentDuringOutage = await Observer.PublishAsync(TestMeeting.New().Invite(TestMeeting.Address("during-outage")));
 
         var statuses = new List<HttpStatusCode>();
         var until = DateTimeOffset.UtcNow + Outage;
@@ -153,9 +138,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             await Eventually.TrueAsync(async () => (await MailsOfAsync(meeting)).Select(m => m.Header("To")).Distinct().Count() == 3, Timeout, $"the three invitations of {meeting.Reference} arrive");
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(smtp.MessagesWithId(sentDuringOutage.ToString("N")).Count > 0), Timeout, "the invitation sent during the outage arrives");
+        await Eventually.TrueAsync(() => Task.FromResult(Smtp.MessagesWithId(sentDuringOutage.ToString("N")).Count > 0), Timeout, "the invitation sent during the outage arrives");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Single(smtp.MessagesWithId(sentDuringOutage.ToString("N")));
+        Assert.Single(Smtp.MessagesWithId(sentDuringOutage.ToString("N")));
         // Every meeting's invitations exactly once, including the meeting whose e-mails were being sent when the
         // database stopped: a dispatcher that got the relay's 250 keeps retrying "sent" through the outage.
         foreach (var meeting in accepted)
@@ -166,9 +151,9 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             Assert.Equal(3, mails.Select(m => m.Header("Message-ID")).Distinct().Count());
         }
 
-        foreach (var errorQueue in (await broker.QueueNamesAsync()).Where(q => q.EndsWith("_error", StringComparison.Ordinal)))
+        foreach (var errorQueue in (await Broker.QueueNamesAsync()).Where(q => q.EndsWith("_error", StringComparison.Ordinal)))
         {
-            Assert.Equal(0, await broker.ReadyCountAsync(errorQueue));
+            Assert.Equal(0, await Broker.ReadyCountAsync(errorQueue));
         }
 
         Assert.Empty((await admin.GetFromJsonAsync<List<DeadLetter>>("/api/admin/dead-letters", Json))!);
@@ -182,5 +167,5 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             ? token
             : throw new InvalidOperationException("No response link in " + mail.File);
 
-    private Task<List<ReceivedMail>> MailsOfAsync(MeetingResponse meeting) => AcrossServices.MailsOfAsync(smtp, meeting);
+    private Task<List<ReceivedMail>> MailsOfAsync(MeetingResponse meeting) => AcrossServices.MailsOfAsync(Smtp, meeting);
 }

@@ -16,46 +16,30 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jtai.Strategy.Notifications.Tests;
 
 /// <summary>
-/// Notices to a team's managers (issue #10, parts 1 and 5b), across both services on one broker and the real SMTP
+/// Notices to a team's managers (issue #10, parts 1 and 5b), across both services on one Broker and the real SMTP
 /// server: the meetings service's clock is moved, its deadlines fire, and each notice arrives once at each manager
 /// address (the team's manager contact and the convening manager's own e-mail), with no case data.
 /// </summary>
-public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
+public sealed class ManagerNoticesEndToEndTests : ServicesOnOneBroker
 {
     private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
-    private RabbitMqVirtualHost broker = null!;
-    private SmtpSink smtp = null!;
-    private MeetingsSide observer = null!;
     private ServiceHost<MeetingsService> meetings = null!;
     private NotificationsHost notifications = null!;
     private readonly ManualClock clock = new(DateTimeOffset.UtcNow);
     private readonly string teamManager = TestMeeting.Address("team-manager", "durham.example.gov.uk");
     private readonly string convener = TestMeeting.Address("convening-manager", "durham.example.gov.uk");
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        meetingsDatabase = await PostgresDatabase.CreateAsync();
-        notificationsDatabase = await PostgresDatabase.CreateAsync();
-        broker = await RabbitMqVirtualHost.CreateAsync();
-        smtp = await SmtpSink.StartAsync();
-        observer = await MeetingsSide.StartAsync(broker);
-        notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
-        meetings = await AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await meetings.DisposeAsync();
-        await notifications.DisposeAsync();
-        await observer.DisposeAsync();
-        await smtp.DisposeAsync();
-        await broker.DisposeAsync();
-        await notificationsDatabase.DisposeAsync();
-        await meetingsDatabase.DisposeAsync();
+        await base.InitializeAsync();
+        meetingsDatabase = await NewDatabaseAsync();
+        notificationsDatabase = await NewDatabaseAsync();
+        notifications = Own(await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync());
+        meetings = Own(await AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, clock));
     }
 
     [Fact]
@@ -92,9 +76,9 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
 
         // Later polls send nothing more: exactly one of each per address.
         await Task.Delay(1500);
-        Assert.All(new[] { teamManager, convener }, a => Assert.Equal(2, smtp.MessagesTo(a).Count));
+        Assert.All(new[] { teamManager, convener }, a => Assert.Equal(2, Smtp.MessagesTo(a).Count));
         var receipts = await Eventually.GetAsync(
-            () => Task.FromResult(observer.NoticesDelivered.Where(n => n.MeetingId == meeting.Id).ToList()), n => n.Count >= 4, Timeout);
+            () => Task.FromResult(Observer.NoticesDelivered.Where(n => n.MeetingId == meeting.Id).ToList()), n => n.Count >= 4, Timeout);
         Assert.Equal(["circulation-overdue", "circulation-overdue", "circulation-warning", "circulation-warning"], receipts.Select(r => r.Kind).Order());
     }
 
@@ -153,7 +137,7 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
     }
 
     private Task ReceiptsAsync(MeetingResponse meeting, string kind) => Eventually.TrueAsync(
-        () => Task.FromResult(observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == kind) >= AcrossServices.Agencies.Length), Timeout);
+        () => Task.FromResult(Observer.Delivered.Count(d => d.MeetingId == meeting.Id && d.Kind == kind) >= AcrossServices.Agencies.Length), Timeout);
 
     private HttpClient ManagerClient(string team) => meetings.ClientAs(JtaiRoles.TeamManager, team: team, email: convener);
 
@@ -165,7 +149,7 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
         foreach (var address in new[] { teamManager, convener })
         {
             var mails = await Eventually.GetAsync(
-                async () => await Task.WhenAll(smtp.MessagesTo(address).Select(ReceivedMail.ReadAsync)),
+                async () => await Task.WhenAll(Smtp.MessagesTo(address).Select(ReceivedMail.ReadAsync)),
                 m => m.Any(x => x.Header("Subject") == subject),
                 Timeout,
                 $"'{subjectEnd}' reaches {address}");
@@ -190,7 +174,7 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
             RemoveAgencies = removePolice ? [new RemoveAgencyRequest("DURHAM-POLICE", RemovalReason.InformationAlreadyShared, null)] : null,
         });
 
-    /// <summary>The directory on the broker, a team with a bridge, and its manager contact (added by an administrator).</summary>
+    /// <summary>The directory on the Broker, a team with a bridge, and its manager contact (added by an administrator).</summary>
     private async Task<string> DirectoryAndTeamAsync(bool WithDeputy)
     {
         var spocs = AcrossServices.OneSpocPerAgency();
@@ -199,7 +183,7 @@ public sealed class ManagerNoticesEndToEndTests : IAsyncLifetime
             spocs.Add(AcrossServices.Spoc("DURHAM-POLICE", "Lee Deputy", 1, TestMeeting.Address("police-deputy")));
         }
 
-        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        await AcrossServices.AnnounceDirectoryAsync(Observer.Publisher, meetingsDatabase, spocs);
         var team = await AcrossServices.CreateTeamAsync(meetings);
         (await meetings.ClientAs(JtaiRoles.Administrator).PostAsJsonAsync($"/api/teams/{team}/managers", new TeamManagerRequest(teamManager, "Pat Manager"), Json)).EnsureSuccessStatusCode();
         return team;

@@ -16,11 +16,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Jtai.Strategy.Notifications.Tests;
 
 /// <summary>
-/// Both services on one broker: the meetings service convenes and invites, this service delivers through the real
+/// Both services on one Broker: the meetings service convenes and invites, this service delivers through the real
 /// SMTP server; an address the server rejects comes back as InvitationDeliveryFailed and the meetings service passes
 /// the invitation to the deputy, whose e-mail arrives.
 /// </summary>
-public sealed class MeetingsEndToEndTests : IAsyncLifetime
+public sealed class MeetingsEndToEndTests : ServicesOnOneBroker
 {
     private static readonly JsonSerializerOptions Json = AcrossServices.Json;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -30,35 +30,21 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
 
     private PostgresDatabase meetingsDatabase = null!;
     private PostgresDatabase notificationsDatabase = null!;
-    private RabbitMqVirtualHost broker = null!;
-    private SmtpSink smtp = null!;
-    private MeetingsSide observer = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        meetingsDatabase = await PostgresDatabase.CreateAsync();
-        notificationsDatabase = await PostgresDatabase.CreateAsync();
-        broker = await RabbitMqVirtualHost.CreateAsync();
-        smtp = await SmtpSink.StartAsync();
-        observer = await MeetingsSide.StartAsync(broker);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await observer.DisposeAsync();
-        await smtp.DisposeAsync();
-        await broker.DisposeAsync();
-        await notificationsDatabase.DisposeAsync();
-        await meetingsDatabase.DisposeAsync();
+        await base.InitializeAsync();
+        meetingsDatabase = await NewDatabaseAsync();
+        notificationsDatabase = await NewDatabaseAsync();
     }
 
     [Fact]
     public async Task A_rejected_spoc_address_passes_the_invitation_to_the_deputy_whose_email_arrives()
     {
-        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        await using var notifications = await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync();
         await using var meetings = await StartMeetingsAsync(TimeProvider.System);
 
-        // The directory, announced on the broker as the directory service would: the police SPOC's address is refused
+        // The directory, announced on the Broker as the directory service would: the police SPOC's address is refused
         // by the mail server; the deputy's is fine.
         var primary = TestMeeting.Address("reject.police-primary");
         var deputy = TestMeeting.Address("police-deputy");
@@ -67,25 +53,25 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var meeting = await AcrossServices.ConveneAsync(meetings.ClientAs(JtaiRoles.TeamManager, team: team), AcrossServices.Convene(now, caseReference: CaseReference, thresholdText: ThresholdText));
 
-        var failed = await Eventually.GetAsync(() => Task.FromResult(observer.Failed.FirstOrDefault(f => f.MeetingId == meeting.Id)), f => f is not null, Timeout);
+        var failed = await Eventually.GetAsync(() => Task.FromResult(Observer.Failed.FirstOrDefault(f => f.MeetingId == meeting.Id)), f => f is not null, Timeout);
         Assert.Equal("DURHAM-POLICE", failed!.AgencyCode);
         var deputyMail = await ReceivedMail.ReadAsync(Assert.Single(
-            await Eventually.GetAsync(() => Task.FromResult(smtp.MessagesTo(deputy)), f => f.Count > 0, Timeout, "the deputy's invitation arrives")));
+            await Eventually.GetAsync(() => Task.FromResult(Smtp.MessagesTo(deputy)), f => f.Count > 0, Timeout, "the deputy's invitation arrives")));
         Assert.Equal($"Lee Deputy <{deputy}>", deputyMail.Header("To"));
         Assert.Equal($"Strategy meeting {meeting.Reference} \u2013 invitation", deputyMail.Header("Subject"));
         Assert.Equal($"{meeting.Reference}@jtai-strategy", (await IcalJs.ParseAsync(deputyMail.CalendarPart)).Uid);
         Assert.Contains($"PIN: {meeting.Pin}", deputyMail.Text);
-        Assert.Empty(smtp.MessagesTo(primary));
+        Assert.Empty(Smtp.MessagesTo(primary));
 
-        var deputyInvitation = Assert.Single(observer.Issued, i => i.Recipient.Email == deputy);
+        var deputyInvitation = Assert.Single(Observer.Issued, i => i.Recipient.Email == deputy);
         Assert.Equal((RecipientRole.DeputyAfterEscalation, failed.InvitationId), (deputyInvitation.Recipient.Role, deputyInvitation.SupersedesInvitationId));
 
         // Every e-mail of the meeting: no case reference, no threshold text, no child; only the allowed fields.
-        var invitations = observer.Issued.Where(i => i.MeetingId == meeting.Id).ToList();
-        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.Recipient.Email != primary).All(i => smtp.MessagesTo(i.Recipient.Email).Count == 1)), Timeout);
+        var invitations = Observer.Issued.Where(i => i.MeetingId == meeting.Id).ToList();
+        await Eventually.TrueAsync(() => Task.FromResult(invitations.Where(i => i.Recipient.Email != primary).All(i => Smtp.MessagesTo(i.Recipient.Email).Count == 1)), Timeout);
         foreach (var invitation in invitations.Where(i => i.Recipient.Email != primary))
         {
-            var mail = await ReceivedMail.ReadAsync(Assert.Single(smtp.MessagesTo(invitation.Recipient.Email)));
+            var mail = await ReceivedMail.ReadAsync(Assert.Single(Smtp.MessagesTo(invitation.Recipient.Email)));
             Assert.DoesNotContain(CaseReference, mail.Raw, StringComparison.OrdinalIgnoreCase);
             Assert.DoesNotContain("call-out", mail.Parsed.AllDecodedText, StringComparison.OrdinalIgnoreCase);
             await MinimalData.AssertAsync(mail, new AllowedFacts(
@@ -98,7 +84,7 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Circulated_actions_are_reported_as_notices_and_the_record_shows_each_delivered()
     {
-        await using var notifications = await new NotificationsHost(notificationsDatabase, broker, NotificationsHost.Settings(smtp)).StartedAsync();
+        await using var notifications = await new NotificationsHost(notificationsDatabase, Broker, NotificationsHost.Settings(Smtp)).StartedAsync();
         // The meetings service's own clock, moved past the meeting's end so it can be recorded; notifications keeps real time.
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         await using var meetings = await StartMeetingsAsync(clock);
@@ -116,7 +102,7 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
 
         // Each recipient's notice comes back as NoticeDelivered naming the circulation message, never as an invitation's receipt.
         var notices = await Eventually.GetAsync(
-            () => Task.FromResult(observer.NoticesDelivered.Where(n => n.SourceMessageId == source).ToList()), n => n.Count >= AcrossServices.Agencies.Length, Timeout);
+            () => Task.FromResult(Observer.NoticesDelivered.Where(n => n.SourceMessageId == source).ToList()), n => n.Count >= AcrossServices.Agencies.Length, Timeout);
         Assert.Equal(AcrossServices.Agencies.Select(a => a.Code).Order(), notices.Select(n => n.AgencyCode).Order());
         Assert.All(notices, n => Assert.Equal((meeting.Id, "actions-circulated"), (n.MeetingId, n.Kind)));
 
@@ -126,14 +112,14 @@ public sealed class MeetingsEndToEndTests : IAsyncLifetime
             Timeout,
             "the record shows every circulation notice delivered");
         Assert.Equal(AcrossServices.Agencies.Select(a => a.Code).Order(), shown.Circulations[0].Recipients.Select(r => r.AgencyCode).Order());
-        Assert.DoesNotContain(observer.Delivered, d => d.SourceMessageId == source || d.InvitationId == Guid.Empty);
+        Assert.DoesNotContain(Observer.Delivered, d => d.SourceMessageId == source || d.InvitationId == Guid.Empty);
     }
 
-    private Task<ServiceHost<MeetingsService>> StartMeetingsAsync(TimeProvider clock) => AcrossServices.StartMeetingsAsync(meetingsDatabase, broker, clock);
+    private Task<ServiceHost<MeetingsService>> StartMeetingsAsync(TimeProvider clock) => AcrossServices.StartMeetingsAsync(meetingsDatabase, Broker, clock);
 
     private async Task<string> AnnounceDirectoryAndCreateTeamAsync(ServiceHost<MeetingsService> meetings, SpocSnapshot[] spocs)
     {
-        await AcrossServices.AnnounceDirectoryAsync(observer.Publisher, meetingsDatabase, spocs);
+        await AcrossServices.AnnounceDirectoryAsync(Observer.Publisher, meetingsDatabase, spocs);
         return await AcrossServices.CreateTeamAsync(meetings);
     }
 }
