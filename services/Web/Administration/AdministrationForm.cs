@@ -33,7 +33,7 @@ public abstract class AdministrationForm : PageModel
 
         if ((int)problem.Status >= 500)
         {
-            throw new HttpRequestException($"The API answered {(int)problem.Status} {problem.Title}.");
+            throw problem.Failure("API");
         }
 
         FailedForm = form;

@@ -65,19 +65,14 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)
     {
         var agency = await directory.AgencyAsync(code, cancellationToken);
-        if (agency.Problem is { Status: HttpStatusCode.NotFound })
+        if (agency.Problem is { } problem)
         {
-            return NotFound();
+            return problem.PageResult("directory");
         }
 
-        if (agency.Problem is { Status: HttpStatusCode.Forbidden })
-        {
-            return Redirect("/forbidden");
-        }
-
-        Agency = agency.Value ?? throw new HttpRequestException($"The directory answered {agency.Problem!.Status} {agency.Problem.Title}.");
+        Agency = agency.Value;
         var spocs = await directory.SpocsAsync(code, cancellationToken);
-        Spocs = spocs.Value ?? throw new HttpRequestException($"The directory answered {spocs.Problem!.Status} {spocs.Problem.Title}.");
+        Spocs = spocs.Value ?? throw spocs.Problem!.Failure("directory");
         return null;
     }
 

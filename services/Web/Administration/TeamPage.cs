@@ -73,18 +73,12 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)
     {
         var team = await teams.TeamAsync(code, cancellationToken);
-        return team.Problem switch
+        if (team.Problem is { } problem)
         {
-            { Status: HttpStatusCode.NotFound } => NotFound(),
-            { Status: HttpStatusCode.Forbidden } => Redirect("/forbidden"),
-            { } problem => throw new HttpRequestException($"The meetings API answered {problem.Status} {problem.Title}."),
-            _ => Set(team.Value!),
-        };
-
-        IActionResult? Set(TeamDetails details)
-        {
-            Team = details;
-            return null;
+            return problem.PageResult("meetings API");
         }
+
+        Team = team.Value;
+        return null;
     }
 }

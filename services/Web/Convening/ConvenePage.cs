@@ -140,7 +140,7 @@ public sealed class ConvenePage(MeetingsApiClient meetings, LondonTime time) : P
         {
             if ((int)problem.Status >= 500)
             {
-                throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}.");
+                throw problem.Failure("meetings API");
             }
 
             Refusal = problem;

@@ -157,7 +157,7 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
 
         if ((int)problem.Status >= 500)
         {
-            throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title} ({what}).");
+            throw problem.Failure($"meetings API ({what})");
         }
 
         if (problem.Errors.Count == 0)
@@ -196,19 +196,14 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         var board = await meetings.BoardAsync(id, cancellationToken);
         if (board.Problem is { } problem)
         {
-            return problem.Status switch
-            {
-                HttpStatusCode.Forbidden => Redirect("/forbidden"),
-                HttpStatusCode.NotFound => NotFound(),
-                _ => throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}."),
-            };
+            return problem.PageResult("meetings API");
         }
 
         Board = board.Value;
         var record = await meetings.RecordAsync(id, cancellationToken);
         if (record.Problem is { Status: not HttpStatusCode.NotFound } failed)
         {
-            throw new HttpRequestException($"The meetings API answered {(int)failed.Status} {failed.Title} (record).");
+            throw failed.Failure("meetings API (record)");
         }
 
         Record = record.Value;

@@ -1,4 +1,3 @@
-using System.Net;
 using Jtai.Strategy.Web.Apis;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -21,12 +20,7 @@ public sealed class MeetingBoardPage(MeetingsApiClient meetings, LondonTime time
         var result = await meetings.BoardAsync(id, cancellationToken);
         if (result.Problem is { } problem)
         {
-            return problem.Status switch
-            {
-                HttpStatusCode.Forbidden => Redirect("/forbidden"),
-                HttpStatusCode.NotFound => NotFound(),
-                _ => throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}."),
-            };
+            return problem.PageResult("meetings API");
         }
 
         Board = result.Value;
