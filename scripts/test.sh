@@ -98,6 +98,8 @@ for trx in "$RESULTS"/**/*.trx; do
   n="$(counter notExecuted "$counters")"
   ((n <= s)) || s=$n
   passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s)) executed=$((executed + e))
+  assembly="$(grep -o 'storage="[^"]*"' "$trx" | head -n 1 | sed 's/storage="\(.*\)"/\1/' || true)"
+  log "$(basename "${assembly:-$trx}"): $p passed, $f failed, $s skipped"
   # A test host that crashed or was aborted after its last test leaves passing counters but
   # another outcome, with the reason in its RunInfos.
   outcome="$(grep -o '<ResultSummary outcome="[A-Za-z]*"' "$trx" | head -n 1 | sed 's/.*outcome="\(.*\)"/\1/' || true)"
@@ -111,7 +113,7 @@ rc=0
 if ((dotnet_rc != 0)); then
   log "dotnet test exited with $dotnet_rc"; rc=1
   # Name what made it fail: build errors, aborted or crashed test hosts, failed runs.
-  grep -nE ': error |Test Run (Failed|Aborted)|[Aa]borted|crashed|exited with error|Catastrophic|\[FATAL' "$DOTNET_LOG" \
+  grep -nE ': error |Test Run (Failed|Aborted)|[Aa]borted|crashed|exited with error|Catastrophic|\[FATAL|\[FAIL\]|Cleanup Failure' "$DOTNET_LOG" \
     | grep -v 'Passed ' | tail -n 40 | sed 's/^/[test]   /' >&2 || true
 fi
 if ((failed > 0)); then log "$failed test(s) failed"; rc=1; fi
