@@ -7,7 +7,7 @@ namespace Jtai.Strategy.Web.Administration;
 
 /// <summary>
 /// One agency's SPOC, deputies and cover periods, from the SPOC directory; the form gives the agency a SPOC (rank 0)
-/// or a deputy (rank 1 and up). The directory checks everything (a valid secure address, a free rank in the area) and
+/// or a deputy (rank 1 and up), and each person's page (<see cref="SpocPage"/>) changes, covers or retires them. The directory checks everything (a valid secure address, a free rank in the area) and
 /// tells the meetings service on the bus, so the next invitation goes to whom this page shows.
 /// </summary>
 public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : AdministrationForm
@@ -24,8 +24,18 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
     [BindProperty] public string? Area { get; set; }
     [BindProperty] public string? Rank { get; set; }
 
-    /// <summary>Who was just added (after the redirect), for the confirmation banner.</summary>
+    /// <summary>Who was just added, changed or retired (after the redirect), for the confirmation banner.</summary>
     [BindProperty(SupportsGet = true)] public string? Added { get; set; }
+
+    [BindProperty(SupportsGet = true)] public string? Changed { get; set; }
+
+    [BindProperty(SupportsGet = true)] public string? Retired { get; set; }
+
+    public string? Done =>
+        Added is { Length: > 0 } ? $"{Added} was added. The next invitations go by the list below."
+        : Changed is { Length: > 0 } ? $"{Changed}'s details were changed. The next invitations go by the list below."
+        : Retired is { Length: > 0 } ? $"{Retired} was retired and receives no further invitations."
+        : null;
 
     protected override IReadOnlyList<(string ApiName, string Id, string Message)> FieldMessages { get; } =
     [

@@ -20,6 +20,24 @@ public sealed class DirectoryApiClient(HttpClient http)
     /// <summary>Gives the agency a SPOC (rank 0) or a deputy (rank 1 and up).</summary>
     public Task<ApiResult<DirectorySpoc>> AssignSpocAsync(string code, SpocForm form, CancellationToken cancellationToken) =>
         ApiCalls.SendAsync<DirectorySpoc>(http, HttpMethod.Post, $"api/agencies/{Uri.EscapeDataString(code)}/spocs", form, cancellationToken);
+
+    public Task<ApiResult<DirectorySpoc>> SpocAsync(Guid id, CancellationToken cancellationToken) =>
+        ApiCalls.GetAsync<DirectorySpoc>(http, $"api/spocs/{id}", cancellationToken);
+
+    /// <summary>Changes a SPOC's or deputy's name, contact, area or rank.</summary>
+    public Task<ApiResult<DirectorySpoc>> ChangeSpocAsync(Guid id, SpocForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectorySpoc>(http, HttpMethod.Put, $"api/spocs/{id}", form, cancellationToken);
+
+    /// <summary>Retires a SPOC or deputy: no further invitations go to them.</summary>
+    public Task<ApiResult<DirectorySpoc>> RetireSpocAsync(Guid id, string? reason, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectorySpoc>(http, HttpMethod.Post, $"api/spocs/{id}/retire", new { reason }, cancellationToken);
+
+    /// <summary>A period the SPOC or deputy is away: invitations in it go to the next in rank.</summary>
+    public Task<ApiResult<DirectorySpoc>> AddCoverAsync(Guid id, CoverForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectorySpoc>(http, HttpMethod.Post, $"api/spocs/{id}/covers", form, cancellationToken);
+
+    public Task<ApiResult<DirectorySpoc>> RemoveCoverAsync(Guid id, Guid coverId, CancellationToken cancellationToken) =>
+        ApiCalls.DeleteAsync<DirectorySpoc>(http, $"api/spocs/{id}/covers/{coverId}", cancellationToken);
 }
 
 /// <summary>The meetings service's teams API, called with the signed-in administrator's token: teams, managers and bridges.</summary>
@@ -38,6 +56,14 @@ public sealed class TeamsApiClient(HttpClient http)
     /// <summary>Adds a manager contact, who receives the team's notices.</summary>
     public Task<ApiResult<TeamDetails>> AddManagerAsync(string code, ManagerForm form, CancellationToken cancellationToken) =>
         ApiCalls.SendAsync<TeamDetails>(http, HttpMethod.Post, $"api/teams/{Uri.EscapeDataString(code)}/managers", form, cancellationToken);
+
+    /// <summary>Retires a bridge: meetings convened from now on no longer book it (those booked keep it).</summary>
+    public Task<ApiResult<TeamBridge>> RetireBridgeAsync(string code, Guid id, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamBridge>(http, HttpMethod.Post, $"api/teams/{Uri.EscapeDataString(code)}/bridges/{id}/retire", new { }, cancellationToken);
+
+    /// <summary>Removes a manager contact: they no longer receive the team's notices.</summary>
+    public Task<ApiResult<TeamDetails>> RemoveManagerAsync(string code, string email, CancellationToken cancellationToken) =>
+        ApiCalls.DeleteAsync<TeamDetails>(http, $"api/teams/{Uri.EscapeDataString(code)}/managers/{Uri.EscapeDataString(email)}", cancellationToken);
 }
 
 /// <summary>A JSON call that gives the value or the API's problem.</summary>
@@ -56,6 +82,12 @@ internal static class ApiCalls
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    public static async Task<ApiResult<T>> DeleteAsync<T>(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync(path, cancellationToken);
+        return await ReadAsync<T>(response, cancellationToken);
+    }
+
     private static async Task<ApiResult<T>> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken) =>
         response.IsSuccessStatusCode
             ? new ApiResult<T>(await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken), null)
@@ -69,6 +101,8 @@ public sealed record DirectoryCover(Guid CoverId, DateTimeOffset StartsAt, DateT
 public sealed record DirectorySpoc(Guid SpocId, string AgencyCode, string? Area, string FullName, int Rank, string SecureEmail, string? Phone, bool Active, IReadOnlyList<DirectoryCover> Covers);
 
 public sealed record SpocForm(string? FullName, string? SecureEmail, string? Phone, string? Area, int? Rank);
+
+public sealed record CoverForm(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Reason);
 
 public sealed record TeamBridge(Guid Id, string Label, string DialInNumber, string ConferenceCode, bool Active);
 

@@ -25,7 +25,7 @@ public sealed class LondonTime(string timeZone)
         {
             (12, 0) => "midday",
             (0, 0) => "midnight",
-            _ => local.ToString(local.Minute == 0 ? "h" : "h:mm", English) + (local.Hour < 12 ? "am" : "pm"),
+            _ => local.ToString(local.Minute == 0 ? "%h" : "h:mm", English) + (local.Hour < 12 ? "am" : "pm"),
         };
     }
 
