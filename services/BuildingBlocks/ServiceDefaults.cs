@@ -69,6 +69,22 @@ public static class ServiceDefaults
     /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
+        try
+        {
+            await RunCommandOrServiceAsync(app, args);
+        }
+        catch (Exception ex) when (IsMigrationsPending(ex))
+        {
+            // The migration runner has logged what is pending and that `migrate` must run first: exit without a stack trace.
+            Environment.ExitCode = 1;
+        }
+    }
+
+    private static bool IsMigrationsPending(Exception ex) =>
+        ex is MigrationsPendingException || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(IsMigrationsPending));
+
+    private static async Task RunCommandOrServiceAsync(WebApplication app, string[] args)
+    {
         if (args.Contains("migrate", StringComparer.Ordinal))
         {
             // The bus is built in MassTransit's deploy-only mode (TopologyDeployment reads the same argument).
