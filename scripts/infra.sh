@@ -213,6 +213,45 @@ pg_ensure_database() {
   fi
 }
 
+# Each service's two roles (deploy/postgres/service-roles.sh: S_owner owns schema S and migrates it, S_runtime is the
+# role the service runs as), with the development passwords, in the jtai database.
+SERVICE_ROLES="$ROOT/deploy/postgres/service-roles.sh"
+PG_SCHEMAS=(spoc_directory meetings notifications metrics action_plan)
+
+pg_ensure_service_roles() {
+  "$SERVICE_ROLES" --sql | PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DATABASE" >/dev/null || die "provisioning the services' database roles failed"
+  log "postgres: roles <schema>_owner and <schema>_runtime for ${PG_SCHEMAS[*]}"
+}
+
+# export lines for each service's connection strings: JTAI_PG_<SCHEMA> (its runtime role) and JTAI_PG_<SCHEMA>_OWNER
+# (its owner, for migrate). With a PostgreSQL of your own (ConnectionStrings__Postgres set), the ones already set pass through.
+pg_env_service_roles() {
+  local schema name role password kind
+  for schema in "${PG_SCHEMAS[@]}"; do
+    for kind in runtime owner; do
+      name="JTAI_PG_${schema^^}" role="${schema}_runtime"
+      [[ "$kind" == owner ]] && name="${name}_OWNER" role="${schema}_owner"
+      if pg_external; then
+        [[ -n "${!name:-}" ]] && printf 'export %s=%s\n' "$name" "$(sq "${!name}")"
+        continue
+      fi
+      password="$(service_role_password "$schema" "$kind")"
+      printf 'export %s=%s\n' "$name" \
+        "$(sq "Host=127.0.0.1;Port=$PG_PORT;Username=$role;Password=$password;Database=$PG_DATABASE")"
+    done
+  done
+}
+
+# The role's password as deploy/postgres/service-roles.sh sets it (its variables, else the development defaults).
+service_role_password() {
+  local variable default
+  if [[ "$2" == owner ]]; then variable="JTAI_PG_${1^^}_OWNER_PASSWORD" default="${1//_/-}-owner-dev"
+  else variable="JTAI_PG_${1^^}_PASSWORD" default="${1//_/-}-runtime-dev"
+  fi
+  printf '%s' "${!variable:-$default}"
+}
+
 pg_up() {
   if pg_external; then log "postgres: using ConnectionStrings__Postgres from the environment"; return 0; fi
   resolve_pg_dir
@@ -223,6 +262,7 @@ pg_up() {
     if pg_sql 'select 1' >/dev/null 2>&1; then
       log "postgres: reusing the server already answering on 127.0.0.1:$PG_PORT (not started here)"
       pg_ensure_database
+      pg_ensure_service_roles
       return 0
     fi
     die "port $PG_PORT is taken by something that does not accept $PG_USER/$PG_PASSWORD"
@@ -267,6 +307,7 @@ EOF
   done
   pg_sql 'select 1' >/dev/null || die "postgres does not accept connections on 127.0.0.1:$PG_PORT"
   pg_ensure_database
+  pg_ensure_service_roles
 }
 
 pg_down() {
@@ -525,6 +566,7 @@ cmd_env() {
   pg_external && cs_pg="$ConnectionStrings__Postgres"
   rabbit_external && cs_rabbit="$ConnectionStrings__RabbitMq"
   printf 'export ConnectionStrings__Postgres=%s\n' "$(sq "$cs_pg")"
+  pg_env_service_roles
   printf 'export ConnectionStrings__RabbitMq=%s\n' "$(sq "$cs_rabbit")"
   printf 'export JTAI_RABBITMQ_MANAGEMENT=%s\n' "$(sq "$mgmt")"
   printf 'export Smtp__Host=%s\n' "$(sq "$smtp_host")"
