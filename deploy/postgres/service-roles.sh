@@ -10,7 +10,7 @@
 #   S_runtime   the role the service runs as; `migrate` grants it USAGE on S and the DML it needs there
 #               (SELECT and INSERT only on the audit trail), nothing in any other schema.
 # Both are LOGIN roles and nothing more: not superusers, cannot create databases or roles, no replication, no RLS
-# bypass. Run as a superuser. Idempotent: an existing role gets its password and attributes set again, an existing
+# bypass. It also creates the extensions the migrations need (btree_gist). Run as a superuser. Idempotent: an existing role gets its password and attributes set again, an existing
 # schema owned by another role (a cluster from before the roles) is handed, with everything in it, to S_owner.
 #
 # Passwords come from JTAI_PG_<S>_OWNER_PASSWORD and JTAI_PG_<S>_PASSWORD (S upper-case, e.g.
@@ -78,6 +78,9 @@ BEGIN
 END \$\$;
 SQL
   done
+  # Extensions are the database's, created by a superuser: the meetings migrations' CREATE EXTENSION IF NOT EXISTS
+  # then finds it (an owner role may not create one).
+  echo "CREATE EXTENSION IF NOT EXISTS btree_gist;"
   echo "COMMIT;"
 }
 

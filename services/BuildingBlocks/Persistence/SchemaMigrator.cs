@@ -23,7 +23,17 @@ public sealed partial class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, "SELECT pg_advisory_xact_lock(hashtext(@schema))", cancellationToken, ("schema", "migrate:" + schema));
-        await ExecuteAsync(connection, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken);
+        // Only when missing: CREATE SCHEMA IF NOT EXISTS checks the right to create schemas in the database first, and
+        // a service's owner role has none there (its schema is made for it, deploy/postgres/service-roles.sh).
+        await using (var exists = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("schema", schema);
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+            {
+                await ExecuteAsync(connection, transaction, $"CREATE SCHEMA {schema}", cancellationToken);
+            }
+        }
+
         await ExecuteAsync(connection, transaction,
             $"CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (id text PRIMARY KEY, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
             cancellationToken);
