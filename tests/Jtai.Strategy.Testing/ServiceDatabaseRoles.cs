@@ -47,5 +47,5 @@ public static class ServiceDatabaseRoles
             : $"{schema.Replace('_', '-')}-{kind}-dev";
 
     private static string ConnectionString(PostgresDatabase database, string role, string password) =>
-        new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = password, MaxPoolSize = 20 }.ConnectionString;
+        new NpgsqlConnectionStringBuilder(database.ConnectionString) { Username = role, Password = password }.ConnectionString;
 }
