@@ -5,7 +5,9 @@
 #
 #   up      Installs what is missing (apt: rabbitmq-server, python3-aiosmtpd, and postgresql-15 /
 #           curl if absent), then starts and waits for (see docs/conventions.md):
-#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:27432  user jtai / jtai-dev, db jtai
+#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:27432  user jtai / jtai-dev, db jtai, and each
+#                            service's roles <schema>_owner (owns its schema) and <schema>_runtime, development
+#                            passwords (deploy/postgres/service-roles.sh)
 #             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:27672, management 127.0.0.1:27673
 #                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369)
 #             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:27025, Maildir .local/smtp/mailbox
@@ -17,7 +19,8 @@
 #   down    Stops what this checkout started (recorded PIDs, its own data directory). Servers that were
 #           merely reused are left alone. Tolerant of things already stopped.
 #   status  Shows each server and who owns it.
-#   env     Prints `export` lines for the variables of docs/conventions.md:
+#   env     Prints `export` lines for the variables of docs/conventions.md (with each service's connection strings,
+#           JTAI_PG_<SCHEMA> for its runtime role and JTAI_PG_<SCHEMA>_OWNER for its migrate step):
 #             eval "$(scripts/infra.sh env)"
 #   psql [ARGS]          psql into the private cluster (database jtai).
 #   rabbitmqctl [ARGS]   rabbitmqctl against the private node (its cookie, its epmd).

@@ -66,6 +66,8 @@ public static class ServiceDefaults
     /// queues, exchanges and bindings on the broker, and exits. A deployment runs migrate first, so a message another
     /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode
     /// starts no consumer: a message already waiting stays there for the service's first start (FirstDeploymentTests).
+    /// The migrations run on <c>ConnectionStrings:PostgresMigrations</c> (the schema owner) when it is set. A start whose
+    /// role cannot migrate its schema while something is pending logs why and exits with code 1 (MigrationRunner).
     /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
     {
