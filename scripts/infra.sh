@@ -5,7 +5,9 @@
 #
 #   up      Installs what is missing (apt: rabbitmq-server, python3-aiosmtpd, and postgresql-15 /
 #           curl if absent), then starts and waits for (see docs/conventions.md):
-#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:27432  user jtai / jtai-dev, db jtai
+#             PostgreSQL 15  cluster .local/postgres/data   127.0.0.1:27432  user jtai / jtai-dev, db jtai, and each
+#                            service's roles <schema>_owner (owns its schema) and <schema>_runtime, development
+#                            passwords (deploy/postgres/service-roles.sh)
 #             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:27672, management 127.0.0.1:27673
 #                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369)
 #             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:27025, Maildir .local/smtp/mailbox
@@ -17,7 +19,8 @@
 #   down    Stops what this checkout started (recorded PIDs, its own data directory). Servers that were
 #           merely reused are left alone. Tolerant of things already stopped.
 #   status  Shows each server and who owns it.
-#   env     Prints `export` lines for the variables of docs/conventions.md:
+#   env     Prints `export` lines for the variables of docs/conventions.md (with each service's connection strings,
+#           JTAI_PG_<SCHEMA> for its runtime role and JTAI_PG_<SCHEMA>_OWNER for its migrate step):
 #             eval "$(scripts/infra.sh env)"
 #   psql [ARGS]          psql into the private cluster (database jtai).
 #   rabbitmqctl [ARGS]   rabbitmqctl against the private node (its cookie, its epmd).
@@ -213,6 +216,45 @@ pg_ensure_database() {
   fi
 }
 
+# Each service's two roles (deploy/postgres/service-roles.sh: S_owner owns schema S and migrates it, S_runtime is the
+# role the service runs as), with the development passwords, in the jtai database.
+SERVICE_ROLES="$ROOT/deploy/postgres/service-roles.sh"
+PG_SCHEMAS=(spoc_directory meetings notifications metrics action_plan)
+
+pg_ensure_service_roles() {
+  "$SERVICE_ROLES" --sql | PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 \
+    -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DATABASE" >/dev/null || die "provisioning the services' database roles failed"
+  log "postgres: roles <schema>_owner and <schema>_runtime for ${PG_SCHEMAS[*]}"
+}
+
+# export lines for each service's connection strings: JTAI_PG_<SCHEMA> (its runtime role) and JTAI_PG_<SCHEMA>_OWNER
+# (its owner, for migrate). With a PostgreSQL of your own (ConnectionStrings__Postgres set), the ones already set pass through.
+pg_env_service_roles() {
+  local schema name role password kind
+  for schema in "${PG_SCHEMAS[@]}"; do
+    for kind in runtime owner; do
+      name="JTAI_PG_${schema^^}" role="${schema}_runtime"
+      [[ "$kind" == owner ]] && name="${name}_OWNER" role="${schema}_owner"
+      if pg_external; then
+        [[ -n "${!name:-}" ]] && printf 'export %s=%s\n' "$name" "$(sq "${!name}")"
+        continue
+      fi
+      password="$(service_role_password "$schema" "$kind")"
+      printf 'export %s=%s\n' "$name" \
+        "$(sq "Host=127.0.0.1;Port=$PG_PORT;Username=$role;Password=$password;Database=$PG_DATABASE")"
+    done
+  done
+}
+
+# The role's password as deploy/postgres/service-roles.sh sets it (its variables, else the development defaults).
+service_role_password() {
+  local variable default
+  if [[ "$2" == owner ]]; then variable="JTAI_PG_${1^^}_OWNER_PASSWORD" default="${1//_/-}-owner-dev"
+  else variable="JTAI_PG_${1^^}_PASSWORD" default="${1//_/-}-runtime-dev"
+  fi
+  printf '%s' "${!variable:-$default}"
+}
+
 pg_up() {
   if pg_external; then log "postgres: using ConnectionStrings__Postgres from the environment"; return 0; fi
   resolve_pg_dir
@@ -223,6 +265,7 @@ pg_up() {
     if pg_sql 'select 1' >/dev/null 2>&1; then
       log "postgres: reusing the server already answering on 127.0.0.1:$PG_PORT (not started here)"
       pg_ensure_database
+      pg_ensure_service_roles
       return 0
     fi
     die "port $PG_PORT is taken by something that does not accept $PG_USER/$PG_PASSWORD"
@@ -267,6 +310,7 @@ EOF
   done
   pg_sql 'select 1' >/dev/null || die "postgres does not accept connections on 127.0.0.1:$PG_PORT"
   pg_ensure_database
+  pg_ensure_service_roles
 }
 
 pg_down() {
@@ -525,6 +569,7 @@ cmd_env() {
   pg_external && cs_pg="$ConnectionStrings__Postgres"
   rabbit_external && cs_rabbit="$ConnectionStrings__RabbitMq"
   printf 'export ConnectionStrings__Postgres=%s\n' "$(sq "$cs_pg")"
+  pg_env_service_roles
   printf 'export ConnectionStrings__RabbitMq=%s\n' "$(sq "$cs_rabbit")"
   printf 'export JTAI_RABBITMQ_MANAGEMENT=%s\n' "$(sq "$mgmt")"
   printf 'export Smtp__Host=%s\n' "$(sq "$smtp_host")"

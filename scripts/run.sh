@@ -5,13 +5,15 @@
 #
 #   Starts the private infrastructure (scripts/infra.sh up; --no-infra uses the servers given by the
 #   environment variables of docs/conventions.md instead), builds the solution once (Release), runs each
-#   service's migrate step (migrations, and its queues and bindings on the broker), starts
+#   service's migrate step (migrations, and its queues and bindings on the broker) as its schema's owner role
+#   (JTAI_PG_<SCHEMA>_OWNER), starts
 #   every service below that exists on http://127.0.0.1:PORT (logs in .local/logs/<name>.log), waits
 #   until each answers /health/ready, prints their URLs and waits. Ctrl-C (or SIGTERM) stops the
 #   services and then the infrastructure this script started. If a service exits on its own, the
 #   others are stopped too.
 #
-#   Each service runs as its built program (`dotnet <service>.dll`, no `dotnet run` process in between).
+#   Each service runs as its built program (`dotnet <service>.dll`, no `dotnet run` process in between), connected to
+#   PostgreSQL as its runtime role (JTAI_PG_<SCHEMA>; without those variables, as ConnectionStrings__Postgres).
 #   The APIs accept the tokens of the development OIDC provider that scripts/infra.sh runs (Auth__Authority; get one
 #   for curl with scripts/oidc-token.sh USER), and the web service (5100) signs users in there; JTAI_DEV_TOKENS=1
 #   keeps the APIs on the development signing key (scripts/dev-token.sh) instead.
@@ -21,14 +23,14 @@
 #   dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load --instances 2 --chaos
 set -euo pipefail
 
-# The services: name | project | port. The only list of them.
+# The services: name | project | port | database schema ("-": none). The only list of them.
 SERVICES=(
-  "SpocDirectory|services/SpocDirectory/Jtai.Strategy.SpocDirectory.csproj|5101"
-  "Meetings|services/Meetings/Jtai.Strategy.Meetings.csproj|5102"
-  "Notifications|services/Notifications/Jtai.Strategy.Notifications.csproj|5103"
-  "Metrics|services/Metrics/Jtai.Strategy.Metrics.csproj|5104"
-  "ActionPlan|services/ActionPlan/Jtai.Strategy.ActionPlan.csproj|5105"
-  "Web|services/Web/Jtai.Strategy.Web.csproj|5100"
+  "SpocDirectory|services/SpocDirectory/Jtai.Strategy.SpocDirectory.csproj|5101|spoc_directory"
+  "Meetings|services/Meetings/Jtai.Strategy.Meetings.csproj|5102|meetings"
+  "Notifications|services/Notifications/Jtai.Strategy.Notifications.csproj|5103|notifications"
+  "Metrics|services/Metrics/Jtai.Strategy.Metrics.csproj|5104|metrics"
+  "ActionPlan|services/ActionPlan/Jtai.Strategy.ActionPlan.csproj|5105|action_plan"
+  "Web|services/Web/Jtai.Strategy.Web.csproj|5100|-"
 )
 READY_TIMEOUT=120
 
@@ -58,16 +60,30 @@ while (($# > 0)); do
   shift
 done
 
-# Every process to start: name | project | port, one per service and instance.
+# Every process to start: name | project | port | schema, one per service and instance.
 PROCESSES=()
 for entry in "${SERVICES[@]}"; do
-  IFS='|' read -r name project port <<<"$entry"
+  IFS='|' read -r name project port schema <<<"$entry"
   for ((k = 1; k <= instances; k++)); do
     label="$name"
     ((instances == 1)) || label="$name-$k"
-    PROCESSES+=("$label|$project|$((port + 100 * (k - 1)))")
+    PROCESSES+=("$label|$project|$((port + 100 * (k - 1)))|$schema")
   done
 done
+
+# A service's database connection (ConnectionStrings__Postgres): its runtime role's (JTAI_PG_<SCHEMA>, from
+# scripts/infra.sh env), else the one shared connection (a PostgreSQL of your own without per-service roles).
+runtime_connection() {
+  local variable="JTAI_PG_${1^^}"
+  if [[ "$1" == - ]]; then printf '%s' "${ConnectionStrings__Postgres:-}"; else printf '%s' "${!variable:-${ConnectionStrings__Postgres:-}}"; fi
+}
+
+# Its migrate step's (ConnectionStrings__PostgresMigrations): the schema owner's (JTAI_PG_<SCHEMA>_OWNER), else none
+# (the migrations then run on the service's own connection).
+owner_connection() {
+  local variable="JTAI_PG_${1^^}_OWNER"
+  [[ "$1" == - ]] || printf '%s' "${!variable:-}"
+}
 
 names=() pids=() ports=()
 infra_started=0
@@ -114,7 +130,7 @@ done
 
 # Fail before building if a port is taken (another scripts/run.sh?).
 for entry in "${PROCESSES[@]}"; do
-  IFS='|' read -r name project port <<<"$entry"
+  IFS='|' read -r name project port _ <<<"$entry"
   if [[ -f "$project" ]] && port_open "$port"; then die "port $port ($name) is already in use"; fi
 done
 
@@ -143,25 +159,29 @@ dotnet build "$solution" -c Release -nologo -v minimal </dev/null
 mkdir -p "$LOGS"
 # The deployment step first, for every service: its migrations and its queues, exchanges and bindings. Then
 # no service publishes before the others' queues exist (a message no queue is bound for would wait in the outbox).
+# Each migrate step connects as its schema's owner role; the services below as their runtime roles.
 for entry in "${SERVICES[@]}"; do
-  IFS='|' read -r name project port <<<"$entry"
+  IFS='|' read -r name project port schema <<<"$entry"
   if [[ ! -f "$project" ]]; then continue; fi
   log "$name: migrate (log: .local/logs/$name.migrate.log)"
   ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    ConnectionStrings__Postgres="$(runtime_connection "$schema")" \
+    ConnectionStrings__PostgresMigrations="$(owner_connection "$schema")" \
     dotnet "$(dirname "$project")/bin/Release/net10.0/$(basename "$project" .csproj).dll" \
     --contentRoot "$ROOT/$(dirname "$project")/bin/Release/net10.0" migrate \
     </dev/null >"$LOGS/$name.migrate.log" 2>&1 || { tail -n 40 "$LOGS/$name.migrate.log" >&2; die "$name: migrate failed"; }
 done
 
 for entry in "${PROCESSES[@]}"; do
-  IFS='|' read -r name project port <<<"$entry"
+  IFS='|' read -r name project port schema <<<"$entry"
   if [[ ! -f "$project" ]]; then log "$name: $project does not exist, skipped"; continue; fi
   # The built program itself, with its output folder as content root (appsettings are copied there).
   # Absolute: the host resolves a relative content root against the program's own folder, not the working directory.
   output="$ROOT/$(dirname "$project")/bin/Release/net10.0"
   program="$output/$(basename "$project" .csproj).dll"
   log "starting $name on http://127.0.0.1:$port (log: .local/logs/$name.log)"
-  (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" exec setsid \
+  (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+    ConnectionStrings__Postgres="$(runtime_connection "$schema")" exec setsid \
     dotnet "$program" --contentRoot "$output" --urls "http://127.0.0.1:$port" \
     </dev/null >"$LOGS/$name.log" 2>&1) &
   names+=("$name") pids+=("$!") ports+=("$port")

@@ -66,8 +66,26 @@ public static class ServiceDefaults
     /// queues, exchanges and bindings on the broker, and exits. A deployment runs migrate first, so a message another
     /// service publishes before this one ever started waits in this service's queue. MassTransit's deploy-only mode
     /// starts no consumer: a message already waiting stays there for the service's first start (FirstDeploymentTests).
+    /// The migrations run on <c>ConnectionStrings:PostgresMigrations</c> (the schema owner) when it is set. A start whose
+    /// role cannot migrate its schema while something is pending logs why and exits with code 1 (MigrationRunner).
     /// </summary>
     public static async Task RunServiceAsync(this WebApplication app, string[] args)
+    {
+        try
+        {
+            await RunCommandOrServiceAsync(app, args);
+        }
+        catch (Exception ex) when (IsMigrationsPending(ex))
+        {
+            // The migration runner has logged what is pending and that `migrate` must run first: exit without a stack trace.
+            Environment.ExitCode = 1;
+        }
+    }
+
+    private static bool IsMigrationsPending(Exception ex) =>
+        ex is MigrationsPendingException || (ex is AggregateException aggregate && aggregate.InnerExceptions.All(IsMigrationsPending));
+
+    private static async Task RunCommandOrServiceAsync(WebApplication app, string[] args)
     {
         if (args.Contains("migrate", StringComparer.Ordinal))
         {

@@ -14,7 +14,8 @@ public sealed class WebSystemCollection : ICollectionFixture<WebSystem>
 /// <summary>
 /// The system as deployed, for the browser: the SPOC directory, meetings, notifications, metrics, action plan and the
 /// web service, each its
-/// built program in a process of its own, on one private database each and one broker virtual host, delivering to the
+/// built program in a process of its own, on one private database each (migrated by the schema's owner role, run as
+/// the service's runtime role, as scripts/run.sh does) and one broker virtual host, delivering to the
 /// SMTP sink of scripts/infra.sh, signing in through the development OIDC provider scripts/infra.sh runs
 /// (<c>JTAI_OIDC_AUTHORITY</c>); the web service on <c>JTAI_WEB_TEST_URL</c>, the address that provider knows for it.
 /// Started once for every browser test (a few seconds), with the example users' agencies given SPOCs and the
@@ -79,24 +80,32 @@ public sealed class WebSystem : IAsyncLifetime
         var notificationsDatabase = Own(await PostgresDatabase.CreateAsync());
         var metricsDatabase = Own(await PostgresDatabase.CreateAsync());
         var actionPlanDatabase = Own(await PostgresDatabase.CreateAsync());
-
-        Dictionary<string, string?> Common(PostgresDatabase database) => new()
+        // Least privilege as deployed: each database gets the services' roles (deploy/postgres/service-roles.sh).
+        foreach (var database in new[] { directoryDatabase, MeetingsDatabase, notificationsDatabase, metricsDatabase, actionPlanDatabase })
         {
-            ["ConnectionStrings:Postgres"] = database.ConnectionString,
-            ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
-            ["Auth:Authority"] = Authority.ToString(),
-            ["Outbox:PollInterval"] = "00:00:00.200",
-            ["Deadlines:PollInterval"] = "00:00:00.200",
-        };
+            await ServiceDatabaseRoles.ProvisionAsync(database);
+        }
 
-        var directory = Common(directoryDatabase);
-        var meetings = Common(MeetingsDatabase);
+        // Each migrate step connects as its schema's owner role (ConnectionStrings:PostgresMigrations); each service
+        // as its runtime role only (the owner's connection is removed before it starts).
+        Dictionary<string, string?> Common(PostgresDatabase database, string schema)
+        {
+            var settings = ServiceDatabaseRoles.Settings(database, schema);
+            settings["ConnectionStrings:RabbitMq"] = broker.ConnectionString;
+            settings["Auth:Authority"] = Authority.ToString();
+            settings["Outbox:PollInterval"] = "00:00:00.200";
+            settings["Deadlines:PollInterval"] = "00:00:00.200";
+            return settings;
+        }
+
+        var directory = Common(directoryDatabase, "spoc_directory");
+        var meetings = Common(MeetingsDatabase, "meetings");
         meetings["Meetings:PublicBaseUrl"] = MeetingsAddress.ToString();
         meetings["Meetings:AnswerPageBaseUrl"] = WebAddress.ToString();
-        var notifications = Common(notificationsDatabase);
+        var notifications = Common(notificationsDatabase, "notifications");
         notifications["Delivery:PollInterval"] = "00:00:00.200";
-        var metrics = Common(metricsDatabase);
-        var actionPlan = Common(actionPlanDatabase);
+        var metrics = Common(metricsDatabase, "metrics");
+        var actionPlan = Common(actionPlanDatabase, "action_plan");
         actionPlan["ActionPlan:SeedDurhamSamplePlan"] = "true"; // the progress page shows the sample plan, as under scripts/run.sh
 
         // The deployment step first (migrations, queues and bindings), so that no event waits for a queue that does
@@ -106,6 +115,10 @@ public sealed class WebSystem : IAsyncLifetime
             var (exitCode, output) = await ServiceProcess.MigrateAsync(s.Item1, "Jtai.Strategy." + s.Item1, s.Item2);
             Assert.True(exitCode == 0, $"{s.Item1} migrate failed:\n{output}");
         }));
+        foreach (var settings in new[] { directory, meetings, notifications, metrics, actionPlan })
+        {
+            settings.Remove("ConnectionStrings:PostgresMigrations");
+        }
 
         var keys = Path.Combine(Path.GetTempPath(), "jtai-web-tests-keys-" + Run);
         var directoryStarted = ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directory, DirectoryAddress, Ready);

@@ -44,10 +44,13 @@ public static class DatabaseExtensions
             .AddInterceptors(sp.GetRequiredService<AfterCommitInterceptor>()));
 
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
-        builder.Services.AddSingleton<SchemaMigrator>();
+        // Migrations run on the owner's connection when one is given (ConnectionStrings:PostgresMigrations).
+        builder.Services.AddSingleton(sp => new MigrationDatabase(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<NpgsqlDataSource>()));
+        builder.Services.AddSingleton(sp => new SchemaMigrator(sp.GetRequiredService<MigrationDatabase>().DataSource, sp.GetRequiredService<ILogger<SchemaMigrator>>()));
         builder.Services.AddSingleton(sp => new MigrationRunner<TDbContext>(
             sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<SchemaMigrator>(),
+            sp.GetRequiredService<MigrationDatabase>(),
             [.. Migration.BuildingBlocks, .. migrations],
             sp.GetRequiredService<ILogger<MigrationRunner<TDbContext>>>()));
         builder.Services.AddSingleton<IMigrationRunner>(sp => sp.GetRequiredService<MigrationRunner<TDbContext>>());
@@ -79,10 +82,16 @@ public interface IMigrationRunner
     Task RunAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>Migrates one service's schema, then applies its seeders once each.</summary>
-public sealed class MigrationRunner<TDbContext>(
+/// <summary>
+/// Migrates one service's schema, then applies its seeders once each, on the migrations' connection
+/// (<see cref="MigrationDatabase"/>). When that role may not migrate the schema (the service's runtime role, given no
+/// owner's connection), it applies nothing: it checks that nothing is pending, and refuses with a message saying to
+/// run <c>migrate</c> when something is, rather than failing later on a missing table or with a raw permission error.
+/// </summary>
+public sealed partial class MigrationRunner<TDbContext>(
     IServiceScopeFactory scopeFactory,
     SchemaMigrator migrator,
+    MigrationDatabase database,
     IReadOnlyList<Migration> migrations,
     ILogger<MigrationRunner<TDbContext>> logger) : IMigrationRunner
     where TDbContext : ServiceDbContext
@@ -93,15 +102,55 @@ public sealed class MigrationRunner<TDbContext>(
         await StartupResilience.Database(logger).ExecuteAsync(async ct =>
         {
             await using var scope = scopeFactory.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
-            await migrator.MigrateAsync(db.Schema, migrations, ct);
-            await SeedAsync(scope.ServiceProvider, db, ct);
+            var schema = scope.ServiceProvider.GetRequiredService<TDbContext>().Schema;
+            var seeders = scope.ServiceProvider.GetServices<IDataSeeder<TDbContext>>().ToList();
+            var (canMigrate, role) = await migrator.CanMigrateAsync(schema, ct);
+            if (!canMigrate)
+            {
+                var pending = await migrator.PendingAsync(schema, migrations, [.. seeders.Select(s => s.Id)], ct);
+                if (pending.Count == 0)
+                {
+                    LogUpToDate(logger, schema, role);
+                    return;
+                }
+
+                var message = $"Schema '{schema}' is not up to date (pending: {string.Join(", ", pending)}) and role '{role}' cannot migrate it "
+                    + "(it does not own the schema). Run this service's `migrate` step with ConnectionStrings:PostgresMigrations set to the "
+                    + "schema owner's connection, then start the service again.";
+                LogPending(logger, message);
+                throw new MigrationsPendingException(message);
+            }
+
+            await migrator.MigrateAsync(schema, migrations, ct, Privileges(scope.ServiceProvider, schema));
+            if (seeders.Count == 0)
+            {
+                return;
+            }
+
+            if (!database.HasOwnConnection)
+            {
+                await SeedAsync(seeders, scope.ServiceProvider.GetRequiredService<TDbContext>(), ct);
+                return;
+            }
+
+            // Seeds are the migrations' too: written by the owner's role, through a context on its connection.
+            var options = new DbContextOptionsBuilder<TDbContext>()
+                .UseNpgsql(database.DataSource)
+                .AddInterceptors(scope.ServiceProvider.GetRequiredService<CommitSignalInterceptor>())
+                .Options;
+            await using var db = ActivatorUtilities.CreateInstance<TDbContext>(scope.ServiceProvider, options);
+            await SeedAsync(seeders, db, ct);
         }, cancellationToken);
     }
 
-    private static async Task SeedAsync(IServiceProvider services, TDbContext db, CancellationToken cancellationToken)
+    /// <summary>The runtime role's privileges, when it is another role; its audit trails are append-only.</summary>
+    private SchemaPrivileges? Privileges(IServiceProvider services, string schema) => database.RuntimeRole is { } role
+        ? new SchemaPrivileges(role, [.. services.GetServices<AuditTrail>().Where(t => t.Schema == schema).Select(t => t.Table)])
+        : null;
+
+    private static async Task SeedAsync(IReadOnlyList<IDataSeeder<TDbContext>> seeders, TDbContext db, CancellationToken cancellationToken)
     {
-        foreach (var seeder in services.GetServices<IDataSeeder<TDbContext>>())
+        foreach (var seeder in seeders)
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({"seed:" + db.Schema}))", cancellationToken);
@@ -117,6 +166,12 @@ public sealed class MigrationRunner<TDbContext>(
             await transaction.CommitAsync(cancellationToken);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Schema {Schema} is up to date; role {Role} runs it without migrating (migrations are the migrate step's)")]
+    private static partial void LogUpToDate(ILogger logger, string schema, string role);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Message}")]
+    private static partial void LogPending(ILogger logger, string message);
 }
 
 /// <summary>Runs migrations before any other hosted service starts (so the relay and the bus see the schema).</summary>

@@ -24,6 +24,9 @@ public sealed class RebuildAlreadyRunningException() : Exception("A rebuild of t
 /// the decisions are replayed, and the shadow tables take the live tables' place, with their index names and
 /// grants.</item>
 /// </list>
+/// The shadow tables are <c>meeting_fact</c>, <c>rollup_day</c> and <c>rollup_month</c>; the decisions (few) are
+/// replayed during the switch. Creating, dropping and renaming tables is the schema owner's: the service's runtime role
+/// calls the two functions of migration 0004 for those steps.
 /// So an event is counted once, whether it arrived before the snapshot, during the build or during the switch.
 /// </summary>
 public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionRules rules)
@@ -31,9 +34,6 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
     private const string Schema = MetricsProjection.Schema;
     private const int MeetingsPerChunk = 2000;
     private const string Shadow = "_next";
-
-    /// <summary>The tables built in the shadow and switched; the decisions (few) are replayed during the switch.</summary>
-    private static readonly string[] ShadowedTables = ["meeting_fact", "rollup_day", "rollup_month"];
 
     /// <summary>Runs after the shadow is built and before the switch (tests ingest there).</summary>
     internal Func<CancellationToken, Task>? BeforeSwitch { get; set; }
@@ -92,10 +92,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
     /// <summary>Fills fresh shadow tables from the snapshot; returns the day cells (the month cells are written too).</summary>
     private async Task<long> BuildShadowAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        foreach (var table in ShadowedTables)
-        {
-            await ExecuteAsync(connection, $"DROP TABLE IF EXISTS {Schema}.{table}{Shadow}; CREATE TABLE {Schema}.{table}{Shadow} (LIKE {Schema}.{table} INCLUDING ALL)", cancellationToken);
-        }
+        // The DDL is the schema owner's (migration 0004): the runtime role has no right to create or drop a table.
+        await ExecuteAsync(connection, $"SELECT {Schema}.rebuild_prepare_shadows()", cancellationToken);
 
         var days = new Dictionary<RollupKey, (long N, long D)>();
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -185,75 +183,19 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
             }
         }
 
-        await ExecuteAsync(connection, $"TRUNCATE {Schema}.decision_not_to_convene", cancellationToken);
+        // DELETE, not TRUNCATE: the decisions are few, and the runtime role is not given TRUNCATE.
+        await ExecuteAsync(connection, $"DELETE FROM {Schema}.decision_not_to_convene", cancellationToken);
         var decisions = await ReplayDecisionsAsync(connection, cancellationToken);
-        foreach (var table in ShadowedTables)
-        {
-            await SwapAsync(connection, table, cancellationToken);
-        }
+        // The swap (names, index names, grants) and fresh statistics, as the schema's owner (migration 0004).
+        await ExecuteAsync(connection, $"SELECT {Schema}.rebuild_switch_shadows()", cancellationToken);
 
         await ExecuteAsync(connection, $"UPDATE {Schema}.rebuild_state SET in_progress = false; DELETE FROM {Schema}.rebuild_touched", cancellationToken);
         var events = await ScalarAsync(connection, $"SELECT count(*) FROM {Schema}.event_log", cancellationToken);
         var meetings = await ScalarAsync(connection, $"SELECT count(*) FROM {Schema}.meeting_fact", cancellationToken);
         var dayCells = touched.Length == 0 ? snapshotDayCells : await ScalarAsync(connection, $"SELECT count(*) FROM {Schema}.rollup_day", cancellationToken);
 
-        // Fresh statistics for the planner; autovacuum then sets the visibility map for index-only scans.
-        await ExecuteAsync(connection, $"ANALYZE {Schema}.meeting_fact; ANALYZE {Schema}.rollup_day; ANALYZE {Schema}.rollup_month; ANALYZE {Schema}.decision_not_to_convene", cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new RebuildResult(events, meetings, decisions, dayCells, stopwatch.Elapsed);
-    }
-
-    /// <summary>
-    /// The shadow takes the live table's name, and its indexes the live indexes' names (matched by definition, so an
-    /// index a later migration adds is kept too), and the live table's grants.
-    /// </summary>
-    private static async Task SwapAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
-    {
-        var liveIndexes = await IndexesAsync(connection, table, cancellationToken);
-        var grants = new List<string>();
-        await using (var read = new NpgsqlCommand(
-            """
-            SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END, a.privilege_type
-            FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = $1::regclass AND a.grantee <> c.relowner
-            """, connection))
-        {
-            read.Parameters.Add(new NpgsqlParameter { Value = $"{Schema}.{table}" });
-            await using var reader = await read.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                grants.Add($"GRANT {reader.GetString(1)} ON {Schema}.{table} TO {reader.GetString(0)}");
-            }
-        }
-
-        await ExecuteAsync(connection, $"DROP TABLE {Schema}.{table}; ALTER TABLE {Schema}.{table}{Shadow} RENAME TO {table}", cancellationToken);
-        foreach (var (name, shape) in await IndexesAsync(connection, table, cancellationToken))
-        {
-            if (liveIndexes.FirstOrDefault(i => i.Shape == shape) is { Name: { } liveName } && liveName != name)
-            {
-                await ExecuteAsync(connection, $"ALTER INDEX {Schema}.{name} RENAME TO {liveName}", cancellationToken);
-            }
-        }
-
-        foreach (var grant in grants)
-        {
-            await ExecuteAsync(connection, grant, cancellationToken);
-        }
-    }
-
-    /// <summary>A table's indexes: name and definition after its table (the part after USING).</summary>
-    private static async Task<List<(string Name, string Shape)>> IndexesAsync(NpgsqlConnection connection, string table, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT indexname, split_part(indexdef, ' USING ', 2) FROM pg_indexes WHERE schemaname = $1 AND tablename = $2", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = Schema });
-        command.Parameters.Add(new NpgsqlParameter { Value = table });
-        var indexes = new List<(string, string)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            indexes.Add((reader.GetString(0), reader.GetString(1)));
-        }
-
-        return indexes;
     }
 
     private static MeetingFacts Fold(Guid meetingId, IEnumerable<(Guid MessageId, string Type, string Body)> events)
