@@ -136,7 +136,7 @@ public sealed partial class MigrationRunner<TDbContext>(
             // Seeds are the migrations' too: written by the owner's role, through a context on its connection.
             var options = new DbContextOptionsBuilder<TDbContext>()
                 .UseNpgsql(database.DataSource)
-                .AddInterceptors(scope.ServiceProvider.GetRequiredService<CommitSignalInterceptor>())
+                .AddInterceptors(scope.ServiceProvider.GetRequiredService<AfterCommitInterceptor>())
                 .Options;
             await using var db = ActivatorUtilities.CreateInstance<TDbContext>(scope.ServiceProvider, options);
             await SeedAsync(seeders, db, ct);
