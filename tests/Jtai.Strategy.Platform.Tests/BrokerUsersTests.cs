@@ -224,3 +224,108 @@ public sealed class BrokerUsersTests(BrokerUsersFixture fixture) : IClassFixture
         }
     }
 }
+
+/// <summary>
+/// deploy/rabbitmq/permissions.tsv against the code: each service's user reads exactly the exchanges of the events it
+/// consumes, writes only its own context's exchanges (and meetings the directory's snapshot request), and touches no
+/// other service's queues; and each service declares its whole topology on the broker as its own user.
+/// </summary>
+public sealed class BrokerPermissionsTests
+{
+    private static readonly Type[] Contracts = [.. Jtai.Strategy.Contracts.MessageContracts.Assembly.GetTypes()
+        .Where(t => t.GetCustomAttributes(typeof(EntityNameAttribute), false).Length > 0)];
+
+    /// <summary>Each service's user and the message types its consumers take.</summary>
+    public static TheoryData<string> Users => [.. BrokerUserPermissions.All.Select(p => p.User)];
+
+    private static IReadOnlySet<Type> ConsumedBy(string user) => user switch
+    {
+        "spoc-directory" => Consumers(typeof(SpocDirectoryService).Assembly),
+        "meetings" => Consumers(typeof(MeetingsService).Assembly),
+        "notifications" => Consumers(typeof(Notifications.NotificationsService).Assembly),
+        // The projection registers one generic consumer per type of its one list.
+        "metrics" => Consumers(typeof(Metrics.MetricsService).Assembly).Concat(Metrics.Projection.ProjectedEvents.All.Select(e => e.Type)).ToHashSet(),
+        "action-plan" => Consumers(typeof(ActionPlan.ActionPlanService).Assembly),
+        // Not referenced here (a Razor and static-asset project): its one consumer, LiveBoard's BoardChangeConsumer.
+        "web" => new HashSet<Type>
+        {
+            typeof(Contracts.Meetings.InvitationIssued), typeof(Contracts.Notifications.InvitationDelivered),
+            typeof(Contracts.Notifications.InvitationDeliveryFailed), typeof(Contracts.Meetings.InvitationAnswered),
+            typeof(Contracts.Meetings.InvitationSuperseded),
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(user), user, "a user of permissions.tsv without a service here"),
+    };
+
+    [Theory]
+    [MemberData(nameof(Users))]
+    public void A_services_user_reads_what_it_consumes_and_writes_only_its_own_contexts_exchanges(string user)
+    {
+        var permissions = BrokerUserPermissions.Of(user);
+        var consumed = ConsumedBy(user);
+        foreach (var contract in Contracts)
+        {
+            var exchange = ((EntityNameAttribute)contract.GetCustomAttributes(typeof(EntityNameAttribute), false)[0]).EntityName;
+            var own = PublisherIdentity.ContextOf(contract) == user;
+            var requested = user == "meetings" && contract == typeof(DirectorySnapshotRequested);
+            Assert.True(Matches(permissions.Read, exchange) == consumed.Contains(contract), $"{user}: read on {exchange} should be {consumed.Contains(contract)}");
+            Assert.True(Matches(permissions.Write, exchange) == (own || requested), $"{user}: write on {exchange} should be {own || requested}");
+            Assert.True(Matches(permissions.Configure, exchange) == (own || requested || consumed.Contains(contract)), $"{user}: configure on {exchange}");
+        }
+
+        foreach (var other in BrokerUserPermissions.All)
+        {
+            var queue = other.User + "-some-endpoint";
+            var mine = other.User == user;
+            foreach (var (kind, pattern) in new[] { ("configure", permissions.Configure), ("write", permissions.Write), ("read", permissions.Read) })
+            {
+                Assert.True(Matches(pattern, queue) == mine, $"{user}: {kind} on {queue} should be {mine}");
+                Assert.True(Matches(pattern, queue + "_error") == mine, $"{user}: {kind} on {queue}_error should be {mine}");
+            }
+        }
+
+        // Never the default exchange (it would reach every queue by name) nor MassTransit's fault exchanges.
+        Assert.False(Matches(permissions.Write, "amq.default"));
+        Assert.False(Matches(permissions.Write, "MassTransit:Fault"));
+    }
+
+    public static TheoryData<string> Services => ["notifications", "metrics", "action-plan"];
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task A_service_declares_its_topology_and_gets_ready_as_its_own_user(string user)
+    {
+        await using var database = await PostgresDatabase.CreateAsync();
+        await using var broker = await RabbitMqVirtualHost.CreateAsync();
+        await broker.GrantServiceUsersAsync();
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:RabbitMq"] = broker.ConnectionStringAs(user) };
+        await using IAsyncDisposable host = user switch
+        {
+            "notifications" => new ServiceHost<Notifications.NotificationsService>(database, broker, settings),
+            "metrics" => new ServiceHost<Metrics.MetricsService>(database, broker, settings),
+            _ => new ServiceHost<ActionPlan.ActionPlanService>(database, broker, settings),
+        };
+        var client = host switch
+        {
+            ServiceHost<Notifications.NotificationsService> n => n.AnonymousClient(),
+            ServiceHost<Metrics.MetricsService> m => m.AnonymousClient(),
+            ServiceHost<ActionPlan.ActionPlanService> a => a.AnonymousClient(),
+            _ => throw new InvalidOperationException(),
+        };
+
+        // Ready means the bus and every receive endpoint started: each queue, exchange and binding declared as this user.
+        await Eventually.TrueAsync(async () => (await client.GetAsync("/health/ready")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), $"{user} gets ready");
+        var queues = await broker.QueueNamesAsync();
+        Assert.NotEmpty(queues);
+        Assert.All(queues, q => Assert.StartsWith(user + "-", q, StringComparison.Ordinal));
+    }
+
+    private static bool Matches(string pattern, string name) => System.Text.RegularExpressions.Regex.IsMatch(name, pattern);
+
+    private static HashSet<Type> Consumers(System.Reflection.Assembly assembly) =>
+        assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false, IsGenericTypeDefinition: false })
+            .SelectMany(t => t.GetInterfaces())
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToHashSet();
+}
