@@ -9,7 +9,8 @@
 #                            service's roles <schema>_owner (owns its schema) and <schema>_runtime, development
 #                            passwords (deploy/postgres/service-roles.sh)
 #             RabbitMQ       node jtai-test@localhost        AMQP 127.0.0.1:27672, management 127.0.0.1:27673
-#                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369)
+#                            (.local/rabbitmq; Erlang distribution 27674 and a private epmd on 27369), with a user
+#                            per service (deploy/rabbitmq/permissions.tsv; password '<user>-dev', development only)
 #             SMTP sink      aiosmtpd Mailbox handler        127.0.0.1:27025, Maildir .local/smtp/mailbox
 #             OIDC provider  deploy/DevIdentity (OpenIddict)  http://127.0.0.1:27443/ (built from source; example users,
 #                            the web client's redirect URIs for run.sh's web (5100, 5200, ...) and the browser tests' web (27444))
@@ -415,6 +416,7 @@ rabbit_up() {
   for ((i = 0; i < 240; i++)); do
     if port_open "$AMQP_PORT" && mgmt_ok; then
       [[ -n "$(beam_pid)" ]] && cp "$RABBIT_DIR/beam.pid" "$PIDS/rabbitmq-beam.pid"
+      rabbit_users_up
       return 0
     fi
     if ! pid_alive "$wrapper" && ! pid_matches "$(beam_pid)" "$RABBIT_DIR"; then
@@ -425,6 +427,34 @@ rabbit_up() {
   done
   tail -n 30 "$RABBIT_DIR/log/stdout.log" >&2 || true
   die "rabbitmq not ready after 120 s (logs: $RABBIT_DIR/log)"
+}
+
+# Each service's own user (deploy/rabbitmq/permissions.tsv, development passwords '<user>-dev') on the default
+# virtual host. Users persist in the node's data: granted again only when the permissions file changed.
+RABBIT_SERVICE_USERS=(spoc-directory meetings notifications metrics action-plan web)
+
+rabbit_users_up() {
+  local file="$ROOT/deploy/rabbitmq/permissions.tsv" stamp="$RABBIT_DIR/users.provisioned" sum
+  sum="$(md5sum <"$file" | cut -d' ' -f1)"
+  [[ -f "$stamp" && "$(cat "$stamp")" == "$sum" ]] && return 0
+  log "rabbitmq: provisioning the services' users (deploy/rabbitmq/permissions.tsv)"
+  (rabbit_env && cd "$RABBIT_DIR" && exec "$ROOT/deploy/rabbitmq/provision-users.sh" / \
+    timeout 90 "$RABBIT_SBIN/rabbitmqctl" -n "$RABBIT_NODE" >>"$RABBIT_DIR/log/users.log" 2>&1 9>&-) ||
+    { tail -n 20 "$RABBIT_DIR/log/users.log" >&2; die "provisioning the RabbitMQ users failed"; }
+  printf '%s\n' "$sum" >"$stamp"
+}
+
+# `env`: each service's own AMQP URL, JTAI_RABBITMQ_URL_<SERVICE> (a real broker's are passed through when set,
+# else its ConnectionStrings__RabbitMq).
+rabbit_env_urls() {
+  local user var url
+  for user in "${RABBIT_SERVICE_USERS[@]}"; do
+    var="JTAI_RABBITMQ_URL_$(printf '%s' "$user" | tr 'a-z-' 'A-Z_')"
+    if rabbit_external; then url="${!var:-$ConnectionStrings__RabbitMq}"
+    else url="amqp://$user:$user-dev@127.0.0.1:$AMQP_PORT/"
+    fi
+    printf 'export %s=%s\n' "$var" "$(sq "$url")"
+  done
 }
 
 rabbit_down() {
@@ -577,6 +607,7 @@ cmd_env() {
   printf 'export JTAI_SMTP_MAILBOX=%s\n' "$(sq "$mailbox")"
   printf 'export JTAI_OIDC_AUTHORITY=%s\n' "$(sq "http://127.0.0.1:$OIDC_PORT/")"
   printf 'export JTAI_WEB_TEST_URL=%s\n' "$(sq "http://127.0.0.1:$WEB_TEST_PORT/")"
+  rabbit_env_urls
 }
 
 status_line() { printf '%-9s %-5s %-34s %s\n' "$@"; }

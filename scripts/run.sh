@@ -13,7 +13,8 @@
 #   others are stopped too.
 #
 #   Each service runs as its built program (`dotnet <service>.dll`, no `dotnet run` process in between), connected to
-#   PostgreSQL as its runtime role (JTAI_PG_<SCHEMA>; without those variables, as ConnectionStrings__Postgres).
+#   PostgreSQL as its runtime role (JTAI_PG_<SCHEMA>; without those variables, as ConnectionStrings__Postgres) and to
+#   RabbitMQ as its own user (JTAI_RABBITMQ_URL_<SERVICE> of scripts/infra.sh env), migrate step included.
 #   The APIs accept the tokens of the development OIDC provider that scripts/infra.sh runs (Auth__Authority; get one
 #   for curl with scripts/oidc-token.sh USER), and the web service (5100) signs users in there; JTAI_DEV_TOKENS=1
 #   keeps the APIs on the development signing key (scripts/dev-token.sh) instead.
@@ -42,6 +43,14 @@ LOGS="$ROOT/.local/logs"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 log() { printf '[run] %s\n' "$*" >&2; }
+
+# A service's own broker user: its JTAI_RABBITMQ_URL_<SERVICE> from scripts/infra.sh env (e.g. Meetings-2 ->
+# JTAI_RABBITMQ_URL_MEETINGS), else the shared ConnectionStrings__RabbitMq.
+broker_url() {
+  local var
+  var="JTAI_RABBITMQ_URL_$(printf '%s' "${1%-[0-9]}" | sed 's/\([a-z]\)\([A-Z]\)/\1_\2/g' | tr 'a-z' 'A-Z')"
+  printf '%s' "${!var:-$ConnectionStrings__RabbitMq}"
+}
 die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
 use_infra=1
@@ -164,7 +173,8 @@ for entry in "${SERVICES[@]}"; do
   IFS='|' read -r name project port schema <<<"$entry"
   if [[ ! -f "$project" ]]; then continue; fi
   log "$name: migrate (log: .local/logs/$name.migrate.log)"
-  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+  # As the schema's owner role and the service's own broker user: the topology it declares is what its permissions allow.
+  ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" ConnectionStrings__RabbitMq="$(broker_url "$name")" \
     ConnectionStrings__Postgres="$(runtime_connection "$schema")" \
     ConnectionStrings__PostgresMigrations="$(owner_connection "$schema")" \
     dotnet "$(dirname "$project")/bin/Release/net10.0/$(basename "$project" .csproj).dll" \
@@ -180,7 +190,7 @@ for entry in "${PROCESSES[@]}"; do
   output="$ROOT/$(dirname "$project")/bin/Release/net10.0"
   program="$output/$(basename "$project" .csproj).dll"
   log "starting $name on http://127.0.0.1:$port (log: .local/logs/$name.log)"
-  (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+  (ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" ConnectionStrings__RabbitMq="$(broker_url "$name")" \
     ConnectionStrings__Postgres="$(runtime_connection "$schema")" exec setsid \
     dotnet "$program" --contentRoot "$output" --urls "http://127.0.0.1:$port" \
     </dev/null >"$LOGS/$name.log" 2>&1) &

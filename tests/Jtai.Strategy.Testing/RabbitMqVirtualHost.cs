@@ -40,6 +40,31 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
     }
 
     /// <summary>
+    /// Grants every service's own broker user (created with its development password when missing) the permissions
+    /// of <c>deploy/rabbitmq/permissions.tsv</c> on this virtual host, as <c>scripts/infra.sh up</c> does on the
+    /// default one; then <see cref="ConnectionStringAs"/> connects as one of them.
+    /// </summary>
+    public async Task GrantServiceUsersAsync()
+    {
+        using var users = JsonDocument.Parse(await management.GetStringAsync("api/users"));
+        var existing = users.RootElement.EnumerateArray().Select(u => u.GetProperty("name").GetString()).ToHashSet();
+        foreach (var user in BrokerUserPermissions.All)
+        {
+            if (!existing.Contains(user.User))
+            {
+                (await management.PutAsJsonAsync($"api/users/{Uri.EscapeDataString(user.User)}", new { password = user.DevelopmentPassword, tags = "" })).EnsureSuccessStatusCode();
+            }
+
+            (await management.PutAsJsonAsync($"api/permissions/{Name}/{Uri.EscapeDataString(user.User)}",
+                new { configure = user.Configure, write = user.Write, read = user.Read })).EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>This virtual host's address as a service's own broker user (see <see cref="GrantServiceUsersAsync"/>).</summary>
+    public string ConnectionStringAs(string user) =>
+        (BrokerAddress.Parse(ConnectionString) with { Username = user, Password = BrokerUserPermissions.Of(user).DevelopmentPassword }).ToUri().ToString();
+
+    /// <summary>
     /// Messages ready in <paramref name="queue"/> now, as the broker itself answers a passive declare: exact at once,
     /// unlike the management API's figures, which are sampled every few seconds.
     /// </summary>

@@ -111,7 +111,7 @@ public sealed class ReceiveEndpointCatalog : IReceiveEndpointObserver
 /// Reads and moves <c>_error</c> messages with the broker's own protocol: basic.get without acknowledgement, so a
 /// message is only ever removed after its copy was confirmed by the broker on the source queue.
 /// </summary>
-public sealed class DeadLetterStore(BrokerAddress broker, ReceiveEndpointCatalog catalog) : IAsyncDisposable
+public sealed class DeadLetterStore(BrokerAddress broker, ReceiveEndpointCatalog catalog, PublisherIdentity identity) : IAsyncDisposable
 {
     private const int MaxListed = 500;
     private readonly SemaphoreSlim connecting = new(1, 1);
@@ -173,7 +173,9 @@ public sealed class DeadLetterStore(BrokerAddress broker, ReceiveEndpointCatalog
                     continue;
                 }
 
-                var properties = new BasicProperties(got.BasicProperties);
+                // Another service's user_id would be refused on this connection: the copy carries ours, and the one it
+                // arrived with in a header, so the consumer still judges it by its first publisher.
+                var properties = identity.ForCopy(got.BasicProperties);
                 if (properties.Headers is { } headers)
                 {
                     // The copy goes back as the original, without the record of its failure.
@@ -181,8 +183,10 @@ public sealed class DeadLetterStore(BrokerAddress broker, ReceiveEndpointCatalog
                         .ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
                 }
 
-                // Mandatory with confirms: the await returns only once the source queue holds the copy.
-                await channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, got.Body, cancellationToken);
+                // Through the queue's own endpoint exchange (bound to it alone), not the default exchange: writing there
+                // would let a service's user write to every queue. Mandatory with confirms: the await returns only once
+                // the source queue holds the copy.
+                await channel.BasicPublishAsync(queue, string.Empty, mandatory: true, properties, got.Body, cancellationToken);
                 await channel.BasicAckAsync(got.DeliveryTag, multiple: false, cancellationToken);
                 return RequeueOutcome.Requeued;
             }

@@ -2,6 +2,7 @@ using System.Reflection;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Resilience;
 using MassTransit;
+using MassTransit.Middleware;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -28,6 +29,11 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(sp => BrokerAddress.Parse(sp.GetRequiredService<IConfiguration>().GetConnectionString("RabbitMq")
             ?? throw new InvalidOperationException("ConnectionStrings:RabbitMq is not configured (see README: configuring real servers).")));
         builder.Services.AddSingleton<TopologyDeployment>();
+        // Who this service is on the broker and whom it trusts for other contexts' events (see PublisherIdentity).
+        builder.Services.AddSingleton(sp => new PublisherIdentity(
+            endpointPrefix, sp.GetRequiredService<BrokerAddress>(), sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>()));
+        builder.Services.AddScoped(typeof(TrustedPublisherFilter<>));
+        MovedCopyUserIdFilter<ReceiveContext>.EnsureSupported();
         builder.Services.AddSingleton<DatabaseOutageGate>();
         builder.Services.AddHostedService<BrokerStartupGate>();
         builder.AddDeadLetters();
@@ -38,12 +44,30 @@ public static class MessagingExtensions
 
             // Quorum queues are replicated once the broker is clustered; every endpoint is declared alike,
             // or RabbitMQ refuses a redeclaration with "inequivalent arg 'x-queue-type'".
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.SetQuorumQueue();
                 }
+
+                // No Fault<T> or ReceiveFault events: no service consumes them, each service's broker user may write only
+                // its own exchanges, and the failed message itself waits in _error with its fault (see DeadLetters).
+                endpoint.PublishFaults = false;
+
+                // MassTransit's moves to _error and _skipped, with the moved copy given this service's user_id (RabbitMQ
+                // refuses any other on this connection); otherwise as MassTransit's own error and dead-letter pipes.
+                var identity = context.GetRequiredService<PublisherIdentity>();
+                endpoint.ConfigureError(e =>
+                {
+                    e.UseFilter(new MovedCopyUserIdFilter<ExceptionReceiveContext>(identity));
+                    e.UseFilter(new ErrorTransportFilter());
+                });
+                endpoint.ConfigureDeadLetter(d =>
+                {
+                    d.UseFilter(new MovedCopyUserIdFilter<ReceiveContext>(identity));
+                    d.UseFilter(new DeadLetterTransportFilter());
+                });
             });
 
             x.UsingRabbitMq((context, cfg) =>
@@ -55,6 +79,11 @@ public static class MessagingExtensions
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
                 });
+                // Every message this service publishes or sends carries its own user as AMQP user_id, which RabbitMQ
+                // checks against the connection: consumers of its events can then tell it published them.
+                var userId = new PublisherUserIdFilter(broker.Username);
+                cfg.ConfigureSend(s => s.UseFilter<SendContext>(userId));
+                cfg.ConfigurePublish(p => p.UseFilter<PublishContext>(userId));
                 // MassTransit's default prefetch is twice the core count (4 here): too few messages in
                 // flight when each consumer waits on its database transaction. Also caps concurrency.
                 cfg.PrefetchCount = context.GetRequiredService<IConfiguration>().GetValue("Messaging:PrefetchCount", 32);
@@ -82,7 +111,11 @@ public static class MessagingExtensions
                     // A message that cannot be understood will not be understood on retry.
                     r.Ignore<FormatException>();
                     r.Ignore<ArgumentException>();
+                    // A publisher that may not publish this event will not become one on retry.
+                    r.Ignore<UntrustedPublisherException>();
                 });
+                // Another context's event from anyone but that context's broker user goes to _error with the reason.
+                cfg.UseConsumeFilter(typeof(TrustedPublisherFilter<>), context);
                 // The migrate step: declare every endpoint's queue, exchanges and bindings (see RunServiceAsync).
                 cfg.DeployTopologyOnly = context.GetRequiredService<TopologyDeployment>().Only;
                 cfg.ConfigureEndpoints(context);
@@ -139,10 +172,12 @@ public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost,
 /// service started before RabbitMQ logs clear retries instead of failing. Gives up after the
 /// pipeline's bound; MassTransit then keeps reconnecting and readiness stays red.
 /// </summary>
-public sealed partial class BrokerStartupGate(BrokerAddress broker, ILogger<BrokerStartupGate> logger) : IHostedLifecycleService
+public sealed partial class BrokerStartupGate(BrokerAddress broker, PublisherIdentity identity, ILogger<BrokerStartupGate> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
+        // Before anything reaches the broker (the start and the migrate step both pass here).
+        identity.EnsureAllowed(logger);
         try
         {
             await StartupResilience.Broker(logger).ExecuteAsync(async ct =>

@@ -28,6 +28,8 @@ public sealed class TestHost : IAsyncDisposable
         {
             ["ConnectionStrings:Postgres"] = database.ConnectionString,
             ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
+            // This generic host runs as Production: its broker user is the fixture's (see PublisherIdentity).
+            [$"Messaging:BrokerUsers:{EndpointPrefix}"] = BrokerAddress.Parse(broker.ConnectionString).Username,
             ["Outbox:PollInterval"] = "00:00:00.200",
             ["Outbox:RetryDelay"] = "00:00:00.200",
             ["Deadlines:PollInterval"] = "00:00:00.100",
