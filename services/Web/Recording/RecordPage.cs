@@ -29,6 +29,9 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         ("WrittenContributionInstead", "A written contribution instead"), ("NoSpocReachable", "No SPOC could be reached"), ("Other", "Another reason"),
     ];
 
+    public static readonly IReadOnlyList<(string Value, string Label)> ActionStatuses =
+        [("Open", "Open"), ("InProgress", "In progress"), ("Completed", "Completed"), ("Cancelled", "Cancelled")];
+
     public static readonly IReadOnlyList<(string Value, string Label)> Investigations = [("SingleAgency", "Single agency"), ("JointWithPolice", "Joint with the police")];
 
     public LondonTime Time { get; } = time;
@@ -55,6 +58,13 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
     [BindProperty] public string? ChildViews { get; set; }
     [BindProperty] public string? ChildViewsText { get; set; }
     [BindProperty] public List<ActionRow> Actions { get; set; } = [];
+    [BindProperty] public string? AmendmentReason { get; set; }
+
+    /// <summary>The version just circulated by an amendment (from the redirect), for the success banner.</summary>
+    [BindProperty(SupportsGet = true)] public int? Amended { get; set; }
+
+    // The form row of each action sent, by the API's list index.
+    private readonly List<int> actionRows = [];
 
     public List<(string Field, string Message)> Errors { get; } = [];
 
@@ -80,24 +90,7 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
             Blank(BelowMinimumReason), BelowMinimumReasonText,
             SectionFortySeven switch { "yes" => true, "no" => false, _ => null }, Blank(Investigation),
             ImmediateSafetyActions?.ReplaceLineEndings("\n"), FamilyTold?.ReplaceLineEndings("\n"), Blank(ChildViews), ChildViewsText?.ReplaceLineEndings("\n"));
-        var actions = new List<ActionForm>();
-        for (var i = 0; i < Actions.Count; i++)
-        {
-            var row = Actions[i];
-            if (string.IsNullOrWhiteSpace(row.Description) && string.IsNullOrWhiteSpace(row.Owner) && string.IsNullOrWhiteSpace(row.DueDate))
-            {
-                continue;
-            }
-
-            DateOnly? due = DateOnly.TryParseExact(row.DueDate?.Trim(), ["d/M/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
-            if (due is null)
-            {
-                Errors.Add(($"action-{i}-due", $"Enter action {i + 1}'s due date like 17/12/2026"));
-            }
-
-            actions.Add(new ActionForm(row.Description, Blank(row.Owner), due));
-        }
-
+        var actions = ActionsFromForm();
         var saved = await meetings.SaveRecordAsync(id, form, cancellationToken);
         if (saved.Succeeded && Errors.Count == 0)
         {
@@ -127,6 +120,33 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         }
 
         return Problem(circulated.Problem!, "circulate");
+    }
+
+    /// <summary>
+    /// Amends the circulated actions: the complete list as the form now has it and why, which the meetings service
+    /// circulates at once as the next version (earlier versions stay as they were).
+    /// </summary>
+    public async Task<IActionResult> OnPostAmendAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        var actions = ActionsFromForm();
+        if (Errors.Count > 0)
+        {
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page();
+        }
+
+        var amended = await meetings.AmendAsync(id, AmendmentReason?.ReplaceLineEndings("\n"), actions, cancellationToken);
+        if (amended.Succeeded)
+        {
+            return RedirectToPage(new { id, amended = amended.Value!.Version });
+        }
+
+        return Problem(amended.Problem!, "amend");
     }
 
     /// <summary>How long is left to circulate, in words ("5 hours 20 minutes"), or how late it is.</summary>
@@ -176,14 +196,16 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
                 _ when key.StartsWith("attendance[", StringComparison.Ordinal) && int.TryParse(key.AsSpan(11, key.IndexOf(']', StringComparison.Ordinal) - 11), out var i) && i < invited.Count
                     => "attendance-" + invited[i].AgencyCode,
                 _ when key.StartsWith("actions[", StringComparison.Ordinal) && int.TryParse(key.AsSpan(8, key.IndexOf(']', StringComparison.Ordinal) - 8), out var i)
-                    => $"action-{i}-description",
+                    => $"action-{(i < actionRows.Count ? actionRows[i] : i)}-" + (key.EndsWith(".dueDate", StringComparison.Ordinal) ? "due" : key.EndsWith(".ownerAgencyCode", StringComparison.Ordinal) ? "owner" : "description"),
+                "reason" => "amendmentReason",
                 "attendance" => "attendance-" + (invited.FirstOrDefault()?.AgencyCode ?? ""),
                 "actions" => "action-0-description",
                 _ => key,
             };
             if (Errors.All(e => e.Field != field))
             {
-                Errors.Add((field, messages.FirstOrDefault() ?? key));
+                // The amendment's reason in the page's words; other messages are the service's own.
+                Errors.Add((field, key == "reason" && string.IsNullOrWhiteSpace(AmendmentReason) ? "Enter why the agreed actions are changing" : messages.FirstOrDefault() ?? key));
             }
         }
 
@@ -212,12 +234,51 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         }
 
         Record = record.Value;
+        // The amendment form starts from the actions as last circulated (a post brings its own rows), with room to add.
+        if (Record is { Circulations.Count: > 0 } && Actions.Count == 0)
+        {
+            Actions.AddRange(Record.Actions.Select(a => new ActionRow
+            {
+                Description = a.Description, Owner = a.OwnerAgencyCode, DueDate = a.DueDate.ToString("d/M/yyyy", CultureInfo.InvariantCulture), Status = a.Status,
+            }));
+            Actions.AddRange(Enumerable.Range(0, 2).Select(_ => new ActionRow()));
+        }
+
         while (Actions.Count < ActionRows)
         {
             Actions.Add(new ActionRow());
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The agreed actions as the form has them, empty rows left out; a due date that does not read as one is an error at
+    /// its field. Remembers which form row each action came from, so the service's errors (by list index) land on it.
+    /// </summary>
+    private List<ActionForm> ActionsFromForm()
+    {
+        var actions = new List<ActionForm>();
+        actionRows.Clear();
+        for (var i = 0; i < Actions.Count; i++)
+        {
+            var row = Actions[i];
+            if (string.IsNullOrWhiteSpace(row.Description) && string.IsNullOrWhiteSpace(row.Owner) && string.IsNullOrWhiteSpace(row.DueDate))
+            {
+                continue;
+            }
+
+            DateOnly? due = DateOnly.TryParseExact(row.DueDate?.Trim(), ["d/M/yyyy", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+            if (due is null)
+            {
+                Errors.Add(($"action-{i}-due", $"Enter action {i + 1}'s due date like 17/12/2026"));
+            }
+
+            actionRows.Add(i);
+            actions.Add(new ActionForm(row.Description, Blank(row.Owner), due, Blank(row.Status) ?? "Open"));
+        }
+
+        return actions;
     }
 
     private DateTimeOffset? Typed(string field, string? date, string? clockTime, string what)
@@ -245,4 +306,7 @@ public sealed class ActionRow
     public string? Description { get; set; }
     public string? Owner { get; set; }
     public string? DueDate { get; set; }
+
+    /// <summary>Open, in progress, completed or cancelled (the amendment form asks; a new record's actions are open).</summary>
+    public string? Status { get; set; }
 }
