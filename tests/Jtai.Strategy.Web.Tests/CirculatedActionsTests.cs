@@ -8,7 +8,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// <summary>
 /// The actions circulated after a meeting, in Debian's Chromium against the running services: a SPOC finds the records
 /// circulated to the agency and reads one (the meeting, what each agency must do by when, its versions), while the
-/// SPOC of an agency that was not invited gets the meetings API's refusal as the status page; a team manager amends
+/// SPOC of an agency that was not invited gets the meetings API's refusal as the status page; a team manager corrects a
+/// saved record before circulating it, then amends
 /// the circulated actions with the keyboard (the service's errors in the summary and at the fields first), and the
 /// SPOC then reads version 2, why it changed and what changed, and version 1 as it was.
 /// </summary>
@@ -94,11 +95,36 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         var reference = (string)meeting["reference"]!;
         var meetingId = (string)meeting["id"]!;
         var due = DateTimeOffset.UtcNow.AddDays(3);
-        await RecordAndCirculateAsync(meeting, [("Check the household's call-out history", "DURHAM-POLICE", due)]);
+        await RecordAndCirculateAsync(meeting, [("Check the household's call-out history", "DURHAM-POLICE", due)], circulate: false);
 
+        // Before circulating, the manager corrects the saved record: the form holds it as saved; the chair is changed by keyboard.
         var manager = await browser.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{meetingId}/record").ToString());
+        await manager.Locator("#correct-link").ClickAsync();
+        await Assertions.Expect(manager.Locator("#correcting")).ToBeVisibleAsync();
+        Assert.Equal("M. Easington", await manager.Locator("#chairName").InputValueAsync());
+        Assert.Equal("DCC-CSC", await manager.Locator("#chairAgencyCode").InputValueAsync());
+        Assert.Equal("AttendedInPerson", await manager.Locator("#attendance-DURHAM-POLICE").InputValueAsync());
+        Assert.Equal("Check the household's call-out history", await manager.Locator("#action-0-description").InputValueAsync());
+        Assert.True(await manager.Locator("#sectionFortySeven").IsCheckedAsync());
+        await PageChecks.AssertAccessibleAsync(manager, "record-correct");
+        await KeyboardSteps.TypeAsync(manager, "#chairName", "Alex Chair");
+        await KeyboardSteps.KeyboardToAsync(manager, "#save-record");
+        await manager.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(manager.Locator("#corrected")).ToHaveTextAsync("The record was corrected. It is not circulated yet.");
+        await Assertions.Expect(manager.Locator("#circulation")).ToContainTextAsync("chaired by Alex Chair");
+        await Assertions.Expect(manager.Locator("#actions")).ToContainTextAsync("Check the household's call-out history");
+        using (var api = await system.ApiAsAsync("manager.easington", system.MeetingsAddress))
+        {
+            var saved = JsonNode.Parse(await api.GetStringAsync($"api/meetings/{meetingId}/record"))!;
+            Assert.Equal("Alex Chair", (string)saved["chairName"]!);
+            Assert.Equal("Wants to stay at her school.", (string)saved["childViewsText"]!);
+            Assert.Single(saved["actions"]!.AsArray());
+        }
+
+        await manager.Locator("#circulate").ClickAsync();
+        await Assertions.Expect(manager.Locator("#circulation-state")).ToHaveTextAsync("Circulated on time");
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "Amend the agreed actions" })).ToBeVisibleAsync();
         // The form starts from the actions as circulated.
         Assert.Equal("Check the household's call-out history", await manager.Locator("#action-0-description").InputValueAsync());
@@ -200,8 +226,8 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         return JsonNode.Parse(body)!;
     }
 
-    /// <summary>Records the meeting as held just now (every invited agency in person), with these actions, and circulates version 1.</summary>
-    private async Task RecordAndCirculateAsync(JsonNode meeting, IReadOnlyList<(string Description, string Owner, DateTimeOffset Due)> actions)
+    /// <summary>Records the meeting as held just now (every invited agency in person), with these actions, and circulates version 1 (unless told not to).</summary>
+    private async Task RecordAndCirculateAsync(JsonNode meeting, IReadOnlyList<(string Description, string Owner, DateTimeOffset Due)> actions, bool circulate = true)
     {
         using var api = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
         var meetingId = (string)meeting["id"]!;
@@ -229,6 +255,11 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
             actions = actions.Select(a => new { description = a.Description, ownerAgencyCode = a.Owner, dueDate = DateOnly.FromDateTime(a.Due.UtcDateTime), status = "Open" }),
         });
         Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+        if (!circulate)
+        {
+            return;
+        }
+
         var circulated = await api.PostAsJsonAsync($"api/meetings/{meetingId}/record/circulations", new { });
         Assert.True(circulated.IsSuccessStatusCode, await circulated.Content.ReadAsStringAsync());
     }

@@ -188,7 +188,8 @@ public sealed record RecordForm(
     string? ImmediateSafetyActions,
     string? FamilyTold,
     string? ChildViews,
-    string? ChildViewsText);
+    string? ChildViewsText,
+    string? EndCorrectionReason = null);
 
 public sealed record ActionForm(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, string Status = "Open");
 
@@ -206,7 +207,14 @@ public sealed record MeetingRecord(
     DateTimeOffset CirculationDeadline,
     string Circulation,
     IReadOnlyList<RecordedAction> Actions,
-    IReadOnlyList<Circulation> Circulations);
+    IReadOnlyList<Circulation> Circulations,
+    string? BelowMinimumReason = null,
+    string? BelowMinimumReasonText = null,
+    string? Investigation = null,
+    string? ImmediateSafetyActions = null,
+    string? FamilyTold = null,
+    string? ChildViewsText = null,
+    DateTimeOffset? CirculationDeadlineFixedAt = null);
 
 public sealed record RecordedAttendance(string AgencyCode, string AgencyName, string Mode, bool WithApologies);
 

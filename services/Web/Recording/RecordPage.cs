@@ -59,6 +59,13 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
     [BindProperty] public string? ChildViewsText { get; set; }
     [BindProperty] public List<ActionRow> Actions { get; set; } = [];
     [BindProperty] public string? AmendmentReason { get; set; }
+    [BindProperty] public string? EndCorrectionReason { get; set; }
+
+    /// <summary>The saved record is shown as the form again, to correct it before it is circulated (<c>?correct=true</c>, or a correction posted).</summary>
+    public bool Correcting { get; private set; }
+
+    /// <summary>Set after a correction was saved (from the redirect), for the success banner.</summary>
+    [BindProperty(SupportsGet = true)] public bool Corrected { get; set; }
 
     /// <summary>The version just circulated by an amendment (from the redirect), for the success banner.</summary>
     [BindProperty(SupportsGet = true)] public int? Amended { get; set; }
@@ -72,7 +79,21 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
 
     public string? ErrorFor(string field) => Errors.FirstOrDefault(e => e.Field == field).Message;
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) => await LoadAsync(id, cancellationToken) ?? Page();
+    public async Task<IActionResult> OnGetAsync(Guid id, bool correct, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        if (correct && Record is { Circulations.Count: 0 } saved)
+        {
+            Correcting = true;
+            FillFrom(saved);
+        }
+
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
     {
@@ -81,15 +102,25 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
             return failed;
         }
 
+        var correcting = Record is not null;
+        Correcting = Record is { Circulations.Count: 0 };
         var start = Typed("startDate", StartDate, StartTime, "the meeting's start");
         var end = Typed("endDate", EndDate, EndTime, "the meeting's end");
+        if (Record is { } current)
+        {
+            // The form shows times to the minute: a time left as it was keeps the saved instant (a record sent by the API
+            // may have seconds), so an unchanged end never counts as a correction of the end.
+            start = SameMinute(start, current.ActualStart) ? current.ActualStart : start;
+            end = SameMinute(end, current.ActualEnd) ? current.ActualEnd : end;
+        }
         var invited = Board!.Agencies.Where(a => a.Invited).ToList();
         var form = new RecordForm(
             start, end, ChairName, Blank(ChairAgencyCode),
             invited.Select(a => new AttendanceForm(a.AgencyCode, Blank(Attendance.GetValueOrDefault(a.AgencyCode)), false)).ToList(),
             Blank(BelowMinimumReason), BelowMinimumReasonText,
             SectionFortySeven switch { "yes" => true, "no" => false, _ => null }, Blank(Investigation),
-            ImmediateSafetyActions?.ReplaceLineEndings("\n"), FamilyTold?.ReplaceLineEndings("\n"), Blank(ChildViews), ChildViewsText?.ReplaceLineEndings("\n"));
+            ImmediateSafetyActions?.ReplaceLineEndings("\n"), FamilyTold?.ReplaceLineEndings("\n"), Blank(ChildViews), ChildViewsText?.ReplaceLineEndings("\n"),
+            Blank(EndCorrectionReason));
         var actions = ActionsFromForm();
         var saved = await meetings.SaveRecordAsync(id, form, cancellationToken);
         if (saved.Succeeded && Errors.Count == 0)
@@ -97,7 +128,7 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
             var withActions = await meetings.SaveActionsAsync(id, actions, cancellationToken);
             if (withActions.Succeeded)
             {
-                return RedirectToPage(new { id });
+                return correcting ? RedirectToPage(new { id, corrected = true }) : RedirectToPage(new { id });
             }
 
             return Problem(withActions.Problem!, "action");
@@ -191,7 +222,8 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
             var field = key switch
             {
                 "actualStart" => "startDate",
-                "actualEnd" or "endCorrectionReason" => "endDate",
+                "actualEnd" => "endDate",
+                "endCorrectionReason" => Record?.CirculationDeadlineFixedAt is null ? "endDate" : "endCorrectionReason",
                 "sectionFortySevenEnquiry" => "sectionFortySeven",
                 _ when key.StartsWith("attendance[", StringComparison.Ordinal) && int.TryParse(key.AsSpan(11, key.IndexOf(']', StringComparison.Ordinal) - 11), out var i) && i < invited.Count
                     => "attendance-" + invited[i].AgencyCode,
@@ -252,6 +284,31 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         return null;
     }
 
+    /// <summary>The form's fields from the saved record, in the form's own terms (UK dates and times as typed).</summary>
+    private void FillFrom(MeetingRecord saved)
+    {
+        var start = Time.Local(saved.ActualStart);
+        var end = Time.Local(saved.ActualEnd);
+        (StartDate, StartTime) = (start.ToString("d/M/yyyy", CultureInfo.InvariantCulture), start.ToString("HH:mm", CultureInfo.InvariantCulture));
+        (EndDate, EndTime) = (end.ToString("d/M/yyyy", CultureInfo.InvariantCulture), end.ToString("HH:mm", CultureInfo.InvariantCulture));
+        ChairName = saved.ChairName;
+        ChairAgencyCode = saved.ChairAgencyCode;
+        Attendance = saved.Attendance.ToDictionary(a => a.AgencyCode, a => (string?)a.Mode);
+        BelowMinimumReason = saved.BelowMinimumReason;
+        BelowMinimumReasonText = saved.BelowMinimumReasonText;
+        SectionFortySeven = saved.SectionFortySevenEnquiry ? "yes" : "no";
+        Investigation = saved.Investigation;
+        ImmediateSafetyActions = saved.ImmediateSafetyActions;
+        FamilyTold = saved.FamilyTold;
+        ChildViews = saved.ChildViews;
+        ChildViewsText = saved.ChildViewsText;
+        Actions = saved.Actions.Select(a => new ActionRow { Description = a.Description, Owner = a.OwnerAgencyCode, DueDate = a.DueDate.ToString("d/M/yyyy", CultureInfo.InvariantCulture) }).ToList();
+        while (Actions.Count < ActionRows)
+        {
+            Actions.Add(new ActionRow());
+        }
+    }
+
     /// <summary>
     /// The agreed actions as the form has them, empty rows left out; a due date that does not read as one is an error at
     /// its field. Remembers which form row each action came from, so the service's errors (by list index) land on it.
@@ -296,6 +353,9 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
 
         return at;
     }
+
+    private static bool SameMinute(DateTimeOffset? typed, DateTimeOffset saved) =>
+        typed is { } at && at.UtcTicks == saved.UtcTicks - (saved.UtcTicks % TimeSpan.TicksPerMinute);
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 }
