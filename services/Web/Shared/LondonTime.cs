@@ -25,7 +25,8 @@ public sealed class LondonTime(string timeZone)
         {
             (12, 0) => "midday",
             (0, 0) => "midnight",
-            _ => local.ToString(local.Minute == 0 ? "h" : "h:mm", English) + (local.Hour < 12 ? "am" : "pm"),
+            // "%h", not "h": a one-letter format string is read as a standard format, and "h" is none (FormatException on the hour).
+            _ => local.ToString(local.Minute == 0 ? "%h" : "h:mm", English) + (local.Hour < 12 ? "am" : "pm"),
         };
     }
 
