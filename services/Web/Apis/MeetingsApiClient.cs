@@ -41,6 +41,14 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<CirculatedRecord>> CirculatedRecordAsync(Guid meetingId, int? version, CancellationToken cancellationToken) =>
         GetAsync<CirculatedRecord>($"api/circulated-records/{meetingId}" + (version is { } v ? $"?version={v}" : ""), cancellationToken);
 
+    /// <summary>One of the signed-in SPOC's agency's invitations (the API refuses another agency's: 403).</summary>
+    public Task<ApiResult<AgencyInvitation>> InvitationAsync(Guid invitationId, CancellationToken cancellationToken) =>
+        GetAsync<AgencyInvitation>($"api/invitations/{invitationId}", cancellationToken);
+
+    /// <summary>The signed-in SPOC answers for the agency (and may change the answer until the meeting ends).</summary>
+    public Task<ApiResult<Answering.AnswerGiven>> AnswerInvitationAsync(Guid invitationId, Answering.AnswerForm answer, CancellationToken cancellationToken) =>
+        SendAsync<Answering.AnswerGiven>(HttpMethod.Post, $"api/invitations/{invitationId}/answer", answer, cancellationToken);
+
     /// <summary>The agencies the suggestion rules name for these case facts, each with the rule behind it.</summary>
     public Task<ApiResult<List<Suggestion>>> SuggestAsync(CaseFactsForm facts, CancellationToken cancellationToken) =>
         SendAsync<List<Suggestion>>(HttpMethod.Post, "api/meetings/suggestions", facts, cancellationToken);
@@ -131,7 +139,9 @@ public sealed record AgencyInvitation(
     string Pin,
     DateTimeOffset RespondBy,
     string? Answer,
-    bool HasWrittenContribution);
+    bool HasWrittenContribution,
+    string? ConferenceCode = null,
+    string? DeclineReason = null);
 
 public sealed record CaseFactsForm(string? AgeBand, bool UnbornChild, bool AdultKnownToProbation, bool KnownToYos, string? ReferrerAgencyCode, string? ConcernCategory);
 
