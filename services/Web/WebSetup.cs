@@ -91,6 +91,7 @@ public static class WebSetup
             o.Conventions.AuthorizeFolder("/Recording", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/TeamNotices", WebPolicies.TeamManager);
             o.Conventions.AuthorizeFolder("/AgencyInvitations", WebPolicies.Spoc);
+            o.Conventions.AuthorizeFolder("/CirculatedActions", WebPolicies.Spoc);
             o.Conventions.AuthorizeFolder("/Administration", WebPolicies.Administrator);
             o.Conventions.AuthorizeFolder("/Dashboard", WebPolicies.Masdg);
             o.Conventions.AuthorizeFolder("/ActionPlanProgress", WebPolicies.Masdg);

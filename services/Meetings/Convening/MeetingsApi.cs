@@ -82,7 +82,7 @@ public static class MeetingsApi
         var inPeriod = db.Meetings.AsNoTracking().Where(m => m.TeamCode == team && m.ScheduledStart >= start && m.ScheduledStart < end);
         if (paging.After is { } after)
         {
-            inPeriod = inPeriod.Where(m => m.ScheduledStart > after.ScheduledStart || (m.ScheduledStart == after.ScheduledStart && m.Id.CompareTo(after.Id) > 0));
+            inPeriod = inPeriod.Where(m => m.ScheduledStart > after.At || (m.ScheduledStart == after.At && m.Id.CompareTo(after.Id) > 0));
         }
 
         var read = await inPeriod

@@ -5,13 +5,14 @@ using Jtai.Strategy.BuildingBlocks.Http;
 namespace Jtai.Strategy.Meetings.Infrastructure;
 
 /// <summary>
-/// Where a page of a list ended: the last row's scheduled start and id, the list's sort key (keyset paging, so a row
-/// convened between two calls neither shifts nor repeats the rows after the cursor). Opaque to clients (base64url).
+/// Where a page of a list ended: the last row's sort key, a time and an id (a meeting's scheduled start, or a record's
+/// latest circulation; keyset paging, so a row added between two calls neither shifts nor repeats the rows after the
+/// cursor). Opaque to clients (base64url).
 /// </summary>
-public sealed record ListCursor(DateTimeOffset ScheduledStart, Guid Id)
+public sealed record ListCursor(DateTimeOffset At, Guid Id)
 {
     public override string ToString() =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ScheduledStart.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{Id:N}"))
+        Convert.ToBase64String(Encoding.UTF8.GetBytes($"{At.UtcTicks.ToString(CultureInfo.InvariantCulture)}|{Id:N}"))
             .TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     public static ListCursor? TryParse(string token)
@@ -48,8 +49,11 @@ public sealed record ListPaging(int PageSize, ListCursor? After)
     public const string NextCursorHeader = "X-Next-Cursor";
     public const string SortOrderHeader = "X-Sort-Order";
 
-    /// <summary>The stated order of every paged list here: scheduled start, then id, both ascending.</summary>
+    /// <summary>The stated order of the meetings and invitations lists: scheduled start, then id, both ascending.</summary>
     public const string SortOrder = "scheduledStart,id";
+
+    /// <summary>The stated order of the circulated records: the latest circulation, newest first, then the meeting's id, descending.</summary>
+    public const string LatestCirculationFirst = "latestCirculatedAt desc,meetingId desc";
 
     public static ListPaging? From(int? pageSize, string? cursor, ValidationErrors errors)
     {
@@ -66,15 +70,15 @@ public sealed record ListPaging(int PageSize, ListCursor? After)
 
     /// <summary>
     /// Cuts the rows read (one more than the page size, to know whether more exist) to the page and states the paging in
-    /// the response's headers.
+    /// the response's headers, with the list's order (<see cref="SortOrder"/> unless it says otherwise).
     /// </summary>
-    public List<T> Page<T>(List<T> readOneMore, Func<T, ListCursor> keyOf, HttpContext http)
+    public List<T> Page<T>(List<T> readOneMore, Func<T, ListCursor> keyOf, HttpContext http, string sortOrder = SortOrder)
     {
         var hasMore = readOneMore.Count > PageSize;
         var page = hasMore ? readOneMore.Take(PageSize).ToList() : readOneMore;
         var headers = http.Response.Headers;
         headers[HasMoreHeader] = hasMore ? "true" : "false";
-        headers[SortOrderHeader] = SortOrder;
+        headers[SortOrderHeader] = sortOrder;
         if (hasMore)
         {
             var next = keyOf(page[^1]).ToString();

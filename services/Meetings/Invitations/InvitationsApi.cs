@@ -46,8 +46,8 @@ public static class InvitationsApi
             select new { Invitation = i, Meeting = m };
         if (paging.After is { } after)
         {
-            rows = rows.Where(r => r.Meeting.ScheduledStart > after.ScheduledStart
-                || (r.Meeting.ScheduledStart == after.ScheduledStart && r.Invitation.Id.CompareTo(after.Id) > 0));
+            rows = rows.Where(r => r.Meeting.ScheduledStart > after.At
+                || (r.Meeting.ScheduledStart == after.At && r.Invitation.Id.CompareTo(after.Id) > 0));
         }
 
         var read = await rows.OrderBy(r => r.Meeting.ScheduledStart).ThenBy(r => r.Invitation.Id)

@@ -208,24 +208,39 @@ public static class RecordingApi
         return TypedResults.Created($"/api/meetings/{meeting.Id}/record", CirculationResponse.From(circulation));
     }
 
-    /// <summary>The circulated records of meetings the SPOC's agency was invited to, latest circulation first. No case details.</summary>
-    public static async Task<Ok<List<CirculatedListItem>>> ListCirculated(
-        DateTimeOffset? from, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The circulated records of meetings the SPOC's agency was invited to that ended from <paramref name="from"/>
+    /// (default: 90 days ago), latest circulation first (an amendment brings its record back to the top), then the
+    /// meeting's id; paged (<see cref="ListPaging"/>, the cursor being the last row's latest circulation and id). No case details.
+    /// </summary>
+    public static async Task<Results<Ok<List<CirculatedListItem>>, ValidationProblem>> ListCirculated(
+        DateTimeOffset? from, int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        if (ListPaging.From(pageSize, cursor, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
         var now = clock.GetUtcNow();
         var agency = user.AgencyCode();
         var since = (from ?? now.AddDays(-90)).ToUniversalTime();
-        var rows = await (
+        // Keyset on the latest circulation (descending): the rows strictly after the cursor's time and id.
+        var afterAt = paging.After?.At;
+        var afterId = paging.After?.Id ?? Guid.Empty;
+        var read = await (
                 from r in db.MeetingRecords.AsNoTracking()
                 join m in db.Meetings.AsNoTracking() on r.MeetingId equals m.Id
                 where r.CirculatedVersion > 0 && r.ActualEnd >= since && m.Agencies.Any(a => a.Invited && a.AgencyCode == agency)
                 let latest = r.Circulations.OrderByDescending(c => c.Version).First()
-                orderby latest.CirculatedAt descending
+                where afterAt == null || latest.CirculatedAt < afterAt || (latest.CirculatedAt == afterAt && m.Id.CompareTo(afterId) < 0)
+                orderby latest.CirculatedAt descending, m.Id descending
                 select new CirculatedListItem(
                     m.Id, m.Reference, m.TeamCode, r.ActualEnd, latest.Version, latest.CirculatedAt,
                     latest.Actions.Count(), latest.Actions.Count(a => a.OwnerAgencyCode == agency)))
-            .Take(500)
+            .Take(paging.PageSize + 1)
             .ToListAsync(cancellationToken);
+        var rows = paging.Page(read, r => new ListCursor(r.LatestCirculatedAt, r.MeetingId), http, ListPaging.LatestCirculationFirst);
         await db.AuditReadAsync(user.SubjectId(), "circulated-records.listed", null, now, AuditLog.Shown($"agency {agency}: {rows.Count} meetings", rows.Select(r => r.Reference)), cancellationToken);
         return TypedResults.Ok(rows);
     }

@@ -12,6 +12,9 @@ public sealed class AgencyInvitationsPage(MeetingsApiClient meetings, LondonTime
 {
     public LondonTime Time { get; } = time;
 
+    /// <summary>An answer can be given or changed until the meeting ends (the meetings service's rule); the link shows until then.</summary>
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
     public IReadOnlyList<AgencyInvitation> Invitations { get; private set; } = [];
 
     public ApiProblem? Problem { get; private set; }

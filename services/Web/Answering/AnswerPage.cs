@@ -63,6 +63,10 @@ public sealed class AnswerPage(ResponseLinkClient links, LondonTime time) : Page
 
     public string? ErrorFor(string field) => Errors.FirstOrDefault(e => e.Field == field).Message;
 
+    /// <summary>The form's fields as given, with their errors (Answering/_AnswerFields.cshtml).</summary>
+    public AnswerFields FormFields(IReadOnlyList<string> declineReasons, int? maxWrittenContributionLength) =>
+        new(Answer, WrittenContribution, DeclineReason, DeclineReasonText, Errors, declineReasons, maxWrittenContributionLength);
+
     public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken) =>
         await LoadAsync(token, cancellationToken) ? Page() : Refused();
 
@@ -120,7 +124,7 @@ public sealed class AnswerPage(ResponseLinkClient links, LondonTime time) : Page
     }
 
     /// <summary>GOV.UK error messages ("Enter…", "Select…") for the API's field errors.</summary>
-    private static string Friendly(string field, string apiMessage)
+    public static string Friendly(string field, string apiMessage)
     {
         var required = apiMessage.Contains("required", StringComparison.OrdinalIgnoreCase);
         return field switch

@@ -27,6 +27,28 @@ public sealed class MeetingsApiClient(HttpClient http)
         return await ApiPage<AgencyInvitation>.ReadAsync(response, cancellationToken);
     }
 
+    /// <summary>
+    /// One page of the records circulated to the signed-in SPOC's agency (meetings that ended in the last 90 days),
+    /// latest circulation first (the API decides the agency from the token; an amendment brings its record to the top).
+    /// </summary>
+    public async Task<ApiResult<ApiPage<CirculatedListItem>>> CirculatedRecordsAsync(PageTrail page, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(page.ApiQuery("api/circulated-records"), cancellationToken);
+        return await ApiPage<CirculatedListItem>.ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>A circulated record as the SPOC of an invited agency reads it: one version (the latest unless asked) and the list of versions.</summary>
+    public Task<ApiResult<CirculatedRecord>> CirculatedRecordAsync(Guid meetingId, int? version, CancellationToken cancellationToken) =>
+        GetAsync<CirculatedRecord>($"api/circulated-records/{meetingId}" + (version is { } v ? $"?version={v}" : ""), cancellationToken);
+
+    /// <summary>One of the signed-in SPOC's agency's invitations (the API refuses another agency's: 403).</summary>
+    public Task<ApiResult<AgencyInvitation>> InvitationAsync(Guid invitationId, CancellationToken cancellationToken) =>
+        GetAsync<AgencyInvitation>($"api/invitations/{invitationId}", cancellationToken);
+
+    /// <summary>The signed-in SPOC answers for the agency (and may change the answer until the meeting ends).</summary>
+    public Task<ApiResult<Answering.AnswerGiven>> AnswerInvitationAsync(Guid invitationId, Answering.AnswerForm answer, CancellationToken cancellationToken) =>
+        SendAsync<Answering.AnswerGiven>(HttpMethod.Post, $"api/invitations/{invitationId}/answer", answer, cancellationToken);
+
     /// <summary>The agencies the suggestion rules name for these case facts, each with the rule behind it.</summary>
     public Task<ApiResult<List<Suggestion>>> SuggestAsync(CaseFactsForm facts, CancellationToken cancellationToken) =>
         SendAsync<List<Suggestion>>(HttpMethod.Post, "api/meetings/suggestions", facts, cancellationToken);
@@ -50,6 +72,10 @@ public sealed class MeetingsApiClient(HttpClient http)
     /// <summary>Replaces the agreed actions (the whole list) until they are first circulated.</summary>
     public Task<ApiResult<MeetingRecord>> SaveActionsAsync(Guid meetingId, IReadOnlyList<ActionForm> actions, CancellationToken cancellationToken) =>
         SendAsync<MeetingRecord>(HttpMethod.Put, $"api/meetings/{meetingId}/record/actions", new { actions }, cancellationToken);
+
+    /// <summary>Amends the circulated actions: the complete new list and why, circulated at once as the next version.</summary>
+    public Task<ApiResult<Circulation>> AmendAsync(Guid meetingId, string? reason, IReadOnlyList<ActionForm> actions, CancellationToken cancellationToken) =>
+        SendAsync<Circulation>(HttpMethod.Post, $"api/meetings/{meetingId}/record/amendments", new { reason, actions }, cancellationToken);
 
     /// <summary>Circulates the record and agreed actions to every invited agency.</summary>
     public Task<ApiResult<Circulation>> CirculateAsync(Guid meetingId, CancellationToken cancellationToken) =>
@@ -113,7 +139,9 @@ public sealed record AgencyInvitation(
     string Pin,
     DateTimeOffset RespondBy,
     string? Answer,
-    bool HasWrittenContribution);
+    bool HasWrittenContribution,
+    string? ConferenceCode = null,
+    string? DeclineReason = null);
 
 public sealed record CaseFactsForm(string? AgeBand, bool UnbornChild, bool AdultKnownToProbation, bool KnownToYos, string? ReferrerAgencyCode, string? ConcernCategory);
 
@@ -170,7 +198,8 @@ public sealed record RecordForm(
     string? ImmediateSafetyActions,
     string? FamilyTold,
     string? ChildViews,
-    string? ChildViewsText);
+    string? ChildViewsText,
+    string? EndCorrectionReason = null);
 
 public sealed record ActionForm(string? Description, string? OwnerAgencyCode, DateOnly? DueDate, string Status = "Open");
 
@@ -188,12 +217,48 @@ public sealed record MeetingRecord(
     DateTimeOffset CirculationDeadline,
     string Circulation,
     IReadOnlyList<RecordedAction> Actions,
-    IReadOnlyList<Circulation> Circulations);
+    IReadOnlyList<Circulation> Circulations,
+    string? BelowMinimumReason = null,
+    string? BelowMinimumReasonText = null,
+    string? Investigation = null,
+    string? ImmediateSafetyActions = null,
+    string? FamilyTold = null,
+    string? ChildViewsText = null,
+    DateTimeOffset? CirculationDeadlineFixedAt = null);
 
 public sealed record RecordedAttendance(string AgencyCode, string AgencyName, string Mode, bool WithApologies);
 
 public sealed record RecordedAction(int Number, string Description, string OwnerAgencyCode, DateOnly DueDate, string Status);
 
-public sealed record Circulation(int Version, DateTimeOffset CirculatedAt, bool OnTime, string? AmendmentReason, IReadOnlyList<CirculationRecipient> Recipients);
+public sealed record Circulation(int Version, DateTimeOffset CirculatedAt, bool OnTime, string? AmendmentReason, IReadOnlyList<CirculationRecipient> Recipients, IReadOnlyList<RecordedAction>? Actions = null);
 
 public sealed record CirculationRecipient(string AgencyCode, string AgencyName, string? RecipientName, string Delivery, bool NoRecipientLeft);
+
+public sealed record CirculatedListItem(Guid MeetingId, string Reference, string TeamCode, DateTimeOffset ActualEnd, int LatestVersion, DateTimeOffset LatestCirculatedAt, int ActionCount, int OwnActionCount);
+
+/// <summary>What an invited agency's SPOC reads of a circulated record: the meeting, one version of the actions, and every version.</summary>
+public sealed record CirculatedRecord(
+    Guid MeetingId,
+    string Reference,
+    string TeamCode,
+    string CaseReference,
+    DateTimeOffset ActualStart,
+    DateTimeOffset ActualEnd,
+    string ChairName,
+    string ChairAgencyCode,
+    IReadOnlyList<RecordedAttendance> Attendance,
+    bool BelowNationalMinimum,
+    bool SectionFortySevenEnquiry,
+    string? Investigation,
+    DateOnly? InitialConferenceDueBy,
+    string ImmediateSafetyActions,
+    string FamilyTold,
+    string ChildViews,
+    string? ChildViewsText,
+    int Version,
+    DateTimeOffset CirculatedAt,
+    string? AmendmentReason,
+    IReadOnlyList<RecordedAction> Actions,
+    IReadOnlyList<CirculatedVersion> Versions);
+
+public sealed record CirculatedVersion(int Version, DateTimeOffset CirculatedAt, string? AmendmentReason);

@@ -27,7 +27,7 @@ public sealed class RoleHomePage : PageModel
 
         if (user.IsInRole(JtaiRoles.Spoc))
         {
-            yield return new("Single point of contact", $"Your agency ({user.AgencyCode()}): its invitations and their answers. You answer each with the link in its e-mail; the page of circulated actions is not built yet.", "/agency/invitations", "My agency's invitations");
+            yield return new("Single point of contact", $"Your agency ({user.AgencyCode()}): its invitations and their answers (answer each here or with the link in its e-mail), and the actions circulated to it (\"Circulated actions\").", "/agency/invitations", "My agency's invitations");
         }
 
         if (user.IsInRole(JtaiRoles.Masdg))

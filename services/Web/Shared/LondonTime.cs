@@ -25,6 +25,7 @@ public sealed class LondonTime(string timeZone)
         {
             (12, 0) => "midday",
             (0, 0) => "midnight",
+            // "%h", not "h": a one-letter format string is read as a standard format, and "h" is none (FormatException on the hour).
             _ => local.ToString(local.Minute == 0 ? "%h" : "h:mm", English) + (local.Hour < 12 ? "am" : "pm"),
         };
     }
