@@ -63,7 +63,7 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
 
             if (!Show(problem, "spoc"))
             {
-                return Redirect("/forbidden");
+                return ApiProblemPages.Forbidden;
             }
 
             return await LoadAsync(code, cancellationToken) ?? Page();

@@ -102,7 +102,7 @@ public sealed class SpocPage(DirectoryApiClient directory, LondonTime time) : Ad
     {
         if (!Show(problem, form))
         {
-            return Redirect("/forbidden");
+            return ApiProblemPages.Forbidden;
         }
 
         if (await LoadAsync(id, cancellationToken) is { } failed)

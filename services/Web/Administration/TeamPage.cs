@@ -95,7 +95,7 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
 
         if (!Show(problem, form))
         {
-            return Redirect("/forbidden");
+            return ApiProblemPages.Forbidden;
         }
 
         return await LoadAsync(code, cancellationToken) ?? Page();

@@ -67,12 +67,12 @@ public sealed class AnswerInvitationPage(MeetingsApiClient meetings, LondonTime 
         var problem = result.Problem!;
         if (problem.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound)
         {
-            return Refused(problem);
+            return problem.PageResult("meetings API");
         }
 
         if ((int)problem.Status >= 500)
         {
-            throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title} (answer).");
+            throw problem.Failure("meetings API (answer)");
         }
 
         if (problem.Errors.Count == 0)
@@ -104,17 +104,11 @@ public sealed class AnswerInvitationPage(MeetingsApiClient meetings, LondonTime 
         var invitation = await meetings.InvitationAsync(id, cancellationToken);
         if (invitation.Problem is { } problem)
         {
-            return Refused(problem);
+            return problem.PageResult("meetings API");
         }
 
         Invitation = invitation.Value!;
         return null;
     }
 
-    private StatusCodeResult Refused(ApiProblem problem) => problem.Status switch
-    {
-        HttpStatusCode.Forbidden => StatusCode(StatusCodes.Status403Forbidden),
-        HttpStatusCode.NotFound => NotFound(),
-        _ => throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}."),
-    };
 }

@@ -30,7 +30,7 @@ public sealed class CirculatedRecordPage(MeetingsApiClient meetings, LondonTime 
         var shown = await meetings.CirculatedRecordAsync(id, version, cancellationToken);
         if (shown.Problem is { } problem)
         {
-            return Refused(problem);
+            return problem.PageResult("meetings API");
         }
 
         Record = shown.Value!;
@@ -39,7 +39,7 @@ public sealed class CirculatedRecordPage(MeetingsApiClient meetings, LondonTime 
             var before = await meetings.CirculatedRecordAsync(id, Record.Version - 1, cancellationToken);
             if (before.Problem is { } failed)
             {
-                return Refused(failed);
+                return failed.PageResult("meetings API");
             }
 
             Changes = ActionChanges.Between(before.Value!.Actions, Record.Actions);
@@ -52,11 +52,4 @@ public sealed class CirculatedRecordPage(MeetingsApiClient meetings, LondonTime 
 
     public string AgencyName(string code) => Record.Attendance.FirstOrDefault(a => a.AgencyCode == code)?.AgencyName ?? code;
 
-    private StatusCodeResult Refused(ApiProblem problem) => problem.Status switch
-    {
-        // The status page (Shared/Status) says which; the address stays the record's.
-        HttpStatusCode.Forbidden => StatusCode(StatusCodes.Status403Forbidden),
-        HttpStatusCode.NotFound => NotFound(),
-        _ => throw new HttpRequestException($"The meetings API answered {(int)problem.Status} {problem.Title}."),
-    };
 }

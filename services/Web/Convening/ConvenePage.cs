@@ -133,7 +133,7 @@ public sealed class ConvenePage(MeetingsApiClient meetings, LondonTime time) : P
     {
         if (problem.Status == HttpStatusCode.Forbidden)
         {
-            return Redirect("/forbidden");
+            return ApiProblemPages.Forbidden;
         }
 
         if (problem.Errors.Count == 0 && Errors.Count == 0)

@@ -203,7 +203,7 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
     {
         if (problem.Status == HttpStatusCode.Forbidden)
         {
-            return Redirect("/forbidden");
+            return ApiProblemPages.Forbidden;
         }
 
         if ((int)problem.Status >= 500)
