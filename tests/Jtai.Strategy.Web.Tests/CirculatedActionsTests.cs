@@ -28,7 +28,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
     public async Task A_spoc_reads_the_actions_circulated_to_the_agency_and_a_spoc_of_an_agency_not_invited_cannot()
     {
         // Convened without the health trust (left out with a reason), so its SPOC is of an agency that was not invited.
-        var meeting = await ConveneAsync(TimeSpan.FromHours(26), "LL-2026-C" + system.Run, removeHealth: true);
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(26), "LL-2026-C" + system.Run, leaveOut: "CDDFT");
         var reference = (string)meeting["reference"]!;
         var meetingId = (string)meeting["id"]!;
         var due = DateTimeOffset.UtcNow.AddDays(3);
@@ -91,7 +91,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
     [Fact]
     public async Task A_manager_amends_the_circulated_actions_by_keyboard_and_the_spoc_reads_version_2_and_what_changed()
     {
-        var meeting = await ConveneAsync(TimeSpan.FromHours(30), "LL-2026-A" + system.Run, removeHealth: false);
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(30), "LL-2026-A" + system.Run);
         var reference = (string)meeting["reference"]!;
         var meetingId = (string)meeting["id"]!;
         var due = DateTimeOffset.UtcNow.AddDays(3);
@@ -201,30 +201,6 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         await PageChecks.AssertAccessibleAsync(police, "spoc-circulated-record-version-1");
     }
 
-    /// <summary>Convenes a meeting of the example manager's team through the meetings API; optionally without the health trust.</summary>
-    private async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, bool removeHealth)
-    {
-        using var api = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
-        var now = DateTimeOffset.UtcNow;
-        var convened = await api.PostAsJsonAsync("api/meetings", new
-        {
-            caseReference,
-            concernCategory = "DomesticAbuse",
-            incidentAt = now.AddHours(-6),
-            decisionAt = now.AddMinutes(-30),
-            thresholdReason = "RepeatIncidentsCumulativeRisk",
-            thresholdReasonText = "Third police call-out to the household in four weeks.",
-            scheduledStart = now + startsIn,
-            lengthMinutes = 60,
-            // A day or more ahead (clear of the other tests' meetings and bridges): the delay needs its reason.
-            delayReason = startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
-            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
-            removeAgencies = removeHealth ? new[] { new { agencyCode = "CDDFT", reason = "InformationAlreadyShared" } } : [],
-        });
-        var body = await convened.Content.ReadAsStringAsync();
-        Assert.True(convened.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!;
-    }
 
     /// <summary>Records the meeting as held just now (every invited agency in person), with these actions, and circulates version 1 (unless told not to).</summary>
     private async Task RecordAndCirculateAsync(JsonNode meeting, IReadOnlyList<(string Description, string Owner, DateTimeOffset Due)> actions, bool circulate = true)

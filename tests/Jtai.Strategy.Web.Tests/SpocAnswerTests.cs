@@ -22,7 +22,7 @@ public sealed class SpocAnswerTests(WebSystem system) : IAsyncLifetime
     [Fact]
     public async Task A_signed_in_spoc_answers_in_writing_by_keyboard_from_the_agencys_invitations()
     {
-        var meeting = await ConveneAsync(TimeSpan.FromHours(34), "LL-2026-S" + system.Run);
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(34), "LL-2026-S" + system.Run);
         var reference = (string)meeting["reference"]!;
         var meetingId = (string)meeting["id"]!;
 
@@ -77,28 +77,5 @@ public sealed class SpocAnswerTests(WebSystem system) : IAsyncLifetime
         Assert.Equal(403, refused!.Status);
         await Assertions.Expect(health.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You cannot see this page");
         Assert.DoesNotContain((string)meeting["pin"]!, await health.ContentAsync(), StringComparison.Ordinal);
-    }
-
-    private async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference)
-    {
-        using var api = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
-        var now = DateTimeOffset.UtcNow;
-        var convened = await api.PostAsJsonAsync("api/meetings", new
-        {
-            caseReference,
-            concernCategory = "DomesticAbuse",
-            incidentAt = now.AddHours(-6),
-            decisionAt = now.AddMinutes(-30),
-            thresholdReason = "RepeatIncidentsCumulativeRisk",
-            thresholdReasonText = "Third police call-out to the household in four weeks.",
-            scheduledStart = now + startsIn,
-            lengthMinutes = 60,
-            // More than a day ahead (clear of the other tests' meetings and bridges): the delay needs its reason.
-            delayReason = "PartnerAvailability",
-            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
-        });
-        var body = await convened.Content.ReadAsStringAsync();
-        Assert.True(convened.IsSuccessStatusCode, body);
-        return JsonNode.Parse(body)!;
     }
 }

@@ -203,8 +203,12 @@ public sealed class WebSystem : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Convenes a meeting for the example manager's team (or <paramref name="managerUser"/>'s) through the meetings API, starting in <paramref name="startsIn"/>.</summary>
-    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington")
+    /// <summary>
+    /// Convenes a meeting for the example manager's team (or <paramref name="managerUser"/>'s) through the meetings API,
+    /// starting in <paramref name="startsIn"/> (more than a day after the decision, with the delay's reason), without
+    /// the agencies of <paramref name="leaveOut"/> (the information already shared).
+    /// </summary>
+    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
     {
         using var manager = await ApiAsAsync(managerUser, MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
@@ -218,7 +222,9 @@ public sealed class WebSystem : IAsyncLifetime
             thresholdReasonText = "Third police call-out to the household in four weeks.",
             scheduledStart = now + startsIn,
             lengthMinutes = 60,
+            delayReason = startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
             caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
+            removeAgencies = leaveOut.Select(agencyCode => new { agencyCode, reason = "InformationAlreadyShared" }).ToArray(),
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
