@@ -14,35 +14,6 @@ namespace Jtai.Strategy.Meetings.Tests;
 /// </summary>
 public sealed class ListPagingTests(MeetingsFixture fixture) : IClassFixture<MeetingsFixture>
 {
-    private static async Task<List<List<T>>> PagesAsync<T>(HttpClient client, string path, int pageSize)
-    {
-        var pages = new List<List<T>>();
-        string? cursor = null;
-        do
-        {
-            var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            var response = await client.GetAsync($"{path}{separator}pageSize={pageSize}" + (cursor is null ? "" : $"&cursor={cursor}"));
-            var page = await ReadAsync<List<T>>(response);
-            Assert.Equal(ListPaging.SortOrder, response.Headers.GetValues(ListPaging.SortOrderHeader).Single());
-            var hasMore = bool.Parse(response.Headers.GetValues(ListPaging.HasMoreHeader).Single());
-            cursor = response.Headers.TryGetValues(ListPaging.NextCursorHeader, out var next) ? next.Single() : null;
-            Assert.Equal(hasMore, cursor is not null);
-            if (hasMore)
-            {
-                Assert.Equal(pageSize, page.Count);
-                Assert.Contains($"cursor={cursor}", response.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
-            }
-
-            pages.Add(page);
-        }
-        while (cursor is not null);
-
-        return pages;
-    }
-
-    // PostgreSQL orders uuids byte by byte, which is the order of their lower-case text.
-    private static string IdOrder(Guid id) => id.ToString();
-
     [Fact]
     public async Task A_teams_meetings_and_a_spocs_invitations_page_each_row_exactly_once_in_the_stated_order()
     {
@@ -57,10 +28,10 @@ public sealed class ListPagingTests(MeetingsFixture fixture) : IClassFixture<Mee
         }
 
         var manager = fixture.Manager(team);
-        var meetingPages = await PagesAsync<MeetingListItem>(manager, "/api/meetings", 3);
+        var meetingPages = await ListPages.ReadAllAsync<MeetingListItem>(manager, "/api/meetings", 3);
         Assert.Equal([3, 3, 1], meetingPages.Select(p => p.Count));
         var meetings = meetingPages.SelectMany(p => p).ToList();
-        var expected = convened.OrderBy(m => m.ScheduledStart).ThenBy(m => IdOrder(m.Id), StringComparer.Ordinal).Select(m => m.Id).ToList();
+        var expected = convened.OrderBy(m => m.ScheduledStart).ThenBy(m => ListPages.IdOrder(m.Id), StringComparer.Ordinal).Select(m => m.Id).ToList();
         Assert.Equal(expected, meetings.Select(m => m.Id));
 
         // One page of all of them, as a caller that never pages reads it: the same order.
@@ -68,21 +39,21 @@ public sealed class ListPagingTests(MeetingsFixture fixture) : IClassFixture<Mee
         Assert.Equal(expected, whole.Select(m => m.Id));
 
         var police = fixture.Spoc("DURHAM-POLICE");
-        var invitationPages = await PagesAsync<SpocInvitationResponse>(police, "/api/invitations", 2);
+        var invitationPages = await ListPages.ReadAllAsync<SpocInvitationResponse>(police, "/api/invitations", 2);
         Assert.Equal([2, 2, 2, 1], invitationPages.Select(p => p.Count));
         var invitations = invitationPages.SelectMany(p => p).ToList();
         Assert.Equal(convened.Count, invitations.Select(i => i.InvitationId).Distinct().Count());
         Assert.Equal(
-            invitations.OrderBy(i => i.ScheduledStart).ThenBy(i => IdOrder(i.InvitationId), StringComparer.Ordinal).Select(i => i.InvitationId),
+            invitations.OrderBy(i => i.ScheduledStart).ThenBy(i => ListPages.IdOrder(i.InvitationId), StringComparer.Ordinal).Select(i => i.InvitationId),
             invitations.Select(i => i.InvitationId));
         Assert.Equal(convened.Select(m => m.Reference).Order(StringComparer.Ordinal), invitations.Select(i => i.MeetingReference).Order(StringComparer.Ordinal));
 
         // The newest invitation is not lost behind a cap: convened later (and sooner than most), it is on a page.
         var newest = await fixture.ConveneAsync(team, fixture.ConveneRequest(now.AddHours(3)));
-        var again = (await PagesAsync<SpocInvitationResponse>(police, "/api/invitations", 2)).SelectMany(p => p).ToList();
+        var again = (await ListPages.ReadAllAsync<SpocInvitationResponse>(police, "/api/invitations", 2)).SelectMany(p => p).ToList();
         Assert.Equal(convened.Count + 1, again.Count);
         Assert.Single(again, i => i.MeetingReference == newest.Reference);
-        Assert.Equal(meetings.Count + 1, (await PagesAsync<MeetingListItem>(manager, "/api/meetings", 3)).Sum(p => p.Count));
+        Assert.Equal(meetings.Count + 1, (await ListPages.ReadAllAsync<MeetingListItem>(manager, "/api/meetings", 3)).Sum(p => p.Count));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Jtai.Strategy.Meetings.Convening;
 using Jtai.Strategy.Meetings.Infrastructure;
 using Jtai.Strategy.Meetings.Recording;
+using Jtai.Strategy.Meetings.Tests.Fixtures;
 using static Jtai.Strategy.Meetings.Tests.Fixtures.MeetingsFixture;
 
 namespace Jtai.Strategy.Meetings.Tests.Recording;
@@ -13,33 +14,7 @@ namespace Jtai.Strategy.Meetings.Tests.Recording;
 /// </summary>
 public sealed class CirculatedRecordsPagingTests(RecordingFixture fixture) : IClassFixture<RecordingFixture>
 {
-    // PostgreSQL orders uuids byte by byte, which is the order of their lower-case text.
-    private static string IdOrder(Guid id) => id.ToString();
-
-    private static async Task<List<List<CirculatedListItem>>> PagesAsync(HttpClient client, int pageSize)
-    {
-        var pages = new List<List<CirculatedListItem>>();
-        string? cursor = null;
-        do
-        {
-            var response = await client.GetAsync($"/api/circulated-records?pageSize={pageSize}" + (cursor is null ? "" : $"&cursor={cursor}"));
-            var page = await ReadAsync<List<CirculatedListItem>>(response);
-            Assert.Equal("latestCirculatedAt desc,meetingId desc", response.Headers.GetValues(ListPaging.SortOrderHeader).Single());
-            var hasMore = bool.Parse(response.Headers.GetValues(ListPaging.HasMoreHeader).Single());
-            cursor = response.Headers.TryGetValues(ListPaging.NextCursorHeader, out var next) ? next.Single() : null;
-            Assert.Equal(hasMore, cursor is not null);
-            if (hasMore)
-            {
-                Assert.Equal(pageSize, page.Count);
-                Assert.Contains($"cursor={cursor}", response.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
-            }
-
-            pages.Add(page);
-        }
-        while (cursor is not null);
-
-        return pages;
-    }
+    private const string LatestFirst = "latestCirculatedAt desc,meetingId desc";
 
     [Fact]
     public async Task A_spocs_circulated_records_page_each_record_once_latest_circulation_first_and_an_amendment_comes_to_the_top()
@@ -66,11 +41,11 @@ public sealed class CirculatedRecordsPagingTests(RecordingFixture fixture) : ICl
         }
 
         var police = fixture.Spoc("DURHAM-POLICE");
-        var pages = await PagesAsync(police, 2);
+        var pages = await ListPages.ReadAllAsync<CirculatedListItem>(police, "/api/circulated-records", 2, LatestFirst);
         Assert.Equal([2, 2, 1], pages.Select(p => p.Count));
         var listed = pages.SelectMany(p => p).ToList();
-        var expected = held.Skip(2).Select(m => m.Id).OrderByDescending(IdOrder, StringComparer.Ordinal)
-            .Concat(held.Take(2).Select(m => m.Id).OrderByDescending(IdOrder, StringComparer.Ordinal))
+        var expected = held.Skip(2).Select(m => m.Id).OrderByDescending(ListPages.IdOrder, StringComparer.Ordinal)
+            .Concat(held.Take(2).Select(m => m.Id).OrderByDescending(ListPages.IdOrder, StringComparer.Ordinal))
             .ToList();
         Assert.Equal(expected, listed.Select(r => r.MeetingId));
         Assert.All(listed, r => Assert.Equal(1, r.LatestVersion));
@@ -85,7 +60,7 @@ public sealed class CirculatedRecordsPagingTests(RecordingFixture fixture) : ICl
         var amendment = await fixture.Manager(team).PostAsJsonAsync($"/api/meetings/{amended.Id}/record/amendments", new AmendmentRequest(
             "Health action added after the GP called back", RecordingFixture.Actions(("CDDFT", "GP to share the child's records")).Actions), Json);
         Assert.Equal(2, (await ReadAsync<CirculationResponse>(amendment)).Version);
-        var after = (await PagesAsync(police, 2)).SelectMany(p => p).ToList();
+        var after = (await ListPages.ReadAllAsync<CirculatedListItem>(police, "/api/circulated-records", 2, LatestFirst)).SelectMany(p => p).ToList();
         Assert.Equal([amended.Id, .. expected.Where(id => id != amended.Id)], after.Select(r => r.MeetingId));
         Assert.Equal((2, 1, 0), (after[0].LatestVersion, after[0].ActionCount, after[0].OwnActionCount));
 
