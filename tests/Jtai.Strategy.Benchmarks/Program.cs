@@ -54,7 +54,8 @@ return 0;
 
 async Task<IHost> StartHost()
 {
-    var builder = Host.CreateApplicationBuilder();
+    // Development: the reference connects as the virtual host's own user, not as a per-service broker user.
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = Environments.Development });
     builder.Logging.SetMinimumLevel(LogLevel.Warning);
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
     {
