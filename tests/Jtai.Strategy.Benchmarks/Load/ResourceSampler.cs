@@ -13,6 +13,7 @@ public sealed class ResourceSampler(Func<IEnumerable<(string Service, int Proces
     private const double TicksPerSecond = 100.0;
 
     private readonly Dictionary<(string Service, int ProcessId), (long PeakRssKb, long CpuTicks)> seen = [];
+    private readonly Dictionary<(string Service, int ProcessId), long> cpuAtMark = [];
     private readonly CancellationTokenSource stop = new();
     private Task? loop;
 
@@ -41,6 +42,33 @@ public sealed class ResourceSampler(Func<IEnumerable<(string Service, int Proces
             return seen.GroupBy(s => s.Key.Service).ToDictionary(
                 g => g.Key,
                 g => (g.Max(s => s.Value.PeakRssKb) / 1024.0, g.Sum(s => s.Value.CpuTicks) / TicksPerSecond));
+        }
+    }
+
+    /// <summary>
+    /// Remembers each process's CPU time now (after start-up and provisioning), so <see cref="CpuSinceMark"/> gives the
+    /// work of the run itself: start-up and the JIT compiler's first minute are not part of what an e-mail costs.
+    /// </summary>
+    public void Mark()
+    {
+        SampleOnce();
+        lock (seen)
+        {
+            foreach (var (key, value) in seen)
+            {
+                cpuAtMark[key] = value.CpuTicks;
+            }
+        }
+    }
+
+    /// <summary>Per service: CPU seconds of all its processes since <see cref="Mark"/> (a process started later counts whole).</summary>
+    public IReadOnlyDictionary<string, double> CpuSinceMark()
+    {
+        lock (seen)
+        {
+            return seen.GroupBy(s => s.Key.Service).ToDictionary(
+                g => g.Key,
+                g => g.Sum(s => s.Value.CpuTicks - cpuAtMark.GetValueOrDefault(s.Key)) / TicksPerSecond);
         }
     }
 
