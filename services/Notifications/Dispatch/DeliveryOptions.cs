@@ -8,8 +8,8 @@ public sealed class DeliveryOptions
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it (retries, other instances' rows).</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Deliveries claimed and sent at once.</summary>
-    public int MaxConcurrentSends { get; set; } = 4;
+    /// <summary>Sends in flight at once; each slot that frees is filled by the next claim.</summary>
+    public int MaxConcurrentSends { get; set; } = 8;
 
     /// <summary>Upper bound of one dispatch (every relay attempt of the pipeline); then it counts as a transient failure.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(3);

@@ -511,6 +511,32 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
     [GeneratedRegex(@"\b(SM-\d{4}-\d+)\b")]
     private static partial Regex MeetingReference();
 
+    /// <summary>
+    /// Where an invitation's time goes, read from the services' own rows (one clock: this machine): issued (the convene's
+    /// transaction) → planned by the notifications consumer (outbox relay, broker, consumer queue) → claimed by the
+    /// dispatcher → recorded as sent after the relay's 250 (the SMTP conversation and the record).
+    /// </summary>
+    private async Task<List<(string Hop, List<double> Values)>> InvitationHopsAsync()
+    {
+        var hops = new List<(string, List<double>)> { ("issued → planned by notifications", []), ("planned → claimed for sending", []), ("claimed → sent recorded", []) };
+        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT extract(epoch FROM d.created_at - i.issued_at) * 1000, extract(epoch FROM d.last_attempt_at - d.created_at) * 1000, " +
+            "extract(epoch FROM d.sent_at - d.last_attempt_at) * 1000 FROM notifications.delivery d " +
+            "JOIN meetings.invitation i ON i.id = d.invitation_id WHERE d.kind = 'invitation' AND d.sent_at IS NOT NULL", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            for (var h = 0; h < hops.Count; h++)
+            {
+                hops[h].Item2.Add((double)reader.GetDecimal(h));
+            }
+        }
+
+        return hops;
+    }
+
     private sealed record Issued(Guid InvitationId, string Reference, string AgencyCode, string RecipientEmail, DateTimeOffset IssuedAt);
 
     private async Task<List<Issued>> IssuedInvitationsAsync()
@@ -683,6 +709,10 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         o.AppendLine($"| convene HTTP (from scheduled send) | {Percentiles(http)} |");
         o.AppendLine($"| HTTP responses | {string.Join(", ", measured.GroupBy(c => c.Status).OrderBy(g => g.Key).Select(g => $"{(g.Key == 0 ? "no response" : g.Key.ToString(CultureInfo.InvariantCulture))}: {g.Count()}"))} |");
         o.AppendLine($"| convene → invitation at SMTP sink | {Percentiles(toSmtp)} |");
+        foreach (var (hop, values) in await InvitationHopsAsync())
+        {
+            o.AppendLine($"| hop: {hop} | {Percentiles(values)} |");
+        }
         o.AppendLine($"| invitation e-mails delivered/s, steady part ({steady}) | {invitationsPerSecond:F1}/s (offered {settings.Rate * agencies.Count:F1}/s); {span} |");
         o.AppendLine($"| invitation e-mails: expected (issued) / received | {invitations.Expected} / {invitations.Received} |");
         o.AppendLine($"| invitations lost · duplicated · resent with the same Message-ID · unexpected | {invitations.Lost.Count} · {invitations.Duplicated} · {invitations.ResentSameId} · {invitations.Unexpected} |");
