@@ -115,7 +115,10 @@ public sealed class MeetingsApiClient(HttpClient http)
     }
 }
 
-public sealed record MeetingListItem(Guid Id, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered);
+/// <summary>One meeting of the team's list; the circulation deadline and standing (Due, Overdue, CirculatedOnTime, CirculatedLate) once recorded as held.</summary>
+public sealed record MeetingListItem(
+    Guid Id, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered,
+    DateTimeOffset? CirculationDeadline = null, string? Circulation = null);
 
 public sealed record Board(Guid MeetingId, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, IReadOnlyList<BoardRow> Agencies);
 
