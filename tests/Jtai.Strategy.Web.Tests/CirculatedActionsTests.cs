@@ -263,6 +263,18 @@ public static class KeyboardSteps
         Assert.Fail($"{selector} was not reached with the Tab key");
     }
 
+    /// <summary>Tabs to a list and moves down it with the arrow key from its "Select" line.</summary>
+    public static async Task ChooseAsync(IPage page, string selector, int steps, string expected)
+    {
+        await KeyboardToAsync(page, selector);
+        for (var i = 0; i < steps; i++)
+        {
+            await page.Keyboard.PressAsync("ArrowDown");
+        }
+
+        Assert.Equal(expected, await page.Locator(selector).InputValueAsync());
+    }
+
     /// <summary>Tabs to a field, selects what it holds and types over it.</summary>
     public static async Task TypeAsync(IPage page, string selector, string text)
     {

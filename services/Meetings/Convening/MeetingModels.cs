@@ -149,7 +149,13 @@ public sealed record MeetingResponse(
 }
 
 /// <summary>A meeting in a list: no case details.</summary>
-public sealed record MeetingListItem(Guid Id, string Reference, MeetingStatus Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered);
+/// <summary>
+/// One meeting of the team's list. <see cref="CirculationDeadline"/> and <see cref="Circulation"/> are null until the
+/// meeting is recorded as held (added later: callers that do not read them are unaffected).
+/// </summary>
+public sealed record MeetingListItem(
+    Guid Id, string Reference, MeetingStatus Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered,
+    DateTimeOffset? CirculationDeadline = null, Recording.CirculationStanding? Circulation = null);
 
 public sealed record PreviousRecipient(Guid InvitationId, string RecipientName, RecipientRole RecipientRole, SupersededReason? SupersededReason, DeliveryState DeliveryState);
 

@@ -3,6 +3,7 @@ using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Meetings.Infrastructure;
+using Jtai.Strategy.Meetings.Recording;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -85,14 +86,22 @@ public static class MeetingsApi
             inPeriod = inPeriod.Where(m => m.ScheduledStart > after.At || (m.ScheduledStart == after.At && m.Id.CompareTo(after.Id) > 0));
         }
 
-        var read = await inPeriod
+        var rows = await inPeriod
             .OrderBy(m => m.ScheduledStart).ThenBy(m => m.Id)
             .Take(paging.PageSize + 1)
-            .Select(m => new MeetingListItem(
+            .Select(m => new
+            {
                 m.Id, m.Reference, m.Status, m.ScheduledStart, m.ScheduledEnd, m.ConvenedBeyondLimit,
-                m.Agencies.Count(a => a.Invited),
-                m.Invitations.Count(i => i.Status == InvitationStatus.Answered)))
+                Invited = m.Agencies.Count(a => a.Invited),
+                Answered = m.Invitations.Count(i => i.Status == InvitationStatus.Answered),
+                // The record, once the meeting is recorded as held: its circulation deadline and whether the first circulation was on time.
+                Record = db.Set<MeetingRecord>().Where(r => r.MeetingId == m.Id).Select(r => new { r.CirculationDeadline, r.FirstCirculationOnTime }).FirstOrDefault(),
+            })
             .ToListAsync(cancellationToken);
+        var read = rows.Select(m => new MeetingListItem(
+            m.Id, m.Reference, m.Status, m.ScheduledStart, m.ScheduledEnd, m.ConvenedBeyondLimit, m.Invited, m.Answered,
+            m.Record?.CirculationDeadline,
+            m.Record is null ? null : MeetingRecordResponse.StandingOf(m.Record.FirstCirculationOnTime, m.Record.CirculationDeadline, now))).ToList();
         var meetings = paging.Page(read, m => new ListCursor(m.ScheduledStart, m.Id), http);
         await db.AuditReadAsync(user.SubjectId(), "meetings.listed", null, now, AuditLog.Shown($"team {team}: {meetings.Count} meetings", meetings.Select(m => m.Reference)), cancellationToken);
         return TypedResults.Ok(meetings);

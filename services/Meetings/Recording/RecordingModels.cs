@@ -140,11 +140,15 @@ public sealed record MeetingRecordResponse(
         record.Circulations.OrderBy(c => c.Version).Select(CirculationResponse.From).ToList(),
         record.CirculationDeadlineFixedAt);
 
-    public static CirculationStanding StandingOf(MeetingRecord record, DateTimeOffset now) => record.FirstCirculationOnTime switch
+    public static CirculationStanding StandingOf(MeetingRecord record, DateTimeOffset now) =>
+        StandingOf(record.FirstCirculationOnTime, record.CirculationDeadline, now);
+
+    /// <summary>The standing from the two facts it rests on (the meetings list reads only these of each record).</summary>
+    public static CirculationStanding StandingOf(bool? firstCirculationOnTime, DateTimeOffset deadline, DateTimeOffset now) => firstCirculationOnTime switch
     {
         true => CirculationStanding.CirculatedOnTime,
         false => CirculationStanding.CirculatedLate,
-        null => now > record.CirculationDeadline ? CirculationStanding.Overdue : CirculationStanding.Due,
+        null => now > deadline ? CirculationStanding.Overdue : CirculationStanding.Due,
     };
 }
 

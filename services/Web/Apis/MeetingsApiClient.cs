@@ -61,6 +61,22 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<Meeting>> MeetingAsync(Guid meetingId, CancellationToken cancellationToken) =>
         GetAsync<Meeting>($"api/meetings/{meetingId}", cancellationToken);
 
+    /// <summary>Moves a scheduled, unrecorded meeting (a bridge free at the new time); the invitees are asked again.</summary>
+    public Task<ApiResult<Meeting>> RescheduleAsync(Guid meetingId, RescheduleForm form, CancellationToken cancellationToken) =>
+        SendAsync<Meeting>(HttpMethod.Post, $"api/meetings/{meetingId}/reschedule", form, cancellationToken);
+
+    /// <summary>Cancels a scheduled, unrecorded meeting: every standing invitation is withdrawn and its agency told.</summary>
+    public Task<ApiResult<Meeting>> CancelAsync(Guid meetingId, CancelForm form, CancellationToken cancellationToken) =>
+        SendAsync<Meeting>(HttpMethod.Post, $"api/meetings/{meetingId}/cancel", form, cancellationToken);
+
+    /// <summary>Records a decision not to convene for the manager's team (coded, so thresholds compare across teams).</summary>
+    public Task<ApiResult<DecisionNotToConvene>> RecordDecisionNotToConveneAsync(DecisionNotToConveneForm form, CancellationToken cancellationToken) =>
+        SendAsync<DecisionNotToConvene>(HttpMethod.Post, "api/decisions-not-to-convene", form, cancellationToken);
+
+    /// <summary>The manager's team's decisions not to convene, latest decision first (the API's order; its latest 500, unpaged).</summary>
+    public Task<ApiResult<List<DecisionNotToConvene>>> DecisionsNotToConveneAsync(CancellationToken cancellationToken) =>
+        GetAsync<List<DecisionNotToConvene>>("api/decisions-not-to-convene", cancellationToken);
+
     /// <summary>The record of the held meeting, its agreed actions and circulations (a 404 problem until recorded).</summary>
     public Task<ApiResult<MeetingRecord>> RecordAsync(Guid meetingId, CancellationToken cancellationToken) =>
         GetAsync<MeetingRecord>($"api/meetings/{meetingId}/record", cancellationToken);
@@ -99,7 +115,10 @@ public sealed class MeetingsApiClient(HttpClient http)
     }
 }
 
-public sealed record MeetingListItem(Guid Id, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered);
+/// <summary>One meeting of the team's list; the circulation deadline and standing (Due, Overdue, CirculatedOnTime, CirculatedLate) once recorded as held.</summary>
+public sealed record MeetingListItem(
+    Guid Id, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered,
+    DateTimeOffset? CirculationDeadline = null, string? Circulation = null);
 
 public sealed record Board(Guid MeetingId, string Reference, string Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, IReadOnlyList<BoardRow> Agencies);
 
@@ -178,6 +197,14 @@ public sealed record Meeting(
     IReadOnlyList<NotInvitedAgency> NotInvited,
     IReadOnlyList<string> MinimumNotCovered,
     IReadOnlyList<string>? NoticesUndeliverable);
+
+public sealed record RescheduleForm(DateTimeOffset? ScheduledStart, int? LengthMinutes, string? Reason, string? ReasonText, string? DelayReason, string? DelayReasonText);
+
+public sealed record CancelForm(string? Reason, string? ReasonText);
+
+public sealed record DecisionNotToConveneForm(string? CaseReference, string? ConcernCategory, string? Reason, string? ReasonText, DateTimeOffset? DecidedAt);
+
+public sealed record DecisionNotToConvene(Guid Id, string TeamCode, string CaseReference, string ConcernCategory, string Reason, string? ReasonText, DateTimeOffset DecidedAt);
 
 public sealed record AgencyConsidered(string AgencyCode, string AgencyName, string Kind, string Source, string Reason, bool Invited, string? RemovalReason, string? RemovalReasonText, string? NotIssuedReason);
 

@@ -17,6 +17,9 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
 {
     public const int ActionRows = 3;
 
+    /// <summary>The meetings service's limit on agreed actions (RecordRules.MaxActions): "Add another action" stops there.</summary>
+    public const int MaxActions = 100;
+
     public static readonly IReadOnlyList<(string Value, string Label)> AttendanceModes =
     [
         ("AttendedInPerson", "Attended in person"), ("AttendedByDialIn", "Attended by dial-in"),
@@ -49,6 +52,9 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
     [BindProperty] public string? ChairName { get; set; }
     [BindProperty] public string? ChairAgencyCode { get; set; }
     [BindProperty] public Dictionary<string, string?> Attendance { get; set; } = [];
+
+    /// <summary>The agencies recorded as absent that sent apologies (the record API's <c>withApologies</c>).</summary>
+    [BindProperty] public List<string> Apologies { get; set; } = [];
     [BindProperty] public string? BelowMinimumReason { get; set; }
     [BindProperty] public string? BelowMinimumReasonText { get; set; }
     [BindProperty] public string? SectionFortySeven { get; set; }
@@ -116,7 +122,7 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         var invited = Board!.Agencies.Where(a => a.Invited).ToList();
         var form = new RecordForm(
             start, end, ChairName, Blank(ChairAgencyCode),
-            invited.Select(a => new AttendanceForm(a.AgencyCode, Blank(Attendance.GetValueOrDefault(a.AgencyCode)), false)).ToList(),
+            invited.Select(a => new AttendanceForm(a.AgencyCode, Blank(Attendance.GetValueOrDefault(a.AgencyCode)), Apologies.Contains(a.AgencyCode, StringComparer.Ordinal))).ToList(),
             Blank(BelowMinimumReason), BelowMinimumReasonText,
             SectionFortySeven switch { "yes" => true, "no" => false, _ => null }, Blank(Investigation),
             ImmediateSafetyActions?.ReplaceLineEndings("\n"), FamilyTold?.ReplaceLineEndings("\n"), Blank(ChildViews), ChildViewsText?.ReplaceLineEndings("\n"),
@@ -135,6 +141,29 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         }
 
         return saved.Problem is { } problem ? Problem(problem, "record") : Page();
+    }
+
+    /// <summary>
+    /// "Add another action" (a submit button, so it works without JavaScript): the form comes back as typed with one
+    /// more empty action row, up to the meetings service's limit; nothing is saved. Used by the record form (new or
+    /// being corrected) and the amendment form alike: which one shows follows from the record's state, as on a GET.
+    /// </summary>
+    public async Task<IActionResult> OnPostAddActionAsync(Guid id, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(id, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        Correcting = Record is { Circulations.Count: 0 };
+        if (Actions.Count < MaxActions)
+        {
+            Actions.Add(new ActionRow());
+        }
+
+        // The rows are rendered from the bound values; nothing here is validated until the form is saved.
+        ModelState.Clear();
+        return Page();
     }
 
     public async Task<IActionResult> OnPostCirculateAsync(Guid id, CancellationToken cancellationToken)
@@ -289,6 +318,7 @@ public sealed class RecordPage(MeetingsApiClient meetings, LondonTime time, Time
         ChairName = saved.ChairName;
         ChairAgencyCode = saved.ChairAgencyCode;
         Attendance = saved.Attendance.ToDictionary(a => a.AgencyCode, a => (string?)a.Mode);
+        Apologies = saved.Attendance.Where(a => a.WithApologies).Select(a => a.AgencyCode).ToList();
         BelowMinimumReason = saved.BelowMinimumReason;
         BelowMinimumReasonText = saved.BelowMinimumReasonText;
         SectionFortySeven = saved.SectionFortySevenEnquiry ? "yes" : "no";

@@ -15,6 +15,16 @@ public sealed class MeetingBoardPage(MeetingsApiClient meetings, LondonTime time
 
     public Board? Board { get; private set; }
 
+    /// <summary>What was just done to the meeting (after the redirect): "rescheduled" or "cancelled".</summary>
+    [BindProperty(SupportsGet = true)] public string? Done { get; set; }
+
+    public string? DoneText => Done switch
+    {
+        "rescheduled" => $"{Board!.Reference} was rescheduled. Every invited agency is sent the new time and asked to answer again.",
+        "cancelled" => $"{Board!.Reference} was cancelled. Every invited agency is told.",
+        _ => null,
+    };
+
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {
         var result = await meetings.BoardAsync(id, cancellationToken);

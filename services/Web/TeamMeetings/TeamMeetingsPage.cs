@@ -7,6 +7,8 @@ namespace Jtai.Strategy.Web.TeamMeetings;
 /// <summary>A team manager's meetings (from yesterday, 30 days), from the meetings API with the manager's token.</summary>
 public sealed class TeamMeetingsPage(MeetingsApiClient meetings, LondonTime time, TimeProvider clock) : PageModel
 {
+    private readonly DateTimeOffset now = clock.GetUtcNow();
+
     public LondonTime Time { get; } = time;
 
     public IReadOnlyList<MeetingListItem> Meetings { get; private set; } = [];
@@ -26,6 +28,40 @@ public sealed class TeamMeetingsPage(MeetingsApiClient meetings, LondonTime time
         Problem = result.Problem;
         Pages = new Pagination(page.PreviousHref("/team/meetings"), page.NextHref("/team/meetings", result.Value?.NextCursor), page.Number, "Pages of the team's meetings");
     }
+
+    /// <summary>
+    /// The circulation countdown of a held meeting not yet circulated, e.g. "Circulate by Tue 4 Dec 14:00 (in 5 hours)";
+    /// overdue says so in words ("Overdue: …, 3 hours ago"), not by its colour only. Null before the record or once circulated.
+    /// </summary>
+    public string? Countdown(MeetingListItem meeting)
+    {
+        if (meeting.CirculationDeadline is not { } deadline || meeting.Circulation is not ("Due" or "Overdue"))
+        {
+            return null;
+        }
+
+        var by = Time.Local(deadline).ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        var left = deadline - now;
+        return left > TimeSpan.Zero
+            ? $"Circulate by {by} (in {Span(left)})"
+            : $"Overdue: circulate by {by} ({Span(-left)} ago)";
+    }
+
+    public static string? CirculatedText(MeetingListItem meeting) => meeting.Circulation switch
+    {
+        "CirculatedOnTime" => "Circulated on time",
+        "CirculatedLate" => "Circulated late",
+        _ => null,
+    };
+
+    private static string Span(TimeSpan span) => span switch
+    {
+        { TotalDays: >= 2 } => $"{(int)span.TotalDays} days",
+        { TotalHours: >= 2 } => $"{(int)span.TotalHours} hours",
+        { TotalHours: >= 1 } => "1 hour",
+        { TotalMinutes: >= 2 } => $"{(int)span.TotalMinutes} minutes",
+        _ => "1 minute",
+    };
 
     public static string StatusText(string status) => status switch
     {
