@@ -9,12 +9,14 @@
 #   S_owner     owns schema S (created here with AUTHORIZATION S_owner) and runs the service's `migrate` step;
 #   S_runtime   the role the service runs as; `migrate` grants it USAGE on S and the DML it needs there
 #               (SELECT and INSERT only on the audit trail), nothing in any other schema.
+# Each may connect to this database only: CONNECT is revoked from PUBLIC here and on the cluster's other databases.
 # Both are LOGIN roles and nothing more: not superusers, cannot create databases or roles, no replication, no RLS
 # bypass. It also creates the extensions the migrations need (btree_gist). Run as a superuser. Idempotent: an existing role gets its password and attributes set again, an existing
 # schema owned by another role (a cluster from before the roles) is handed, with everything in it, to S_owner.
 #
 # Passwords come from JTAI_PG_<S>_OWNER_PASSWORD and JTAI_PG_<S>_PASSWORD (S upper-case, e.g.
-# JTAI_PG_MEETINGS_OWNER_PASSWORD); unset, they are the DEVELOPMENT-ONLY defaults "<s>-owner-dev" and
+# JTAI_PG_MEETINGS_OWNER_PASSWORD), or from the files named by the same variables with _FILE appended (compose
+# secrets, which win); unset, they are the DEVELOPMENT-ONLY defaults "<s>-owner-dev" and
 # "<s>-runtime-dev" (s with hyphens, e.g. spoc-directory-owner-dev). Never use the defaults outside a developer's machine.
 set -euo pipefail
 
@@ -30,7 +32,13 @@ password() {
   else
     variable="JTAI_PG_${schema^^}_PASSWORD" default="${schema//_/-}-runtime-dev"
   fi
-  printf '%s' "${!variable:-$default}"
+  local file_variable="${variable}_FILE"
+  if [[ -n "${!file_variable:-}" ]]; then
+    # A secret file (compose secrets under /run/secrets), as the postgres image reads POSTGRES_PASSWORD_FILE.
+    printf '%s' "$(<"${!file_variable}")"
+  else
+    printf '%s' "${!variable:-$default}"
+  fi
 }
 
 role_sql() {
@@ -45,8 +53,10 @@ SQL
 
 sql() {
   echo "BEGIN;"
-  # Roles are the cluster's: two runs at once (two test databases) must not both create one.
-  echo "DO \$\$ BEGIN PERFORM pg_advisory_xact_lock(hashtext('jtai service roles')); END \$\$;"
+  # Roles and databases' grants are the cluster's: two runs at once (two test databases) must not both create a role
+  # or update one database's grants ("tuple concurrently updated"). An advisory lock is per database; a lock on the
+  # shared catalog pg_database holds across the cluster (and keeps databases from being created or dropped meanwhile).
+  echo "LOCK TABLE pg_catalog.pg_database IN SHARE ROW EXCLUSIVE MODE;"
   local schema
   for schema in "${SCHEMAS[@]}"; do
     role_sql "${schema}_owner" "$(password "$schema" owner)"
@@ -78,6 +88,25 @@ BEGIN
 END \$\$;
 SQL
   done
+  # CONNECT: PostgreSQL gives it to PUBLIC on every new database. Only the roles granted above may connect to this
+  # one, and PUBLIC loses it on the cluster's other databases too (postgres, template1, another deployment's), so a
+  # service role reaches no database but those this script ran in. The superuser is not affected. A database that is
+  # being dropped meanwhile (the tests' private ones) is passed over.
+  cat <<'SQL'
+DO $$
+DECLARE
+    d name;
+BEGIN
+    EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', current_database());
+    FOR d IN SELECT datname FROM pg_database WHERE datallowconn AND datname <> current_database() LOOP
+        BEGIN
+            EXECUTE format('REVOKE CONNECT ON DATABASE %I FROM PUBLIC', d);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'CONNECT on database % left as it was: %', d, SQLERRM;
+        END;
+    END LOOP;
+END $$;
+SQL
   # Extensions are the database's, created by a superuser: the meetings migrations' CREATE EXTENSION IF NOT EXISTS
   # then finds it (an owner role may not create one).
   echo "CREATE EXTENSION IF NOT EXISTS btree_gist;"

@@ -29,6 +29,8 @@ public static class ServiceDefaults
 {
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
+        // First: the secrets directory's files (passwords in connection strings) are read by everything after.
+        builder.AddServiceSecrets();
         builder.AddTelemetry();
         builder.AddJtaiAuthentication();
         builder.Services.AddJtaiProblemDetails();

@@ -24,6 +24,10 @@ public static class MetricsSetup
         builder.Services.AddSingleton(sp => sp.GetRequiredService<IOptions<MetricsOptions>>().Value.ToProjectionRules());
 
         builder.AddServiceDatabase<MetricsDbContext>(Migration.FromEmbeddedResources(typeof(MetricsDbContext).Assembly));
+        // The log every figure is rebuilt from, and what was published to the tracker: read and appended to, never
+        // changed by the running service (the rebuild's locks are the schema owner's, migration 0005).
+        builder.AddAppendOnlyTable(MetricsProjection.Schema, "event_log");
+        builder.AddAppendOnlyTable(MetricsProjection.Schema, "publication");
         builder.Services.AddSingleton<MetricsProjection>();
 
         // Before the bus, so it stops after the bus: consumers in flight get their commits.

@@ -1,4 +1,5 @@
 using Jtai.Strategy.BuildingBlocks.Messaging;
+using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.BuildingBlocks.Telemetry;
 using Jtai.Strategy.Contracts;
 using Jtai.Strategy.Web.LiveBoard;
@@ -22,6 +23,8 @@ public static class WebSetup
     public static WebApplicationBuilder AddWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // First: the secrets directory's files (the broker's connection string) are read by everything after.
+        builder.AddServiceSecrets();
         var options = builder.Configuration.GetSection(WebOptions.Section).Get<WebOptions>() ?? new WebOptions();
         services.AddOptions<WebOptions>().BindConfiguration(WebOptions.Section);
 

@@ -15,6 +15,7 @@ using Jtai.Strategy.Meetings.Domain;
 using Jtai.Strategy.Metrics;
 using Jtai.Strategy.Notifications;
 using Jtai.Strategy.SpocDirectory;
+using Jtai.Strategy.Testing.Authorization;
 using MassTransit;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -38,6 +39,9 @@ public sealed class AuthorizationMatrixTests
         typeof(AuthorizationMatrixTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "PlatformTestsDirectory").Value!;
 
     private static readonly string MatrixFile = Path.Combine(ProjectDirectory, "authorization-matrix.md");
+
+    /// <summary>The web service's pages (WebAuthorizationMatrixTests): their section of the generated page.</summary>
+    private static readonly string WebMatrixFile = Path.GetFullPath(Path.Combine(ProjectDirectory, "..", "Jtai.Strategy.Web.Tests", "authorization-matrix.md"));
 
     private static readonly string DocumentFile = Path.GetFullPath(Path.Combine(ProjectDirectory, "..", "..", "docs", "authorization.md"));
 
@@ -137,14 +141,14 @@ public sealed class AuthorizationMatrixTests
         if (record)
         {
             await File.WriteAllTextAsync(MatrixFile, recorded.Render());
-            await File.WriteAllTextAsync(DocumentFile, recorded.RenderDocument());
+            await File.WriteAllTextAsync(DocumentFile, recorded.RenderDocument(WebAuthorizationMatrix.Read(WebMatrixFile)));
         }
 
         Assert.True(leaks.Count == 0, "Outsiders saw the scene's data:\n" + string.Join("\n", leaks));
         Assert.False(record, "JTAI_RECORD_AUTHORIZATION_MATRIX=1: the statuses seen were written to authorization-matrix.md and docs/authorization.md; review every changed cell, then run without it.");
         Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n(JTAI_RECORD_AUTHORIZATION_MATRIX=1 writes the statuses seen; review each before committing.)");
-        Assert.True(File.Exists(DocumentFile) && await File.ReadAllTextAsync(DocumentFile) == matrix.RenderDocument(),
-            "docs/authorization.md is not the page generated from authorization-matrix.md (JTAI_RECORD_AUTHORIZATION_MATRIX=1 writes it).");
+        Assert.True(File.Exists(DocumentFile) && await File.ReadAllTextAsync(DocumentFile) == matrix.RenderDocument(WebAuthorizationMatrix.Read(WebMatrixFile)),
+            "docs/authorization.md is not the page generated from authorization-matrix.md and the web service's (JTAI_RECORD_AUTHORIZATION_MATRIX=1 writes it).");
     }
 
     /// <summary>The callers, outsiders first, so that a write an owner may make runs after every refusal was seen.</summary>

@@ -19,6 +19,9 @@ public sealed class DatabaseRolesTests
     private const string Directory = "spoc_directory";
     private const string Team = "FF-ROLES";
 
+    // Services start beside other test classes on a shared two-core machine: generous, as a deadline, not a wait.
+    private static readonly TimeSpan Ready = TimeSpan.FromSeconds(180);
+
     [Fact]
     public async Task The_meetings_service_runs_as_its_runtime_role_which_can_append_to_the_audit_trail_and_do_nothing_more()
     {
@@ -34,8 +37,8 @@ public sealed class DatabaseRolesTests
         settings.Remove("ConnectionStrings:PostgresMigrations");
         var directorySettings = Common(database, Directory, broker);
         directorySettings.Remove("ConnectionStrings:PostgresMigrations");
-        await using (var directory = await ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directorySettings))
-        await using (var service = await ServiceProcess.StartAsync("Meetings", "Jtai.Strategy.Meetings", settings))
+        await using (var directory = await ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directorySettings, Ready))
+        await using (var service = await ServiceProcess.StartAsync("Meetings", "Jtai.Strategy.Meetings", settings, Ready))
         {
             var directoryAdmin = Client(directory, JtaiRoles.Administrator);
             foreach (var agency in new[] { "DCC-CSC", "CDDFT", "DURHAM-POLICE" })
@@ -146,7 +149,7 @@ public sealed class DatabaseRolesTests
 
         // The rebuild drops, creates and renames tables: the runtime role may not, the owner's functions do it.
         await AssertRefusedAsync(runtime, "CREATE TABLE metrics.meeting_fact_next (LIKE metrics.meeting_fact)", "permission denied for schema metrics");
-        await using (var service = await ServiceProcess.StartAsync("Metrics", "Jtai.Strategy.Metrics", settings))
+        await using (var service = await ServiceProcess.StartAsync("Metrics", "Jtai.Strategy.Metrics", settings, Ready))
         {
             var rebuilt = await Client(service, JtaiRoles.Administrator).PostAsync("api/metrics/rebuild", null);
             Assert.True(rebuilt.StatusCode == HttpStatusCode.OK, await rebuilt.Content.ReadAsStringAsync() + service.Output);
@@ -162,9 +165,44 @@ public sealed class DatabaseRolesTests
         }
 
         Assert.Equal(0L, await database.ScalarAsync<long>("SELECT count(*) FROM pg_tables WHERE schemaname = 'metrics' AND tablename LIKE '%\\_next'"));
+        // The event log every figure is rebuilt from and the publications issued to the tracker: read and appended to,
+        // never changed, by privilege; the rebuild's locks on the log are taken by the owner's functions (0005).
+        foreach (var table in new[] { "event_log", "publication" })
+        {
+            await AssertRefusedAsync(runtime, $"UPDATE metrics.{table} SET body = body", $"permission denied for table {table}");
+            await AssertRefusedAsync(runtime, $"DELETE FROM metrics.{table}", $"permission denied for table {table}");
+            await AssertRefusedAsync(runtime, $"TRUNCATE metrics.{table}", $"permission denied for table {table}");
+            await AssertRefusedAsync(runtime, $"BEGIN; LOCK TABLE metrics.{table} IN EXCLUSIVE MODE; COMMIT", $"permission denied for table {table}");
+            Assert.Equal("INSERT,SELECT", await database.ScalarAsync<string>(
+                $"SELECT string_agg(privilege_type, ',' ORDER BY privilege_type) FROM information_schema.role_table_grants WHERE table_schema = 'metrics' AND table_name = '{table}' AND grantee = 'metrics_runtime'"));
+        }
+
+        // Appending is still the runtime role's (ingestion), and what it appended stays.
+        await ScalarAsync<int>(runtime, "INSERT INTO metrics.event_log (message_id, message_type, occurred_at, body) VALUES (gen_random_uuid(), 'urn:test:roles', now(), '{}') RETURNING 1");
+        Assert.Equal(1L, await ScalarAsync<long>(runtime, "SELECT count(*) FROM metrics.event_log WHERE message_type = 'urn:test:roles'"));
         // PUBLIC may not call the owner's functions (and no other service's role can reach the schema at all).
         Assert.Equal(0L, await database.ScalarAsync<long>(
             "SELECT count(*) FROM pg_proc p, aclexplode(p.proacl) a WHERE p.pronamespace = 'metrics'::regnamespace AND p.proname LIKE 'rebuild\\_%' AND a.grantee = 0"));
+    }
+
+    [Fact]
+    public async Task A_service_role_connects_only_to_the_databases_it_was_provisioned_in()
+    {
+        // Another database of the cluster (another deployment's, or anyone's), there before the roles were provisioned.
+        await using var other = await PostgresDatabase.CreateAsync();
+        await using var database = await PostgresDatabase.CreateAsync();
+        await ServiceDatabaseRoles.ProvisionAsync(database);
+
+        Assert.Equal(1, await ScalarAsync<int>(ServiceDatabaseRoles.Runtime(database, Meetings), "SELECT 1"));
+        Assert.Equal(1, await ScalarAsync<int>(ServiceDatabaseRoles.Owner(database, Meetings), "SELECT 1"));
+        // PUBLIC lost CONNECT on the service's database and on the others: a service's role reaches only its own.
+        await AssertConnectRefusedAsync(ServiceDatabaseRoles.Runtime(other, Meetings), other.Name);
+        await AssertConnectRefusedAsync(ServiceDatabaseRoles.Runtime(other, "metrics"), other.Name);
+        await AssertConnectRefusedAsync(ServiceDatabaseRoles.Owner(other, Directory), other.Name);
+        var maintenance = new NpgsqlConnectionStringBuilder(ServiceDatabaseRoles.Runtime(database, Meetings)) { Database = "postgres" }.ConnectionString;
+        await AssertConnectRefusedAsync(maintenance, "postgres");
+        Assert.False(await database.ScalarAsync<bool>("SELECT has_database_privilege('public', current_database(), 'CONNECT')"));
+        Assert.False(await database.ScalarAsync<bool>($"SELECT has_database_privilege('public', '{other.Name}', 'CONNECT')"));
     }
 
     private static Dictionary<string, string?> Common(PostgresDatabase database, string schema, RabbitMqVirtualHost broker)
@@ -202,6 +240,15 @@ public sealed class DatabaseRolesTests
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Connecting fails with SQLSTATE 42501: the role has no CONNECT on the database.</summary>
+    private static async Task AssertConnectRefusedAsync(string connectionString, string database)
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.SqlState);
+        Assert.Equal($"permission denied for database \"{database}\"", refused.MessageText);
     }
 
     /// <summary>The statement fails with SQLSTATE 42501 (insufficient_privilege) and the server's own message.</summary>

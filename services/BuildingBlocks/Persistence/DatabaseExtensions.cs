@@ -75,7 +75,21 @@ public static class DatabaseExtensions
         builder.Services.AddSingleton<AuditChainVerifier>();
         return builder;
     }
+
+    /// <summary>
+    /// Declares a table of the service's schema that the running service only reads and appends to (a log it rebuilds
+    /// from, a record of what it issued): the migrations grant its runtime role SELECT and INSERT there, as on an
+    /// audit trail, so neither a bug nor whoever holds the runtime connection can rewrite it.
+    /// </summary>
+    public static IHostApplicationBuilder AddAppendOnlyTable(this IHostApplicationBuilder builder, string schema, string table)
+    {
+        builder.Services.AddSingleton(new AppendOnlyTable(schema, table));
+        return builder;
+    }
 }
+
+/// <summary>A table the service's runtime role may read and append to, never change (<see cref="DatabaseExtensions.AddAppendOnlyTable"/>).</summary>
+public sealed record AppendOnlyTable(string Schema, string Table);
 
 public interface IMigrationRunner
 {
@@ -143,9 +157,11 @@ public sealed partial class MigrationRunner<TDbContext>(
         }, cancellationToken);
     }
 
-    /// <summary>The runtime role's privileges, when it is another role; its audit trails are append-only.</summary>
+    /// <summary>The runtime role's privileges, when it is another role; its audit trails and other append-only tables are append-only.</summary>
     private SchemaPrivileges? Privileges(IServiceProvider services, string schema) => database.RuntimeRole is { } role
-        ? new SchemaPrivileges(role, [.. services.GetServices<AuditTrail>().Where(t => t.Schema == schema).Select(t => t.Table)])
+        ? new SchemaPrivileges(role, [
+            .. services.GetServices<AuditTrail>().Where(t => t.Schema == schema).Select(t => t.Table),
+            .. services.GetServices<AppendOnlyTable>().Where(t => t.Schema == schema).Select(t => t.Table)])
         : null;
 
     private static async Task SeedAsync(IReadOnlyList<IDataSeeder<TDbContext>> seeders, TDbContext db, CancellationToken cancellationToken)

@@ -81,7 +81,8 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
     {
         await using var flag = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var flagTransaction = await flag.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(flag, $"LOCK TABLE {Schema}.event_log IN SHARE MODE; UPDATE {Schema}.rebuild_state SET in_progress = true; DELETE FROM {Schema}.rebuild_touched", cancellationToken);
+        // The lock is the schema owner's to take (migration 0005): the runtime role may only read and append to the log.
+        await ExecuteAsync(flag, $"SELECT {Schema}.rebuild_hold_ingestion_for_snapshot(); UPDATE {Schema}.rebuild_state SET in_progress = true; DELETE FROM {Schema}.rebuild_touched", cancellationToken);
         var transaction = await snapshot.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
         // The first query fixes the snapshot, while the flag's transaction still holds writers off.
         await ExecuteAsync(snapshot, $"SET LOCAL statement_timeout = 0; SELECT 1 FROM {Schema}.event_log LIMIT 1", cancellationToken);
@@ -146,7 +147,7 @@ public sealed class ProjectionRebuilder(NpgsqlDataSource dataSource, ProjectionR
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // Ingestion waits from here to the commit; readers go on until the tables are swapped.
-        await ExecuteAsync(connection, $"SET LOCAL statement_timeout = 0; LOCK TABLE {Schema}.event_log IN EXCLUSIVE MODE", cancellationToken);
+        await ExecuteAsync(connection, $"SET LOCAL statement_timeout = 0; SELECT {Schema}.rebuild_hold_ingestion_for_switch()", cancellationToken);
 
         var touched = await ReadGuidsAsync(connection, $"SELECT meeting_id FROM {Schema}.rebuild_touched ORDER BY meeting_id", [], cancellationToken);
         if (touched.Length > 0)

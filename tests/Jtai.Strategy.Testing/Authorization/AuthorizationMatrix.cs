@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 
-namespace Jtai.Strategy.Platform.Tests;
+using Xunit;
+
+namespace Jtai.Strategy.Testing.Authorization;
 
 /// <summary>
 /// The expected status of every endpoint for every caller, kept as a Markdown table a reviewer reads
@@ -10,7 +12,7 @@ namespace Jtai.Strategy.Platform.Tests;
 /// {team}, {meeting}, {invitation}, {agency}, {plan}, or {random} for a resource that does not exist), then one
 /// status per caller.
 /// </summary>
-internal sealed class AuthorizationMatrix(IReadOnlyList<AuthorizationMatrix.Row> rows)
+public sealed class AuthorizationMatrix(IReadOnlyList<AuthorizationMatrix.Row> rows)
 {
     private static readonly string[] Fixed = ["service", "method", "route", "request"];
 
@@ -65,15 +67,20 @@ internal sealed class AuthorizationMatrix(IReadOnlyList<AuthorizationMatrix.Row>
         return text.ToString();
     }
 
-    /// <summary>The page for readers: per service, each endpoint and what each caller gets.</summary>
-    public string RenderDocument()
+    /// <summary>
+    /// The page for readers: per service, each endpoint and what each caller gets, then the web service's pages
+    /// (<paramref name="web"/>, from <c>tests/Jtai.Strategy.Web.Tests/authorization-matrix.md</c>).
+    /// </summary>
+    public string RenderDocument(WebAuthorizationMatrix web)
     {
         var text = new StringBuilder();
         text.AppendLine("# Who may call what");
         text.AppendLine();
-        text.AppendLine("Generated from `tests/Jtai.Strategy.Platform.Tests/authorization-matrix.md` by `AuthorizationMatrixTests`, which");
-        text.AppendLine("checks every cell against the running services (real PostgreSQL and RabbitMQ) and fails on an endpoint without a");
-        text.AppendLine("row. Do not edit by hand: change the matrix and run the test with `JTAI_RECORD_AUTHORIZATION_MATRIX=1` to write both.");
+        text.AppendLine("Generated from `tests/Jtai.Strategy.Platform.Tests/authorization-matrix.md` (the APIs, by `AuthorizationMatrixTests`)");
+        text.AppendLine("and `tests/Jtai.Strategy.Web.Tests/authorization-matrix.md` (the web service's pages, by `WebAuthorizationMatrixTests`,");
+        text.AppendLine("\"The web service\" below), which check every cell against the running services (real PostgreSQL and RabbitMQ) and");
+        text.AppendLine("fail on an endpoint without a row. Do not edit by hand: change a matrix and run its test with");
+        text.AppendLine("`JTAI_RECORD_AUTHORIZATION_MATRIX=1` to write it and this page.");
         text.AppendLine();
         text.AppendLine("The scene: team manager \"own team\" runs a meeting that invited SPOC \"own agency\"; \"other team\" and \"other");
         text.AppendLine("agency\" are anyone else's. Writes are sent with an empty document, so an allowed write answers 400 (the body is");
@@ -95,6 +102,7 @@ internal sealed class AuthorizationMatrix(IReadOnlyList<AuthorizationMatrix.Row>
             }
         }
 
+        text.Append(web.RenderSection());
         return text.ToString();
     }
 
@@ -104,13 +112,13 @@ internal sealed class AuthorizationMatrix(IReadOnlyList<AuthorizationMatrix.Row>
         _ => status.ToString(CultureInfo.InvariantCulture),
     };
 
-    private static string Line(IEnumerable<string> cells) => "| " + string.Join(" | ", cells) + " |";
+    internal static string Line(IEnumerable<string> cells) => "| " + string.Join(" | ", cells) + " |";
 
-    private static string[] Cells(string line) =>
+    internal static string[] Cells(string line) =>
         line.Trim().Trim('|').Split(" | ").Select(c => c.Trim()).ToArray();
 
     // A route never holds a pipe, but keep the table sound if one ever does.
-    private static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
+    internal static string Escape(string cell) => cell.Replace("|", "\\|", StringComparison.Ordinal);
 
-    private static string Unescape(string cell) => cell.Replace("\\|", "|", StringComparison.Ordinal);
+    internal static string Unescape(string cell) => cell.Replace("\\|", "|", StringComparison.Ordinal);
 }
