@@ -13,6 +13,18 @@ public sealed class DirectoryApiClient(HttpClient http)
     public Task<ApiResult<DirectoryAgency>> AgencyAsync(string code, CancellationToken cancellationToken) =>
         ApiCalls.GetAsync<DirectoryAgency>(http, $"api/agencies/{Uri.EscapeDataString(code)}", cancellationToken);
 
+    /// <summary>Registers a new agency (active from the start; it has no SPOC until one is added).</summary>
+    public Task<ApiResult<DirectoryAgency>> RegisterAgencyAsync(AgencyForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectoryAgency>(http, HttpMethod.Post, "api/agencies", form, cancellationToken);
+
+    /// <summary>Renames an agency or changes its kind (the code stays: meetings and figures are kept by it).</summary>
+    public Task<ApiResult<DirectoryAgency>> ChangeAgencyAsync(string code, AgencyForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectoryAgency>(http, HttpMethod.Put, $"api/agencies/{Uri.EscapeDataString(code)}", new { form.Name, form.Kind }, cancellationToken);
+
+    /// <summary>Deactivates (false) or reactivates (true) an agency: a deactivated one is not suggested or invited to new meetings.</summary>
+    public Task<ApiResult<DirectoryAgency>> SetAgencyActiveAsync(string code, bool active, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectoryAgency>(http, HttpMethod.Post, $"api/agencies/{Uri.EscapeDataString(code)}/{(active ? "reactivate" : "deactivate")}", new { }, cancellationToken);
+
     /// <summary>The agency's current SPOCs and deputies, by area, then rank.</summary>
     public Task<ApiResult<List<DirectorySpoc>>> SpocsAsync(string code, CancellationToken cancellationToken) =>
         ApiCalls.GetAsync<List<DirectorySpoc>>(http, $"api/agencies/{Uri.EscapeDataString(code)}/spocs", cancellationToken);
@@ -48,6 +60,14 @@ public sealed class TeamsApiClient(HttpClient http)
 
     public Task<ApiResult<TeamDetails>> TeamAsync(string code, CancellationToken cancellationToken) =>
         ApiCalls.GetAsync<TeamDetails>(http, $"api/teams/{Uri.EscapeDataString(code)}", cancellationToken);
+
+    /// <summary>Creates a team (active, without bridges or managers until they are added).</summary>
+    public Task<ApiResult<TeamDetails>> CreateTeamAsync(TeamForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamDetails>(http, HttpMethod.Post, "api/teams", form, cancellationToken);
+
+    /// <summary>Changes a team's name, area, GP pilot and whether it is active (its code stays).</summary>
+    public Task<ApiResult<TeamDetails>> ChangeTeamAsync(string code, TeamForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamDetails>(http, HttpMethod.Put, $"api/teams/{Uri.EscapeDataString(code)}", form with { Code = null }, cancellationToken);
 
     /// <summary>Adds a dial-in bridge the team's meetings may book.</summary>
     public Task<ApiResult<TeamBridge>> AddBridgeAsync(string code, BridgeForm form, CancellationToken cancellationToken) =>
@@ -99,6 +119,10 @@ public sealed record DirectoryAgency(string Code, string Name, string Kind, bool
 public sealed record DirectoryCover(Guid CoverId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Reason);
 
 public sealed record DirectorySpoc(Guid SpocId, string AgencyCode, string? Area, string FullName, int Rank, string SecureEmail, string? Phone, bool Active, IReadOnlyList<DirectoryCover> Covers);
+
+public sealed record AgencyForm(string? Code, string? Name, string? Kind);
+
+public sealed record TeamForm(string? Code, string? Name, string? Area, bool GpPilot, bool Active);
 
 public sealed record SpocForm(string? FullName, string? SecureEmail, string? Phone, string? Area, int? Rank);
 
