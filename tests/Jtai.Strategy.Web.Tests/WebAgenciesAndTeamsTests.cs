@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
@@ -156,6 +157,65 @@ public sealed class WebAgenciesAndTeamsTests(WebSystem system) : IAsyncLifetime
 
         await admin.GotoAsync(new Uri(system.WebAddress, "admin/teams").ToString());
         await Assertions.Expect(admin.Locator($"tr[data-team='{code}']")).ToContainTextAsync("Inactive");
+    }
+
+    [Fact]
+    public async Task The_administrator_pages_through_the_agencies_the_teams_and_an_agencys_spocs_each_row_once()
+    {
+        using var directory = await system.ApiAsAsync("admin", system.DirectoryAddress);
+        var code = $"PAGED-{system.Run.ToUpperInvariant()}";
+        Assert.True((await directory.PostAsJsonAsync("api/agencies", new { code, name = "Paged agency", kind = "Other" })).IsSuccessStatusCode);
+        foreach (var rank in new[] { 0, 1, 2 })
+        {
+            var added = await directory.PostAsJsonAsync($"api/agencies/{code}/spocs", new { fullName = $"Paged Person {rank}", secureEmail = $"paged{rank}-{system.Run}@other.example", rank });
+            Assert.True(added.IsSuccessStatusCode, await added.Content.ReadAsStringAsync());
+        }
+
+        var allAgencies = JsonNode.Parse(await directory.GetStringAsync("api/agencies?pageSize=200"))!.AsArray().Select(a => (string)a!["code"]!).ToList();
+        var admin = await browser.NewPageAsync();
+        await WebSignInSteps.SignInAsync(admin, system, "admin");
+
+        // The agencies, five a page: "Next" to the end, every agency once in the directory's order, then "Previous".
+        await admin.GotoAsync(new Uri(system.WebAddress, "admin/agencies?pageSize=5").ToString());
+        var seen = await ReadPagesAsync(admin, "tr[data-agency]", "data-agency");
+        Assert.Equal(allAgencies, seen);
+        await Assertions.Expect(admin.Locator("caption")).ToContainTextAsync("(page");
+        await PageChecks.AssertAccessibleAsync(admin, "admin-agencies-last-page");
+        await admin.GetByRole(AriaRole.Link, new() { Name = "Previous page" }).ClickAsync();
+        await Assertions.Expect(admin.Locator("tr[data-agency]")).ToHaveCountAsync(5);
+
+        // The teams, one a page.
+        using var meetings = await system.ApiAsAsync("admin", system.MeetingsAddress);
+        var allTeams = JsonNode.Parse(await meetings.GetStringAsync("api/teams?pageSize=200"))!.AsArray().Select(t => (string)t!["code"]!).ToList();
+        await admin.GotoAsync(new Uri(system.WebAddress, "admin/teams?pageSize=1").ToString());
+        Assert.Equal(allTeams, await ReadPagesAsync(admin, "tr[data-team]", "data-team"));
+
+        // The agency's SPOC and deputies, two a page: the SPOC and deputy 1, then deputy 2.
+        await admin.GotoAsync(new Uri(system.WebAddress, $"admin/agencies/{code}?pageSize=2").ToString());
+        await Assertions.Expect(admin.Locator("tr[data-spoc]")).ToHaveCountAsync(2);
+        await PageChecks.AssertAccessibleAsync(admin, "admin-agency-spocs-page-1");
+        Assert.Equal([$"paged0-{system.Run}@other.example", $"paged1-{system.Run}@other.example", $"paged2-{system.Run}@other.example"],
+            await ReadPagesAsync(admin, "tr[data-spoc]", "data-spoc"));
+    }
+
+    /// <summary>Reads the rows' keys of every page, following "Next page" by keyboard, and checks each page says its number.</summary>
+    private static async Task<List<string>> ReadPagesAsync(IPage page, string rows, string key)
+    {
+        var keys = new List<string>();
+        for (var number = 1; ; number++)
+        {
+            await Assertions.Expect(page.Locator(rows).First).ToBeVisibleAsync();
+            keys.AddRange((await page.Locator(rows).EvaluateAllAsync<string[]>($"rs => rs.map(r => r.getAttribute('{key}'))")).ToList());
+            var next = page.GetByRole(AriaRole.Link, new() { Name = "Next page" });
+            if (await next.CountAsync() == 0)
+            {
+                return keys;
+            }
+
+            await next.FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
+            await Assertions.Expect(page.Locator("caption")).ToContainTextAsync($"(page {number + 1})");
+        }
     }
 
     /// <summary>Tabs to a select and moves to the option with the arrow keys.</summary>

@@ -13,6 +13,9 @@ public sealed class AgenciesPage(DirectoryApiClient directory) : AdministrationF
 
     public ApiProblem? Problem { get; private set; }
 
+    /// <summary>Previous and next, as the API pages the list.</summary>
+    public Pagination Pages { get; private set; } = new(null, null, 1, "");
+
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Kind { get; set; }
@@ -46,8 +49,10 @@ public sealed class AgenciesPage(DirectoryApiClient directory) : AdministrationF
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var result = await directory.AgenciesAsync(cancellationToken);
-        Agencies = result.Value ?? [];
+        var page = PageTrail.From(Request);
+        var result = await directory.AgenciesAsync(page, cancellationToken);
+        Agencies = result.Value?.Items ?? [];
         Problem = result.Problem;
+        Pages = new Pagination(page.PreviousHref("/admin/agencies"), page.NextHref("/admin/agencies", result.Value?.NextCursor), page.Number, "Pages of the agencies");
     }
 }

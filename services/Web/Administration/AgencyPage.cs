@@ -18,6 +18,9 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
 
     public IReadOnlyList<DirectorySpoc> Spocs { get; private set; } = [];
 
+    /// <summary>Previous and next through the SPOCs, as the directory pages them (a busy agency's many areas).</summary>
+    public Pagination SpocPages { get; private set; } = new(null, null, 1, "");
+
     [BindProperty] public string? FullName { get; set; }
     [BindProperty] public string? SecureEmail { get; set; }
     [BindProperty] public string? Phone { get; set; }
@@ -156,8 +159,11 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
         }
 
         Agency = agency.Value;
-        var spocs = await directory.SpocsAsync(code, cancellationToken);
-        Spocs = spocs.Value ?? throw spocs.Problem!.Failure("directory");
+        var page = PageTrail.From(Request);
+        var spocs = await directory.SpocsAsync(code, page, cancellationToken);
+        Spocs = spocs.Value?.Items ?? throw spocs.Problem!.Failure("directory");
+        var path = $"/admin/agencies/{Uri.EscapeDataString(code)}";
+        SpocPages = new Pagination(page.PreviousHref(path), page.NextHref(path, spocs.Value.NextCursor), page.Number, "Pages of the SPOC and deputies");
         return null;
     }
 

@@ -13,6 +13,9 @@ public sealed class TeamsPage(TeamsApiClient teams) : AdministrationForm
 
     public ApiProblem? Problem { get; private set; }
 
+    /// <summary>Previous and next, as the API pages the list.</summary>
+    public Pagination Pages { get; private set; } = new(null, null, 1, "");
+
     [BindProperty] public string? Code { get; set; }
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Area { get; set; }
@@ -47,8 +50,10 @@ public sealed class TeamsPage(TeamsApiClient teams) : AdministrationForm
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var result = await teams.TeamsAsync(cancellationToken);
-        Teams = result.Value ?? [];
+        var page = PageTrail.From(Request);
+        var result = await teams.TeamsAsync(page, cancellationToken);
+        Teams = result.Value?.Items ?? [];
         Problem = result.Problem;
+        Pages = new Pagination(page.PreviousHref("/admin/teams"), page.NextHref("/admin/teams", result.Value?.NextCursor), page.Number, "Pages of the teams");
     }
 }
