@@ -156,6 +156,8 @@ eval "$("$INFRA" env)"
 if [[ "${JTAI_DEV_TOKENS:-0}" != 1 ]]; then export Auth__Authority="${Auth__Authority:-$JTAI_OIDC_AUTHORITY}"; fi
 export Web__Oidc__Authority="${Web__Oidc__Authority:-$JTAI_OIDC_AUTHORITY}"
 export Meetings__AnswerPageBaseUrl="${Meetings__AnswerPageBaseUrl:-http://127.0.0.1:5100/}"
+# The circulation e-mail's "sign in to read the record" link opens the web service's record page.
+export Meetings__WebBaseUrl="${Meetings__WebBaseUrl:-http://127.0.0.1:5100/}"
 export Web__DataProtectionKeysDirectory="${Web__DataProtectionKeysDirectory:-$ROOT/.local/web/keys}"
 # The walk-through uses Durham's sample action plan: opted in here, never in Production (the service refuses it there).
 if [[ "${ASPNETCORE_ENVIRONMENT:-Development}" != Production ]]; then

@@ -202,6 +202,46 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
     }
 
 
+    [Fact]
+    public async Task The_circulation_emails_sign_in_link_opens_the_records_page_after_sign_in()
+    {
+        var meeting = await system.ConveneAsync(TimeSpan.FromHours(27), "LL-2026-E" + system.Run);
+        var reference = (string)meeting["reference"]!;
+        var meetingId = (string)meeting["id"]!;
+        await RecordAndCirculateAsync(meeting, [("Share the call-out history with the school", "DURHAM-POLICE", DateTimeOffset.UtcNow.AddDays(4))]);
+
+        // The e-mail in the SMTP sink: its link is the web service's record page, not the API's JSON.
+        var police = system.SpocEmails["DURHAM-POLICE"];
+        MimeKit.MimeMessage? email = null;
+        for (var waited = 0; email is null && waited < 300; waited++)
+        {
+            email = SmtpMailbox.To(system.MailDir, police).FirstOrDefault(m => (m.Subject ?? "").Contains(reference, StringComparison.Ordinal)
+                && (m.Subject ?? "").Contains("agreed actions circulated", StringComparison.Ordinal));
+            if (email is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.NotNull(email);
+        var link = new Uri(system.WebAddress, $"agency/circulated-actions/{meetingId}");
+        Assert.Contains(link.ToString(), email.TextBody, StringComparison.Ordinal);
+        Assert.Contains($"href=\"{link}\"", email.HtmlBody, StringComparison.Ordinal);
+        Assert.DoesNotContain("api/circulated-records", email.TextBody + email.HtmlBody, StringComparison.Ordinal);
+
+        // Opened in a browser not signed in: the provider's sign-in first, then the record itself.
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(link.ToString());
+        Assert.StartsWith(system.Authority.GetLeftPart(UriPartial.Authority), page.Url, StringComparison.Ordinal);
+        await page.Locator("input[name='user'][value='spoc.police']").CheckAsync();
+        await page.GetByLabel("Password").FillAsync(WebSystem.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(link.ToString());
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Record and agreed actions" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#actions tr[data-own='true']")).ToContainTextAsync("Share the call-out history with the school");
+        await Assertions.Expect(page.Locator("#meeting")).ToContainTextAsync("LL-2026-E" + system.Run);
+    }
+
     /// <summary>Records the meeting as held just now (every invited agency in person), with these actions, and circulates version 1 (unless told not to).</summary>
     private async Task RecordAndCirculateAsync(JsonNode meeting, IReadOnlyList<(string Description, string Owner, DateTimeOffset Due)> actions, bool circulate = true)
     {

@@ -88,9 +88,24 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(masdg).ToHaveURLAsync(new Uri(system.WebAddress, "masdg").ToString());
         await Assertions.Expect(masdg.GetByRole(AriaRole.Heading, new() { Name = "Strategy meetings dashboard" })).ToBeVisibleAsync();
         await masdg.Locator("#period").SelectOptionAsync(month);
-        await masdg.Locator("#team").FillAsync(Team.ToLowerInvariant());
-        await masdg.Locator("#show").ClickAsync();
-        Assert.Contains($"team={Team.ToLowerInvariant()}", masdg.Url, StringComparison.Ordinal);
+        // The filters are the directory's agencies and the teams by name ("All ..." first), not typed codes; the team is
+        // chosen with the keyboard (Tab to the list, the arrow keys, Enter on the button).
+        await Assertions.Expect(masdg.Locator("#agency option").First).ToHaveTextAsync("All agencies");
+        await Assertions.Expect(masdg.Locator("#agency option[value='DURHAM-POLICE']")).ToHaveCountAsync(1);
+        await Assertions.Expect(masdg.Locator("#team option").First).ToHaveTextAsync("All teams");
+        await Assertions.Expect(masdg.Locator($"#team option[value='{Team}']")).ToHaveTextAsync("Families First Derwentside");
+        await KeyboardSteps.KeyboardToAsync(masdg, "#team");
+        var teams = (await masdg.Locator("#team option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).ToList();
+        for (var i = 0; i < teams.IndexOf(Team); i++)
+        {
+            await masdg.Keyboard.PressAsync("ArrowDown");
+        }
+
+        await KeyboardSteps.KeyboardToAsync(masdg, "#show");
+        await masdg.Keyboard.PressAsync("Enter");
+        await masdg.WaitForURLAsync(url => url.Contains($"team={Team}", StringComparison.Ordinal));
+        Assert.Contains($"team={Team}", masdg.Url, StringComparison.Ordinal);
+        await Assertions.Expect(masdg.Locator("#team")).ToHaveValueAsync(Team);
 
         // The metrics service counts the meeting once it has projected the events: reload until it has (bounded).
         var seen = string.Empty;

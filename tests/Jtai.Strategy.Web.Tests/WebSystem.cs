@@ -102,6 +102,7 @@ public sealed class WebSystem : IAsyncLifetime
         var meetings = Common(MeetingsDatabase, "meetings");
         meetings["Meetings:PublicBaseUrl"] = MeetingsAddress.ToString();
         meetings["Meetings:AnswerPageBaseUrl"] = WebAddress.ToString();
+        meetings["Meetings:WebBaseUrl"] = WebAddress.ToString();
         var notifications = Common(notificationsDatabase, "notifications");
         notifications["Delivery:PollInterval"] = "00:00:00.200";
         var metrics = Common(metricsDatabase, "metrics");

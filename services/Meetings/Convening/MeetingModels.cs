@@ -22,6 +22,9 @@ public sealed record TeamResponse(
     IReadOnlyList<TeamManagerResponse>? Managers = null, int ManagersVersion = 0);
 
 /// <summary>A manager contact to add: a secure e-mail address (validated as a SPOC's) and, optionally, a name.</summary>
+/// <summary>A team as a filter by team needs it: its code, name and whether it is active.</summary>
+public sealed record TeamNameResponse(string Code, string Name, bool Active);
+
 public sealed record TeamManagerRequest(string? Email, string? FullName);
 
 public sealed record TeamManagerResponse(string Email, string? FullName, DateTimeOffset AddedAt);

@@ -19,6 +19,8 @@ public static class TeamsApi
     {
         var api = app.MapGroup("/api/teams").WithTags("Teams");
         api.MapGet("/", ListTeams).RequireAuthorization(p => p.RequireRole(JtaiRoles.Administrator, JtaiRoles.TeamManager));
+        // The MASDG's dashboard filters by team: names and codes only, never bridges or managers' addresses.
+        app.MapGet("/api/team-names", ListTeamNames).WithTags("Teams").RequireAuthorization(p => p.RequireRole(JtaiRoles.Administrator, JtaiRoles.Masdg));
         api.MapGet("/{code}", GetTeam).RequireAuthorization(p => p.RequireRole(JtaiRoles.Administrator, JtaiRoles.TeamManager));
         api.MapPost("/", CreateTeam).RequireAuthorization(JtaiPolicies.Administrator);
         api.MapPut("/{code}", UpdateTeam).RequireAuthorization(JtaiPolicies.Administrator);
@@ -29,16 +31,54 @@ public static class TeamsApi
         return app;
     }
 
-    /// <summary>Every team for an administrator; for a team manager, their own team only.</summary>
-    public static async Task<Ok<List<TeamResponse>>> ListTeams(ClaimsPrincipal user, MeetingsDbContext db, CancellationToken cancellationToken)
+    /// <summary>The stated order of the teams lists: the code, ascending.</summary>
+    public const string TeamsOrder = "code";
+
+    /// <summary>
+    /// Every team for an administrator; for a team manager, their own team only. Paged (<see cref="KeysetPaging"/>:
+    /// pageSize 1–200, default 50, and the cursor of the page before) by code.
+    /// </summary>
+    public static async Task<Results<Ok<List<TeamResponse>>, ValidationProblem>> ListTeams(
+        int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        if (KeysetPaging.From(pageSize, cursor, 1, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
         var administrator = user.IsInRole(JtaiRoles.Administrator);
         var ownTeam = user.TeamCode();
-        var teams = await db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers)
-            .Where(t => administrator || t.Code == ownTeam)
-            .OrderBy(t => t.Code)
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(teams.Select(t => ToResponse(t, true)).ToList());
+        var teams = db.Teams.AsNoTracking().Include(t => t.Bridges).Include(t => t.Managers)
+            .Where(t => administrator || t.Code == ownTeam);
+        if (paging.After is [var after])
+        {
+            teams = teams.Where(t => string.Compare(t.Code, after) > 0);
+        }
+
+        var read = await teams.OrderBy(t => t.Code).Take(paging.PageSize + 1).AsSplitQuery().ToListAsync(cancellationToken);
+        return TypedResults.Ok(paging.Page(read, t => [t.Code], http, TeamsOrder).Select(t => ToResponse(t, true)).ToList());
+    }
+
+    /// <summary>Every team's code, name and whether it is active, paged like the teams: what a filter by team needs, nothing of its configuration.</summary>
+    public static async Task<Results<Ok<List<TeamNameResponse>>, ValidationProblem>> ListTeamNames(
+        int? pageSize, string? cursor, MeetingsDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        var errors = new ValidationErrors();
+        if (KeysetPaging.From(pageSize, cursor, 1, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var teams = db.Teams.AsNoTracking();
+        if (paging.After is [var after])
+        {
+            teams = teams.Where(t => string.Compare(t.Code, after) > 0);
+        }
+
+        var read = await teams.OrderBy(t => t.Code).Take(paging.PageSize + 1)
+            .Select(t => new TeamNameResponse(t.Code, t.Name, t.Active)).ToListAsync(cancellationToken);
+        return TypedResults.Ok(paging.Page(read, t => [t.Code], http, TeamsOrder));
     }
 
     /// <summary>Another team's configuration is refused (403, audited) whether or not that team exists: a code reveals nothing.</summary>

@@ -44,6 +44,13 @@ public sealed class MeetingsOptions
     /// <summary>Where a signed-in SPOC reads an invitation's details; defaults to <c>{PublicBaseUrl}/api/invitations/{id}</c>.</summary>
     public Uri? SignInBaseUrl { get; set; }
 
+    /// <summary>
+    /// The web service's address: the circulation e-mail's "sign in to read the record" link opens its record page,
+    /// <c>{WebBaseUrl}/agency/circulated-actions/{meetingId}</c> (sign-in first), where a person reads it. Unset: the link
+    /// is the API's, <c>{SignInBaseUrl or PublicBaseUrl}/api/circulated-records/{meetingId}</c>, as before.
+    /// </summary>
+    public Uri? WebBaseUrl { get; set; }
+
     /// <summary>HMAC-SHA256 key of the response links (at least 32 bytes). A secret: from the environment or a vault in production.</summary>
     public string? ResponseLinkKey { get; set; }
 
@@ -86,6 +93,11 @@ internal sealed class MeetingsOptionsValidator : IValidateOptions<MeetingsOption
         if (options.PublicBaseUrl is null || !options.PublicBaseUrl.IsAbsoluteUri)
         {
             failures.Add("Meetings:PublicBaseUrl must be an absolute URL (response links are built from it).");
+        }
+
+        if (options.WebBaseUrl is { IsAbsoluteUri: false })
+        {
+            failures.Add("Meetings:WebBaseUrl must be an absolute URL (the circulation e-mail links to the record's page there).");
         }
 
         if (options.AnswerPageBaseUrl is { IsAbsoluteUri: false })

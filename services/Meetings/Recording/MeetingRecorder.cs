@@ -151,11 +151,16 @@ public sealed partial class MeetingRecorder(
         return circulation;
     }
 
-    /// <summary>Where a signed-in SPOC reads the circulated record: behind sign-in, never in the notice.</summary>
+    /// <summary>
+    /// Where a signed-in SPOC reads the circulated record: behind sign-in, never in the notice. The web service's record
+    /// page when its address is configured (a person opens the e-mail), else the API's JSON.
+    /// </summary>
     public Uri SignInLinkFor(Guid meetingId)
     {
         var settingsOfMeetings = meetingsOptions.Value;
-        return new Uri(settingsOfMeetings.SignInBaseUrl ?? settingsOfMeetings.PublicBaseUrl!, $"api/circulated-records/{meetingId}");
+        return settingsOfMeetings.WebBaseUrl is { } web
+            ? new Uri(web, $"agency/circulated-actions/{meetingId}")
+            : new Uri(settingsOfMeetings.SignInBaseUrl ?? settingsOfMeetings.PublicBaseUrl!, $"api/circulated-records/{meetingId}");
     }
 
     /// <summary>

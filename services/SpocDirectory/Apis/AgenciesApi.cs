@@ -24,11 +24,34 @@ public static class AgenciesApi
         return app;
     }
 
-    /// <summary>Every agency for staff; a SPOC sees its own agency only.</summary>
-    public static async Task<Ok<List<AgencySnapshot>>> ListAgencies(ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    /// <summary>The stated order of the agencies list: the code, ascending.</summary>
+    public const string AgenciesOrder = "code";
+
+    /// <summary>
+    /// Every agency for staff; a SPOC sees its own agency only. Paged (<see cref="KeysetPaging"/>: pageSize 1–200,
+    /// default 50, and the cursor of the page before) by code.
+    /// </summary>
+    public static async Task<Results<Ok<List<AgencySnapshot>>, ValidationProblem>> ListAgencies(
+        int? pageSize, string? cursor, ClaimsPrincipal user, DirectoryDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var agencies = await db.Agencies.AsNoTracking().OrderBy(a => a.Code).ToListAsync(cancellationToken);
-        return TypedResults.Ok(agencies.Where(a => user.MayReadAgency(a.Code)).Select(a => a.ToSnapshot()).ToList());
+        var errors = new ValidationErrors();
+        if (KeysetPaging.From(pageSize, cursor, 1, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        // The reading rule of MayReadAgency, in the query so that a page is full: staff read every agency, a SPOC its own.
+        var everyAgency = user.IsInRole(JtaiRoles.Administrator) || user.IsInRole(JtaiRoles.TeamManager) || user.IsInRole(JtaiRoles.Masdg);
+        var own = user.AgencyCode()?.ToUpperInvariant();
+        var agencies = db.Agencies.AsNoTracking().Where(a => everyAgency || a.Code == own);
+        if (paging.After is [var after])
+        {
+            agencies = agencies.Where(a => string.Compare(a.Code, after) > 0);
+        }
+
+        var read = await agencies.OrderBy(a => a.Code).Take(paging.PageSize + 1).ToListAsync(cancellationToken);
+        var page = paging.Page(read, a => [a.Code], http, AgenciesOrder);
+        return TypedResults.Ok(page.Select(a => a.ToSnapshot()).ToList());
     }
 
     public static async Task<Results<Ok<AgencySnapshot>, ProblemHttpResult, ForbidHttpResult>> GetAgency(string code, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)

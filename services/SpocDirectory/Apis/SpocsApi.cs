@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Outbox;
@@ -29,12 +30,30 @@ public static class SpocsApi
         return app;
     }
 
-    public static async Task<Results<Ok<List<SpocSnapshot>>, ProblemHttpResult, ForbidHttpResult>> ListSpocs(
-        string code, bool? includeRetired, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)
+    /// <summary>The stated order of an agency's SPOCs: the area (agency-wide, with no area, last), the rank, then the id.</summary>
+    public const string SpocsOrder = "area nulls last,rank,id";
+
+    /// <summary>
+    /// The agency's SPOCs and deputies (retired ones too on request), paged (<see cref="KeysetPaging"/>) by area, rank
+    /// and id: the order in which the directory tries them within an area.
+    /// </summary>
+    public static async Task<Results<Ok<List<SpocSnapshot>>, ProblemHttpResult, ForbidHttpResult, ValidationProblem>> ListSpocs(
+        string code, bool? includeRetired, int? pageSize, string? cursor, ClaimsPrincipal user, DirectoryDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
         if (!user.MayReadAgency(code))
         {
             return TypedResults.Forbid();
+        }
+
+        var errors = new ValidationErrors();
+        var paging = KeysetPaging.From(pageSize, cursor, 3, errors);
+        var afterRank = 0;
+        var afterId = Guid.Empty;
+        errors.When(paging?.After is [_, var rank, var id] && !(int.TryParse(rank, out afterRank) && Guid.TryParse(id, out afterId)),
+            "cursor", "cursor is not one this endpoint returned; start again without it.");
+        if (paging is null || errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
         if (!await db.Agencies.AnyAsync(a => a.Code == code, cancellationToken))
@@ -42,11 +61,23 @@ public static class SpocsApi
             return AgenciesApi.UnknownAgency(code);
         }
 
-        var spocs = await db.Spocs.AsNoTracking().Include(s => s.Covers)
-            .Where(s => s.AgencyCode == code && (s.Active || includeRetired == true))
+        var spocs = db.Spocs.AsNoTracking().Include(s => s.Covers)
+            .Where(s => s.AgencyCode == code && (s.Active || includeRetired == true));
+        if (paging.After is [var afterArea, _, _])
+        {
+            // PostgreSQL sorts a missing area after every area: after an area come the later areas, then the agency-wide.
+            spocs = afterArea is null
+                ? spocs.Where(s => s.Area == null && (s.Rank > afterRank || (s.Rank == afterRank && s.Id.CompareTo(afterId) > 0)))
+                : spocs.Where(s => s.Area == null || string.Compare(s.Area, afterArea) > 0
+                    || (s.Area == afterArea && (s.Rank > afterRank || (s.Rank == afterRank && s.Id.CompareTo(afterId) > 0))));
+        }
+
+        var read = await spocs
             .OrderBy(s => s.Area).ThenBy(s => s.Rank).ThenBy(s => s.Id)
+            .Take(paging.PageSize + 1)
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(spocs.Select(s => s.ToSnapshot()).ToList());
+        var page = paging.Page(read, s => [s.Area, s.Rank.ToString(CultureInfo.InvariantCulture), s.Id.ToString()], http, SpocsOrder);
+        return TypedResults.Ok(page.Select(s => s.ToSnapshot()).ToList());
     }
 
     public static async Task<Results<Ok<SpocSnapshot>, ProblemHttpResult, ForbidHttpResult>> GetSpoc(Guid id, ClaimsPrincipal user, DirectoryDbContext db, CancellationToken cancellationToken)

@@ -18,11 +18,16 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
 
     public IReadOnlyList<DirectorySpoc> Spocs { get; private set; } = [];
 
+    /// <summary>Previous and next through the SPOCs, as the directory pages them (a busy agency's many areas).</summary>
+    public Pagination SpocPages { get; private set; } = new(null, null, 1, "");
+
     [BindProperty] public string? FullName { get; set; }
     [BindProperty] public string? SecureEmail { get; set; }
     [BindProperty] public string? Phone { get; set; }
     [BindProperty] public string? Area { get; set; }
     [BindProperty] public string? Rank { get; set; }
+    [BindProperty] public string? AgencyName { get; set; }
+    [BindProperty] public string? AgencyKind { get; set; }
 
     /// <summary>Who was just added, changed or retired (after the redirect), for the confirmation banner.</summary>
     [BindProperty(SupportsGet = true)] public string? Added { get; set; }
@@ -31,13 +36,28 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
 
     [BindProperty(SupportsGet = true)] public string? Retired { get; set; }
 
+    /// <summary>What was just done to the agency itself: registered (its name), or "changed", "deactivated", "reactivated".</summary>
+    [BindProperty(SupportsGet = true)] public string? Registered { get; set; }
+
+    [BindProperty(SupportsGet = true)] public string? AgencyChange { get; set; }
+
     public string? Done =>
-        Added is { Length: > 0 } ? $"{Added} was added. The next invitations go by the list below."
+        Registered is { Length: > 0 } ? $"{Registered} was registered. Add its SPOC below: it cannot be invited until it has one."
+        : AgencyChange == "changed" ? "The agency's details were changed."
+        : AgencyChange == "deactivated" ? $"{Agency?.Name} was deactivated: it is not suggested or invited to new meetings."
+        : AgencyChange == "reactivated" ? $"{Agency?.Name} was reactivated: it can be invited to new meetings again."
+        : Added is { Length: > 0 } ? $"{Added} was added. The next invitations go by the list below."
         : Changed is { Length: > 0 } ? $"{Changed}'s details were changed. The next invitations go by the list below."
         : Retired is { Length: > 0 } ? $"{Retired} was retired and receives no further invitations."
         : null;
 
-    protected override IReadOnlyList<(string ApiName, string Id, string Message)> FieldMessages { get; } =
+    protected override IReadOnlyList<(string ApiName, string Id, string Message)> FieldMessages => FailedForm == "agency"
+        ?
+        [
+            ("name", "agencyName", "Enter the agency's name"),
+            ("kind", "agencyKind", "Select the kind of agency"),
+        ]
+        :
     [
         ("fullName", "fullName", "Enter the full name"),
         ("secureEmail", "secureEmail", "Enter a secure e-mail address, like name@durham.police.example"),
@@ -46,8 +66,53 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
         ("rank", "rank", "Enter the rank as a whole number: 0 for the SPOC, 1 for the first deputy, and so on"),
     ];
 
-    public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken) =>
-        await LoadAsync(code, cancellationToken) ?? Page();
+    public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(code, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        AgencyName = Agency!.Name;
+        AgencyKind = Agency.Kind;
+        return Page();
+    }
+
+    /// <summary>Renames the agency or changes its kind; the directory tells the meetings service on the bus.</summary>
+    public async Task<IActionResult> OnPostChangeAsync(string code, CancellationToken cancellationToken)
+    {
+        var changed = await directory.ChangeAgencyAsync(code, new AgencyForm(null, AgencyName, AgencyKinds.Known(AgencyKind)), cancellationToken);
+        return changed.Problem is { } problem
+            ? await ShowAsync(code, problem, "agency", cancellationToken)
+            : Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?agencyChange=changed");
+    }
+
+    public Task<IActionResult> OnPostDeactivateAsync(string code, CancellationToken cancellationToken) => SetActiveAsync(code, false, cancellationToken);
+
+    public Task<IActionResult> OnPostReactivateAsync(string code, CancellationToken cancellationToken) => SetActiveAsync(code, true, cancellationToken);
+
+    private async Task<IActionResult> SetActiveAsync(string code, bool active, CancellationToken cancellationToken)
+    {
+        var set = await directory.SetAgencyActiveAsync(code, active, cancellationToken);
+        return set.Problem is { } problem
+            ? await ShowAsync(code, problem, "active", cancellationToken)
+            : Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?agencyChange={(active ? "reactivated" : "deactivated")}");
+    }
+
+    private async Task<IActionResult> ShowAsync(string code, ApiProblem problem, string form, CancellationToken cancellationToken)
+    {
+        if (problem.Status == HttpStatusCode.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!Show(problem, form))
+        {
+            return ApiProblemPages.Forbidden;
+        }
+
+        return await LoadAsync(code, cancellationToken) ?? Page();
+    }
 
     public async Task<IActionResult> OnPostAsync(string code, CancellationToken cancellationToken)
     {
@@ -66,10 +131,23 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
                 return ApiProblemPages.Forbidden;
             }
 
-            return await LoadAsync(code, cancellationToken) ?? Page();
+            return await LoadForSpocErrorsAsync(code, cancellationToken);
         }
 
         return Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?added={Uri.EscapeDataString(assigned.Value!.FullName)}");
+    }
+
+    /// <summary>After the SPOC form's errors the agency's own form shows the agency as it is.</summary>
+    private async Task<IActionResult> LoadForSpocErrorsAsync(string code, CancellationToken cancellationToken)
+    {
+        if (await LoadAsync(code, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
+        AgencyName = Agency!.Name;
+        AgencyKind = Agency.Kind;
+        return Page();
     }
 
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)
@@ -81,8 +159,11 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
         }
 
         Agency = agency.Value;
-        var spocs = await directory.SpocsAsync(code, cancellationToken);
-        Spocs = spocs.Value ?? throw spocs.Problem!.Failure("directory");
+        var page = PageTrail.From(Request);
+        var spocs = await directory.SpocsAsync(code, page, cancellationToken);
+        Spocs = spocs.Value?.Items ?? throw spocs.Problem!.Failure("directory");
+        var path = $"/admin/agencies/{Uri.EscapeDataString(code)}";
+        SpocPages = new Pagination(page.PreviousHref(path), page.NextHref(path, spocs.Value.NextCursor), page.Number, "Pages of the SPOC and deputies");
         return null;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Jtai.Strategy.Web.Apis;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Jtai.Strategy.Web.Administration;
 
@@ -18,6 +19,10 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
     [BindProperty] public string? ConferenceCode { get; set; }
     [BindProperty] public string? ManagerEmail { get; set; }
     [BindProperty] public string? ManagerName { get; set; }
+    [BindProperty] public string? TeamName { get; set; }
+    [BindProperty] public string? TeamArea { get; set; }
+    [BindProperty] public bool GpPilot { get; set; }
+    [BindProperty] public bool Active { get; set; }
 
     /// <summary>The bridge to retire or the manager to remove (their row's button).</summary>
     [BindProperty] public Guid BridgeId { get; set; }
@@ -31,14 +36,27 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
 
     [BindProperty(SupportsGet = true)] public string? Removed { get; set; }
 
+    /// <summary>The team just created (its name), or "true" once its details were changed.</summary>
+    [BindProperty(SupportsGet = true)] public string? Created { get; set; }
+
+    [BindProperty(SupportsGet = true)] public bool TeamChanged { get; set; }
+
     public string? Done =>
-        Added is { Length: > 0 } ? $"{Added} was added."
+        Created is { Length: > 0 } ? $"{Created} was created. Add its dial-in bridges and managers below."
+        : TeamChanged ? "The team's details were changed."
+        : Added is { Length: > 0 } ? $"{Added} was added."
         : Retired is { Length: > 0 } ? $"{Retired} was retired: meetings convened from now on will not book it."
         : Removed is { Length: > 0 } ? $"{Removed} was removed and no longer receives the team's notices."
         : null;
 
     protected override IReadOnlyList<(string ApiName, string Id, string Message)> FieldMessages =>
-        FailedForm == "manager"
+        FailedForm == "team"
+            ?
+            [
+                ("name", "teamName", "Enter the team's name"),
+                ("area", "teamArea", "Enter an area of at most 100 characters, or leave it empty"),
+            ]
+        : FailedForm == "manager"
             ?
             [
                 ("email", "managerEmail", "Enter the manager's secure e-mail address, like name@durham.gov.example"),
@@ -52,7 +70,30 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
             ];
 
     public async Task<IActionResult> OnGetAsync(string code, CancellationToken cancellationToken) =>
-        await LoadAsync(code, cancellationToken) ?? Page();
+        await LoadAsync(code, cancellationToken) ?? ShowingTeamAsItIs();
+
+    /// <summary>Changes the team's name, area, GP pilot and whether it is active; its bridges and managers stay.</summary>
+    public async Task<IActionResult> OnPostTeamAsync(string code, CancellationToken cancellationToken)
+    {
+        var changed = await teams.ChangeTeamAsync(code, new TeamForm(null, TeamName, TeamArea, GpPilot, Active), cancellationToken);
+        if (changed.Problem is not { } problem)
+        {
+            return Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?teamChanged=true");
+        }
+
+        if (problem.Status == HttpStatusCode.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!Show(problem, "team"))
+        {
+            return ApiProblemPages.Forbidden;
+        }
+
+        // The form keeps what was typed, so the error can be put right.
+        return await LoadAsync(code, cancellationToken) ?? Page();
+    }
 
     public async Task<IActionResult> OnPostBridgeAsync(string code, CancellationToken cancellationToken)
     {
@@ -98,7 +139,16 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
             return ApiProblemPages.Forbidden;
         }
 
-        return await LoadAsync(code, cancellationToken) ?? Page();
+        return await LoadAsync(code, cancellationToken) ?? ShowingTeamAsItIs();
+    }
+
+    private PageResult ShowingTeamAsItIs()
+    {
+        TeamName = Team!.Name;
+        TeamArea = Team.Area;
+        GpPilot = Team.GpPilot;
+        Active = Team.Active;
+        return Page();
     }
 
     private async Task<IActionResult?> LoadAsync(string code, CancellationToken cancellationToken)

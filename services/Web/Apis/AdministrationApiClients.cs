@@ -6,16 +6,49 @@ namespace Jtai.Strategy.Web.Apis;
 /// </summary>
 public sealed class DirectoryApiClient(HttpClient http)
 {
-    /// <summary>Every agency, by code (the directory lists them whole: a partnership has tens, not thousands).</summary>
-    public Task<ApiResult<List<DirectoryAgency>>> AgenciesAsync(CancellationToken cancellationToken) =>
-        ApiCalls.GetAsync<List<DirectoryAgency>>(http, "api/agencies", cancellationToken);
+    /// <summary>Every agency, read page by page to the end, for a filter by agency: a partnership has tens.</summary>
+    public async Task<ApiResult<List<DirectoryAgency>>> AllAgenciesAsync(CancellationToken cancellationToken)
+    {
+        var agencies = new List<DirectoryAgency>();
+        string? cursor = null;
+        do
+        {
+            var page = await ApiCalls.GetPageAsync<DirectoryAgency>(http, "api/agencies?pageSize=200" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
+            if (page.Problem is { } problem)
+            {
+                return new ApiResult<List<DirectoryAgency>>(null, problem);
+            }
+
+            agencies.AddRange(page.Value!.Items);
+            cursor = page.Value.NextCursor;
+        }
+        while (cursor is not null);
+
+        return new ApiResult<List<DirectoryAgency>>(agencies, null);
+    }
+
+    /// <summary>One page of the agencies, by code.</summary>
+    public Task<ApiResult<ApiPage<DirectoryAgency>>> AgenciesAsync(PageTrail page, CancellationToken cancellationToken) =>
+        ApiCalls.GetPageAsync<DirectoryAgency>(http, page.ApiQuery("api/agencies"), cancellationToken);
 
     public Task<ApiResult<DirectoryAgency>> AgencyAsync(string code, CancellationToken cancellationToken) =>
         ApiCalls.GetAsync<DirectoryAgency>(http, $"api/agencies/{Uri.EscapeDataString(code)}", cancellationToken);
 
-    /// <summary>The agency's current SPOCs and deputies, by area, then rank.</summary>
-    public Task<ApiResult<List<DirectorySpoc>>> SpocsAsync(string code, CancellationToken cancellationToken) =>
-        ApiCalls.GetAsync<List<DirectorySpoc>>(http, $"api/agencies/{Uri.EscapeDataString(code)}/spocs", cancellationToken);
+    /// <summary>Registers a new agency (active from the start; it has no SPOC until one is added).</summary>
+    public Task<ApiResult<DirectoryAgency>> RegisterAgencyAsync(AgencyForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectoryAgency>(http, HttpMethod.Post, "api/agencies", form, cancellationToken);
+
+    /// <summary>Renames an agency or changes its kind (the code stays: meetings and figures are kept by it).</summary>
+    public Task<ApiResult<DirectoryAgency>> ChangeAgencyAsync(string code, AgencyForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectoryAgency>(http, HttpMethod.Put, $"api/agencies/{Uri.EscapeDataString(code)}", new { form.Name, form.Kind }, cancellationToken);
+
+    /// <summary>Deactivates (false) or reactivates (true) an agency: a deactivated one is not suggested or invited to new meetings.</summary>
+    public Task<ApiResult<DirectoryAgency>> SetAgencyActiveAsync(string code, bool active, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<DirectoryAgency>(http, HttpMethod.Post, $"api/agencies/{Uri.EscapeDataString(code)}/{(active ? "reactivate" : "deactivate")}", new { }, cancellationToken);
+
+    /// <summary>One page of the agency's current SPOCs and deputies, by area (agency-wide last), then rank.</summary>
+    public Task<ApiResult<ApiPage<DirectorySpoc>>> SpocsAsync(string code, PageTrail page, CancellationToken cancellationToken) =>
+        ApiCalls.GetPageAsync<DirectorySpoc>(http, page.ApiQuery($"api/agencies/{Uri.EscapeDataString(code)}/spocs"), cancellationToken);
 
     /// <summary>Gives the agency a SPOC (rank 0) or a deputy (rank 1 and up).</summary>
     public Task<ApiResult<DirectorySpoc>> AssignSpocAsync(string code, SpocForm form, CancellationToken cancellationToken) =>
@@ -43,11 +76,44 @@ public sealed class DirectoryApiClient(HttpClient http)
 /// <summary>The meetings service's teams API, called with the signed-in administrator's token: teams, managers and bridges.</summary>
 public sealed class TeamsApiClient(HttpClient http)
 {
-    public Task<ApiResult<List<TeamDetails>>> TeamsAsync(CancellationToken cancellationToken) =>
-        ApiCalls.GetAsync<List<TeamDetails>>(http, "api/teams", cancellationToken);
+    /// <summary>
+    /// Every team's code and name (the MASDG's and the administrator's: no bridges, no managers), read page by page to
+    /// the end, for a filter by team: a partnership has tens of teams.
+    /// </summary>
+    public async Task<ApiResult<List<TeamName>>> AllTeamNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<TeamName>();
+        string? cursor = null;
+        do
+        {
+            var page = await ApiCalls.GetPageAsync<TeamName>(http, "api/team-names?pageSize=200" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
+            if (page.Problem is { } problem)
+            {
+                return new ApiResult<List<TeamName>>(null, problem);
+            }
+
+            names.AddRange(page.Value!.Items);
+            cursor = page.Value.NextCursor;
+        }
+        while (cursor is not null);
+
+        return new ApiResult<List<TeamName>>(names, null);
+    }
+
+    /// <summary>One page of the teams, by code.</summary>
+    public Task<ApiResult<ApiPage<TeamDetails>>> TeamsAsync(PageTrail page, CancellationToken cancellationToken) =>
+        ApiCalls.GetPageAsync<TeamDetails>(http, page.ApiQuery("api/teams"), cancellationToken);
 
     public Task<ApiResult<TeamDetails>> TeamAsync(string code, CancellationToken cancellationToken) =>
         ApiCalls.GetAsync<TeamDetails>(http, $"api/teams/{Uri.EscapeDataString(code)}", cancellationToken);
+
+    /// <summary>Creates a team (active, without bridges or managers until they are added).</summary>
+    public Task<ApiResult<TeamDetails>> CreateTeamAsync(TeamForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamDetails>(http, HttpMethod.Post, "api/teams", form, cancellationToken);
+
+    /// <summary>Changes a team's name, area, GP pilot and whether it is active (its code stays).</summary>
+    public Task<ApiResult<TeamDetails>> ChangeTeamAsync(string code, TeamForm form, CancellationToken cancellationToken) =>
+        ApiCalls.SendAsync<TeamDetails>(http, HttpMethod.Put, $"api/teams/{Uri.EscapeDataString(code)}", form with { Code = null }, cancellationToken);
 
     /// <summary>Adds a dial-in bridge the team's meetings may book.</summary>
     public Task<ApiResult<TeamBridge>> AddBridgeAsync(string code, BridgeForm form, CancellationToken cancellationToken) =>
@@ -75,6 +141,12 @@ internal static class ApiCalls
         return await ReadAsync<T>(response, cancellationToken);
     }
 
+    public static async Task<ApiResult<ApiPage<T>>> GetPageAsync<T>(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, cancellationToken);
+        return await ApiPage<T>.ReadAsync(response, cancellationToken);
+    }
+
     public static async Task<ApiResult<T>> SendAsync<T>(HttpClient http, HttpMethod method, string path, object body, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, options: ApiJson.Options) };
@@ -100,6 +172,10 @@ public sealed record DirectoryCover(Guid CoverId, DateTimeOffset StartsAt, DateT
 
 public sealed record DirectorySpoc(Guid SpocId, string AgencyCode, string? Area, string FullName, int Rank, string SecureEmail, string? Phone, bool Active, IReadOnlyList<DirectoryCover> Covers);
 
+public sealed record AgencyForm(string? Code, string? Name, string? Kind);
+
+public sealed record TeamForm(string? Code, string? Name, string? Area, bool GpPilot, bool Active);
+
 public sealed record SpocForm(string? FullName, string? SecureEmail, string? Phone, string? Area, int? Rank);
 
 public sealed record CoverForm(DateTimeOffset? StartsAt, DateTimeOffset? EndsAt, string? Reason);
@@ -109,6 +185,8 @@ public sealed record TeamBridge(Guid Id, string Label, string DialInNumber, stri
 public sealed record TeamManagerContact(string Email, string? FullName, DateTimeOffset AddedAt);
 
 public sealed record TeamDetails(string Code, string Name, string? Area, bool GpPilot, bool Active, IReadOnlyList<TeamBridge> Bridges, IReadOnlyList<TeamManagerContact>? Managers);
+
+public sealed record TeamName(string Code, string Name, bool Active);
 
 public sealed record BridgeForm(string? Label, string? DialInNumber, string? ConferenceCode);
 

@@ -17,9 +17,9 @@ public sealed class MetricsApiClient(HttpClient http)
     public Task<ApiResult<MetricsExceptionReport>> ExceptionReportAsync(string? quarter, CancellationToken cancellationToken) =>
         ApiGet.JsonAsync<MetricsExceptionReport>(http, "api/metrics/exception-report" + Query(("quarter", quarter)), cancellationToken);
 
-    /// <summary>The first page (up to 200) of the open overdue circulations, every team's, most overdue first.</summary>
-    public Task<ApiResult<OverdueCirculationsPage>> OverdueCirculationsAsync(string? team, CancellationToken cancellationToken) =>
-        ApiGet.JsonAsync<OverdueCirculationsPage>(http, "api/metrics/overdue-circulations" + Query(("team", team), ("pageSize", "200")), cancellationToken);
+    /// <summary>One page of the open overdue circulations (every team's, or one team's), most overdue first.</summary>
+    public Task<ApiResult<OverdueCirculationsPage>> OverdueCirculationsAsync(string? team, PageTrail page, CancellationToken cancellationToken) =>
+        ApiGet.JsonAsync<OverdueCirculationsPage>(http, page.ApiQuery("api/metrics/overdue-circulations" + Query(("team", team))), cancellationToken);
 
     // The CSV downloads: the API's own files, passed on as they come (the browser holds no token to ask for them).
     public Task<HttpResponseMessage> FiguresCsvAsync(string period, string? agency, string? team, CancellationToken cancellationToken) =>

@@ -7,9 +7,10 @@ namespace Jtai.Strategy.Web.Dashboard;
 /// <summary>
 /// The MASDG's dashboard: one month or quarter, overall or filtered to an agency and/or a team, by agency and by team,
 /// and the circulations overdue now. A GET form (works without JavaScript); the figures and the overdue list are read
-/// from the metrics API at once, with the user's token.
+/// from the metrics API at once, with the user's token; the agency and team lists of the filters from the directory
+/// (every agency) and the meetings service (the teams' names and codes, all the MASDG may read of them).
 /// </summary>
-public sealed class DashboardPage(MetricsApiClient metrics, LondonTime time, TimeProvider clock) : PageModel
+public sealed class DashboardPage(MetricsApiClient metrics, DirectoryApiClient directory, TeamsApiClient teams, LondonTime time, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -30,6 +31,14 @@ public sealed class DashboardPage(MetricsApiClient metrics, LondonTime time, Tim
 
     public ApiProblem? Problem { get; private set; }
 
+    /// <summary>The filters' choices: (code, name), by name. A code in the address that is not listed is kept as a choice.</summary>
+    public IReadOnlyList<(string Code, string Name)> AgencyChoices { get; private set; } = [];
+
+    public IReadOnlyList<(string Code, string Name)> TeamChoices { get; private set; } = [];
+
+    /// <summary>Previous and next through the overdue circulations, as the metrics API pages them (the filters kept).</summary>
+    public Pagination OverduePages { get; private set; } = new(null, null, 1, "");
+
     public LondonTime Time { get; } = time;
 
     /// <summary>The query string of this view, for its CSV links and the trends link.</summary>
@@ -46,12 +55,31 @@ public sealed class DashboardPage(MetricsApiClient metrics, LondonTime time, Tim
         Agency = Code(Agency);
         Team = Code(Team);
 
+        var page = PageTrail.From(Request);
         var figures = metrics.FiguresAsync(Period, Agency, Team, cancellationToken);
-        var overdue = metrics.OverdueCirculationsAsync(Team, cancellationToken);
-        await Task.WhenAll(figures, overdue);
+        var overdue = metrics.OverdueCirculationsAsync(Team, page, cancellationToken);
+        var agencies = directory.AllAgenciesAsync(cancellationToken);
+        var teamNames = teams.AllTeamNamesAsync(cancellationToken);
+        await Task.WhenAll(figures, overdue, agencies, teamNames);
         Figures = figures.Result.Value is { } report ? new FiguresView(report, Agency, Team) : null;
         Overdue = overdue.Result.Value;
         Problem = figures.Result.Problem ?? overdue.Result.Problem;
+        // A list that could not be read leaves its filter with "All" (and the code asked for): the figures still show.
+        AgencyChoices = Choices(agencies.Result.Value?.Select(a => (a.Code, a.Name)), Agency);
+        TeamChoices = Choices(teamNames.Result.Value?.Select(t => (t.Code, t.Name)), Team);
+        var path = "/masdg" + Filters;
+        OverduePages = new Pagination(page.PreviousHref(path), page.NextHref(path, Overdue is { HasMore: true } ? Overdue.NextCursor : null), page.Number, "Pages of the overdue circulations");
+    }
+
+    private static List<(string Code, string Name)> Choices(IEnumerable<(string Code, string Name)>? listed, string? asked)
+    {
+        var choices = (listed ?? []).OrderBy(c => c.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
+        if (asked is not null && !choices.Any(c => c.Code == asked))
+        {
+            choices.Add((asked, asked));
+        }
+
+        return choices;
     }
 
     // Codes are upper case in every service (DURHAM-POLICE, FF-EASINGTON): a code typed in lower case still finds its figures.
