@@ -115,8 +115,24 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         // among the first, and the meetings service asks for its snapshot at start-up anyway.
         for (var k = 0; k < settings.Instances; k++)
         {
-            var started = await Task.WhenAll(ServiceKinds.Select(kind =>
-                ServiceProcess.StartAsync(kind.Folder, kind.Assembly, SettingsFor(kind.Name), TimeSpan.FromSeconds(180))));
+            var starting = ServiceKinds.Select(kind =>
+                ServiceProcess.StartAsync(kind.Folder, kind.Assembly, SettingsFor(kind.Name), TimeSpan.FromSeconds(180))).ToList();
+            ServiceProcess[] started;
+            try
+            {
+                started = await Task.WhenAll(starting);
+            }
+            catch
+            {
+                // One did not get ready: stop the ones that did, or they outlive the benchmark.
+                foreach (var ready in starting.Where(t => t.IsCompletedSuccessfully))
+                {
+                    await ready.Result.DisposeAsync();
+                }
+
+                throw;
+            }
+
             for (var i = 0; i < ServiceKinds.Length; i++)
             {
                 services[ServiceKinds[i].Name].Add(started[i]);
