@@ -37,16 +37,25 @@ public sealed record KeysetPaging(int PageSize, IReadOnlyList<string?>? After)
     }
 
     /// <summary>Cuts the rows read (one more than the page size) to the page and states the paging in the response's headers.</summary>
-    public List<T> Page<T>(List<T> readOneMore, Func<T, string?[]> keyOf, HttpContext http, string sortOrder)
+    public List<T> Page<T>(List<T> readOneMore, Func<T, string?[]> keyOf, HttpContext http, string sortOrder) =>
+        PageWithHeaders(readOneMore, PageSize, last => Encode(keyOf(last)), http, sortOrder);
+
+    /// <summary>
+    /// The one place the lists' paging is stated, whatever their cursor (this type's text keys, or the meetings
+    /// service's time and id): cuts the rows read (one more than <paramref name="pageSize"/>, to know whether more exist)
+    /// to the page and writes <c>X-Has-More</c>, <c>X-Sort-Order</c> and, when more exist, <c>X-Next-Cursor</c> and a
+    /// <c>Link</c> with <c>rel="next"</c> (the request's query with the cursor replaced).
+    /// </summary>
+    public static List<T> PageWithHeaders<T>(List<T> readOneMore, int pageSize, Func<T, string> cursorAfter, HttpContext http, string sortOrder)
     {
-        var hasMore = readOneMore.Count > PageSize;
-        var page = hasMore ? readOneMore.Take(PageSize).ToList() : readOneMore;
+        var hasMore = readOneMore.Count > pageSize;
+        var page = hasMore ? readOneMore.Take(pageSize).ToList() : readOneMore;
         var headers = http.Response.Headers;
         headers[HasMoreHeader] = hasMore ? "true" : "false";
         headers[SortOrderHeader] = sortOrder;
         if (hasMore)
         {
-            var next = Encode(keyOf(page[^1]));
+            var next = cursorAfter(page[^1]);
             headers[NextCursorHeader] = next;
             var query = QueryHelpers.ParseQuery(http.Request.QueryString.Value);
             query["cursor"] = next;

@@ -42,12 +42,12 @@ public sealed record ListCursor(DateTimeOffset At, Guid Id)
 /// </summary>
 public sealed record ListPaging(int PageSize, ListCursor? After)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = KeysetPaging.DefaultPageSize;
+    public const int MaxPageSize = KeysetPaging.MaxPageSize;
 
-    public const string HasMoreHeader = "X-Has-More";
-    public const string NextCursorHeader = "X-Next-Cursor";
-    public const string SortOrderHeader = "X-Sort-Order";
+    public const string HasMoreHeader = KeysetPaging.HasMoreHeader;
+    public const string NextCursorHeader = KeysetPaging.NextCursorHeader;
+    public const string SortOrderHeader = KeysetPaging.SortOrderHeader;
 
     /// <summary>The stated order of the meetings and invitations lists: scheduled start, then id, both ascending.</summary>
     public const string SortOrder = "scheduledStart,id";
@@ -72,23 +72,6 @@ public sealed record ListPaging(int PageSize, ListCursor? After)
     /// Cuts the rows read (one more than the page size, to know whether more exist) to the page and states the paging in
     /// the response's headers, with the list's order (<see cref="SortOrder"/> unless it says otherwise).
     /// </summary>
-    public List<T> Page<T>(List<T> readOneMore, Func<T, ListCursor> keyOf, HttpContext http, string sortOrder = SortOrder)
-    {
-        var hasMore = readOneMore.Count > PageSize;
-        var page = hasMore ? readOneMore.Take(PageSize).ToList() : readOneMore;
-        var headers = http.Response.Headers;
-        headers[HasMoreHeader] = hasMore ? "true" : "false";
-        headers[SortOrderHeader] = sortOrder;
-        if (hasMore)
-        {
-            var next = keyOf(page[^1]).ToString();
-            headers[NextCursorHeader] = next;
-            var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(http.Request.QueryString.Value);
-            query["cursor"] = next;
-            var link = Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(http.Request.Path, query.SelectMany(q => q.Value.Select(v => KeyValuePair.Create(q.Key, v))));
-            headers.Link = $"<{link}>; rel=\"next\"";
-        }
-
-        return page;
-    }
+    public List<T> Page<T>(List<T> readOneMore, Func<T, ListCursor> keyOf, HttpContext http, string sortOrder = SortOrder) =>
+        KeysetPaging.PageWithHeaders(readOneMore, PageSize, last => keyOf(last).ToString(), http, sortOrder);
 }
