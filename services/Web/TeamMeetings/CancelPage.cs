@@ -7,7 +7,7 @@ namespace Jtai.Strategy.Web.TeamMeetings;
 /// Cancel a meeting (its team's manager), with the reason the meetings service requires; it withdraws every standing
 /// invitation and each invited agency is told. A held (recorded) or already cancelled meeting is refused by the service.
 /// </summary>
-public sealed class CancelPage(MeetingsApiClient meetings, LondonTime time) : MeetingForm
+public sealed class CancelPage(MeetingsApiClient meetings, LondonTime time) : MeetingChangeForm(meetings)
 {
     public static readonly IReadOnlyList<(string Value, string Label)> Reasons =
     [
@@ -16,8 +16,6 @@ public sealed class CancelPage(MeetingsApiClient meetings, LondonTime time) : Me
     ];
 
     public LondonTime Time { get; } = time;
-
-    public Meeting? Meeting { get; private set; }
 
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? ReasonText { get; set; }
@@ -31,31 +29,6 @@ public sealed class CancelPage(MeetingsApiClient meetings, LondonTime time) : Me
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken) =>
         await LoadAsync(id, cancellationToken) ?? Page();
 
-    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var result = await meetings.CancelAsync(id, new CancelForm(Blank(Reason), Blank(ReasonText)), cancellationToken);
-        if (result.Succeeded)
-        {
-            return Redirect($"/team/meetings/{id}?done=cancelled");
-        }
-
-        if (!Show(result.Problem!))
-        {
-            return ApiProblemPages.Forbidden;
-        }
-
-        return await LoadAsync(id, cancellationToken) ?? Page();
-    }
-
-    private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var meeting = await meetings.MeetingAsync(id, cancellationToken);
-        if (meeting.Problem is { } problem)
-        {
-            return problem.PageResult("meetings API");
-        }
-
-        Meeting = meeting.Value;
-        return null;
-    }
+    public async Task<IActionResult> OnPostAsync(Guid id, CancellationToken cancellationToken) =>
+        await AfterPostAsync(id, await Meetings.CancelAsync(id, new CancelForm(Blank(Reason), Blank(ReasonText)), cancellationToken), "cancelled", cancellationToken);
 }

@@ -10,7 +10,7 @@ namespace Jtai.Strategy.Web.TeamMeetings;
 /// new start is later than the convening limit after the decision. The meetings service decides (a free bridge, the
 /// limits, not held, not cancelled) and asks every invitee again; success returns to the meeting with a banner.
 /// </summary>
-public sealed class ReschedulePage(MeetingsApiClient meetings, LondonTime time) : MeetingForm
+public sealed class ReschedulePage(MeetingsApiClient meetings, LondonTime time) : MeetingChangeForm(meetings)
 {
     public static readonly IReadOnlyList<(string Value, string Label)> Reasons =
     [
@@ -19,8 +19,6 @@ public sealed class ReschedulePage(MeetingsApiClient meetings, LondonTime time) 
     ];
 
     public LondonTime Time { get; } = time;
-
-    public Meeting? Meeting { get; private set; }
 
     [BindProperty] public string? StartDate { get; set; }
     [BindProperty] public string? StartTime { get; set; }
@@ -62,30 +60,7 @@ public sealed class ReschedulePage(MeetingsApiClient meetings, LondonTime time) 
 
         // Everything else is the meetings service's to check: it is asked even when a field did not read, so every error shows at once.
         var form = new RescheduleForm(start, length, Blank(Reason), Blank(ReasonText), Blank(DelayReason), Blank(DelayReasonText));
-        var result = await meetings.RescheduleAsync(id, form, cancellationToken);
-        if (result.Succeeded)
-        {
-            return Redirect($"/team/meetings/{id}?done=rescheduled");
-        }
-
-        if (!Show(result.Problem!))
-        {
-            return ApiProblemPages.Forbidden;
-        }
-
-        return await LoadAsync(id, cancellationToken) ?? Page();
-    }
-
-    private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var meeting = await meetings.MeetingAsync(id, cancellationToken);
-        if (meeting.Problem is { } problem)
-        {
-            return problem.PageResult("meetings API");
-        }
-
-        Meeting = meeting.Value;
-        return null;
+        return await AfterPostAsync(id, await Meetings.RescheduleAsync(id, form, cancellationToken), "rescheduled", cancellationToken);
     }
 
     public static IReadOnlyList<(string Value, string Label)> DelayReasons => ConvenePage.DelayReasons;
