@@ -5,6 +5,7 @@ using Jtai.Strategy.BuildingBlocks.Http;
 using Jtai.Strategy.BuildingBlocks.Security;
 using Jtai.Strategy.Contracts.SpocDirectory;
 using Jtai.Strategy.SpocDirectory.Apis;
+using Jtai.Strategy.Testing;
 
 namespace Jtai.Strategy.SpocDirectory.Tests;
 
@@ -86,33 +87,6 @@ public sealed class DirectoryPagingTests(DirectoryFixture fixture) : IClassFixtu
         Assert.Contains($"\"{field}\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
-    /// <summary>Every page, following X-Next-Cursor; each states the order, and a page with more is full and links the next.</summary>
-    private static async Task<List<List<T>>> ReadAllAsync<T>(HttpClient client, string path, int pageSize, string sortOrder)
-    {
-        var pages = new List<List<T>>();
-        string? cursor = null;
-        var firstPath = path;
-        do
-        {
-            var basePath = cursor is null ? firstPath : firstPath.Split('?')[0];
-            var separator = basePath.Contains('?', StringComparison.Ordinal) ? '&' : '?';
-            var response = await client.GetAsync($"{basePath}{separator}pageSize={pageSize}" + (cursor is null ? "" : $"&cursor={cursor}"));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var page = (await response.Content.ReadFromJsonAsync<List<T>>(Json))!;
-            Assert.Equal(sortOrder, response.Headers.GetValues(KeysetPaging.SortOrderHeader).Single());
-            var hasMore = bool.Parse(response.Headers.GetValues(KeysetPaging.HasMoreHeader).Single());
-            cursor = response.Headers.TryGetValues(KeysetPaging.NextCursorHeader, out var next) ? next.Single() : null;
-            Assert.Equal(hasMore, cursor is not null);
-            if (hasMore)
-            {
-                Assert.Equal(pageSize, page.Count);
-                Assert.Contains($"cursor={cursor}", response.Headers.GetValues("Link").Single(), StringComparison.Ordinal);
-            }
-
-            pages.Add(page);
-        }
-        while (cursor is not null);
-
-        return pages;
-    }
+    private static Task<List<List<T>>> ReadAllAsync<T>(HttpClient client, string path, int pageSize, string sortOrder) =>
+        PagedLists.ReadAllAsync<T>(client, path, pageSize, sortOrder, Json);
 }
