@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Jtai.Strategy.BuildingBlocks.Outbox;
@@ -40,9 +41,11 @@ public sealed partial class DeliveryDispatcher(
     // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are
     // skipped. A delivery waits while an earlier one to the same recipient is unfinished (pending or sending, whatever
     // its next attempt time), so each recipient's notices reach the relay in the order they were accepted, one at a
-    // time, even after a long relay outage in which later ones reached a shorter backoff than earlier ones.
+    // time, even after a long relay outage in which later ones reached a shorter backoff than earlier ones. Deliveries
+    // this instance still holds ({2}: sending, or recording an outcome through a database outage) are never its claims.
     private const string ClaimDueSql =
         "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery d WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= {0} " +
+        "AND d.id <> ALL({2}) " +
         "AND NOT EXISTS (SELECT 1 FROM " + NotificationsDbContext.SchemaName + ".delivery e WHERE e.recipient_key = d.recipient_key " +
         "AND e.status IN ('pending', 'sending') AND (e.created_at, e.id) < (d.created_at, d.id)) " +
         "ORDER BY d.next_attempt_at LIMIT {1} FOR UPDATE OF d SKIP LOCKED";
@@ -50,6 +53,11 @@ public sealed partial class DeliveryDispatcher(
     private const string LockOneSql = "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE id = {0} FOR UPDATE";
 
     private readonly DeliveryOptions settings = Validated(options.Value);
+
+    // Claimed here and not yet finished (sent and recorded, or abandoned on stop). The claim loop runs on while a slot
+    // retries its record through an outage, so without this it could take over its own row once the lease ran out and
+    // send the e-mail again.
+    private readonly ConcurrentDictionary<Guid, byte> held = new();
 
     /// <summary>
     /// A pipeline, not rounds: up to <see cref="DeliveryOptions.MaxConcurrentSends"/> sends are in flight, and each slot
@@ -86,6 +94,7 @@ public sealed partial class DeliveryDispatcher(
                     {
                         free--;
                         inFlight.RemoveAll(t => t.IsCompleted);
+                        held[claim.DeliveryId] = 0;
                         inFlight.Add(SendInSlotAsync(claim, slots, stoppingToken));
                     }
 
@@ -147,6 +156,7 @@ public sealed partial class DeliveryDispatcher(
         }
         finally
         {
+            held.TryRemove(claim.DeliveryId, out _);
             slots.Release();
             signal.Notify();
         }
@@ -160,7 +170,7 @@ public sealed partial class DeliveryDispatcher(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var due = await db.Deliveries
-            .FromSqlRaw(ClaimDueSql, now, limit)
+            .FromSqlRaw(ClaimDueSql, now, limit, held.Keys.ToArray())
             .ToListAsync(cancellationToken);
 
         var claims = new List<Claim>(due.Count);
@@ -264,8 +274,8 @@ public sealed partial class DeliveryDispatcher(
     /// </summary>
     /// <remarks>
     /// The lease is not renewed while retrying: renewing is a write to the same unreachable database. It is not needed
-    /// either: while the database is down no dispatcher can claim anything, this instance's own claim loop waits for this
-    /// record, and once the database answers the next retry comes within <see cref="DeliveryOptions.RecordRetryMaxDelay"/>
+    /// either: while the database is down no dispatcher can claim anything, this instance's claim loop skips the rows it
+    /// still holds, and once the database answers the next retry comes within <see cref="DeliveryOptions.RecordRetryMaxDelay"/>
     /// (seconds) — and the commit checks only that the row is still this claim, not the lease's time. A takeover needs
     /// another instance to claim the row in the seconds between the database returning and this retry, after an outage
     /// longer than <see cref="DeliveryOptions.SendingLease"/> (5 minutes by default); that resend keeps the Message-ID.
