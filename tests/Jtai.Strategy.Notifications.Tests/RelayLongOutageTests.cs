@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Jtai.Strategy.Contracts.Meetings;
 using Jtai.Strategy.Notifications.Tests.Support;
 using Jtai.Strategy.Testing;
 
@@ -7,14 +8,14 @@ namespace Jtai.Strategy.Notifications.Tests;
 /// <summary>
 /// The SMTP relay refuses connections for a long time (60 s here, with the backoff ceiling shortened to 20 s; the same
 /// code path as ten minutes with the production defaults) while invitations keep coming: they wait in the delivery
-/// table, then all go once, and each recipient receives them in the order they were accepted — even though the earliest
-/// ones reached the longest backoff. The give-up time (10 minutes here) is longer than the outage.
+/// table, then all go once, and each recipient receives a meeting's notices in the order they were accepted — even though
+/// the earliest ones reached the longest backoff. The give-up time (10 minutes here) is longer than the outage.
 /// </summary>
 public sealed partial class RelayLongOutageTests : IAsyncLifetime
 {
     private static readonly TimeSpan Outage = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
-    private const int Invitations = 8;
+    private const int Notices = 8;
 
     private PostgresDatabase database = null!;
     private RabbitMqVirtualHost broker = null!;
@@ -38,7 +39,7 @@ public sealed partial class RelayLongOutageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task With_the_relay_refusing_for_a_minute_invitations_wait_then_all_go_once_in_order_per_recipient()
+    public async Task With_the_relay_refusing_for_a_minute_notices_wait_then_all_go_once_in_order_per_recipient_and_meeting()
     {
         await using var host = await new NotificationsHost(database, broker, NotificationsHost.Settings(smtp, new Dictionary<string, string?>
         {
@@ -48,18 +49,33 @@ public sealed partial class RelayLongOutageTests : IAsyncLifetime
             ["Delivery:Relay:BreakDuration"] = "00:00:05",
         })).StartedAsync();
         string[] recipients = [TestMeeting.Address("first"), TestMeeting.Address("second")];
+        TestMeeting[] meetingsHeld = [TestMeeting.New(), TestMeeting.New()];
         await smtp.StopAsync();
         var outageEnds = DateTimeOffset.UtcNow + Outage;
 
-        // Accepted one after another through the outage, alternating between the two recipients.
-        var published = new List<(Guid MessageId, string Recipient)>();
-        for (var i = 0; i < Invitations; i++)
+        // Accepted one after another through the outage, alternating between the two recipients and, for each, between
+        // two meetings: each recipient gets each meeting's invitation and then its new time.
+        var published = new List<(Guid MessageId, string Recipient, Guid Meeting)>();
+        var invited = new Dictionary<(string, Guid), InvitationIssued>();
+        for (var i = 0; i < Notices; i++)
         {
             var recipient = recipients[i % recipients.Length];
-            var messageId = await meetings.PublishAsync(TestMeeting.New().Invite(recipient));
+            var meeting = meetingsHeld[i / recipients.Length % meetingsHeld.Length];
+            Guid messageId;
+            if (invited.TryGetValue((recipient, meeting.MeetingId), out var invitation))
+            {
+                messageId = await meetings.PublishAsync(meeting.Reschedule(invitation, TimeSpan.FromHours(1), 1).Message);
+            }
+            else
+            {
+                invitation = meeting.Invite(recipient);
+                invited[(recipient, meeting.MeetingId)] = invitation;
+                messageId = await meetings.PublishAsync(invitation);
+            }
+
             await Eventually.TrueAsync(async () => await Scalar<long>("SELECT count(*) FROM notifications.delivery WHERE source_message_id = @id", messageId) == 1, Timeout, "the invitation is accepted");
-            published.Add((messageId, recipient));
-            await Task.Delay(Remaining(outageEnds) / (Invitations - i + 1));
+            published.Add((messageId, recipient, meeting.MeetingId));
+            await Task.Delay(Remaining(outageEnds) / (Notices - i + 1));
         }
 
         await Task.Delay(Remaining(outageEnds));
@@ -72,9 +88,9 @@ public sealed partial class RelayLongOutageTests : IAsyncLifetime
 
         await smtp.StartAgainAsync();
 
-        await Eventually.TrueAsync(() => Task.FromResult(published.All(p => meetings.Delivered.Any(d => d.SourceMessageId == p.MessageId))), Timeout, "every invitation is delivered after the relay returns");
+        await Eventually.TrueAsync(() => Task.FromResult(published.All(p => meetings.Delivered.Any(d => d.SourceMessageId == p.MessageId))), Timeout, "every notice is delivered after the relay returns");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        foreach (var (messageId, _) in published)
+        foreach (var (messageId, _, _) in published)
         {
             Assert.Single(smtp.MessagesWithId(messageId.ToString("N")));
             Assert.Single(meetings.Delivered, d => d.SourceMessageId == messageId);
@@ -83,9 +99,14 @@ public sealed partial class RelayLongOutageTests : IAsyncLifetime
         Assert.Empty(meetings.Failed);
         foreach (var recipient in recipients)
         {
-            var accepted = published.Where(p => p.Recipient == recipient).Select(p => $"<{p.MessageId:N}@jtai-strategy>").ToList();
-            var arrived = await Task.WhenAll(smtp.MessagesTo(recipient).OrderBy(ArrivalOrder).Select(async f => (await ReceivedMail.ReadAsync(f)).Header("Message-ID")));
-            Assert.Equal(accepted, arrived);
+            var arrived = await Task.WhenAll(smtp.MessagesTo(recipient).OrderBy(ArrivalOrder).Select(async f => await ReceivedMail.ReadAsync(f)));
+            Assert.Equal(Notices / recipients.Length, arrived.Length);
+            foreach (var meeting in meetingsHeld)
+            {
+                var accepted = published.Where(p => p.Recipient == recipient && p.Meeting == meeting.MeetingId).Select(p => p.MessageId.ToString("N")).ToList();
+                Assert.Equal(2, accepted.Count);
+                Assert.Equal(accepted, arrived.Select(m => m.Header("X-Jtai-Message-Id") ?? string.Empty).Where(accepted.Contains).ToList());
+            }
         }
     }
 

@@ -39,14 +39,18 @@ public sealed partial class DeliveryDispatcher(
     private static readonly Histogram<double> Latency = JtaiTelemetry.Meter.CreateHistogram<double>("jtai.notifications.delivery_latency", "ms", "Time from consuming the message to the relay accepting the notice");
 
     // Pending deliveries and "sending" ones whose lease ran out, earliest first; rows claimed by another instance are
-    // skipped. A delivery waits while an earlier one to the same recipient is unfinished (pending or sending, whatever
-    // its next attempt time), so each recipient's notices reach the relay in the order they were accepted, one at a
-    // time, even after a long relay outage in which later ones reached a shorter backoff than earlier ones. Deliveries
+    // skipped. A delivery waits while an earlier one to the same recipient about the same meeting is unfinished (pending
+    // or sending, whatever its next attempt time), so a recipient's notices about a meeting (invitation, reminder, new
+    // time, cancellation) reach the relay in the order they were accepted, one at a time, even after a long relay
+    // outage in which later ones reached a shorter backoff than earlier ones. Notices about other meetings do not wait
+    // behind them: a SPOC receives every meeting's invitation, and one at a time per address capped the service at a
+    // few e-mails a second. (An administrator's notice or a MASDG digest stores its own id as the meeting's: each
+    // stands alone.) Deliveries
     // this instance still holds ({2}: sending, or recording an outcome through a database outage) are never its claims.
     private const string ClaimDueSql =
         "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery d WHERE d.status IN ('pending', 'sending') AND d.next_attempt_at <= {0} " +
         "AND d.id <> ALL({2}) " +
-        "AND NOT EXISTS (SELECT 1 FROM " + NotificationsDbContext.SchemaName + ".delivery e WHERE e.recipient_key = d.recipient_key " +
+        "AND NOT EXISTS (SELECT 1 FROM " + NotificationsDbContext.SchemaName + ".delivery e WHERE e.recipient_key = d.recipient_key AND e.meeting_id = d.meeting_id " +
         "AND e.status IN ('pending', 'sending') AND (e.created_at, e.id) < (d.created_at, d.id)) " +
         "ORDER BY d.next_attempt_at LIMIT {1} FOR UPDATE OF d SKIP LOCKED";
 
