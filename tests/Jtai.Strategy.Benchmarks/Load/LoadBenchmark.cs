@@ -11,8 +11,11 @@ using Npgsql;
 
 namespace Jtai.Strategy.Benchmarks.Load;
 
-/// <summary>The load command's switches: <c>--rate</c> meetings/s, <c>--duration</c> s, <c>--instances</c> per service, <c>--chaos</c>.</summary>
-public sealed record LoadSettings(double Rate, int DurationSeconds, int Instances, bool Chaos)
+/// <summary>
+/// The load command's switches: <c>--rate</c> meetings/s, <c>--duration</c> s, <c>--instances</c> per service,
+/// <c>--chaos</c>, <c>--warmup</c> s of the same arrivals first (not measured).
+/// </summary>
+public sealed record LoadSettings(double Rate, int DurationSeconds, int Instances, bool Chaos, int WarmupSeconds = 0)
 {
     public static LoadSettings Parse(IReadOnlyList<string> args)
     {
@@ -26,13 +29,14 @@ public sealed record LoadSettings(double Rate, int DurationSeconds, int Instance
                 "--duration" => settings with { DurationSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--instances" => settings with { Instances = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--chaos" => settings with { Chaos = true },
+                "--warmup" => settings with { WarmupSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"unknown load switch {args[i]}"),
             };
         }
 
-        if (settings.Rate <= 0 || settings.DurationSeconds < 10 || settings.Instances is < 1 or > 9)
+        if (settings.Rate <= 0 || settings.DurationSeconds < 10 || settings.Instances is < 1 or > 9 || settings.WarmupSeconds is < 0 or > 600)
         {
-            throw new ArgumentException("--rate > 0, --duration >= 10 s, --instances 1..9");
+            throw new ArgumentException("--rate > 0, --duration >= 10 s, --instances 1..9, --warmup 0..600 s");
         }
 
         return settings;
@@ -74,6 +78,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
     private RabbitMqVirtualHost broker = null!;
     private LoadSmtpSink smtp = null!;
     private DateTimeOffset arrivalsStart;
+    private DateTimeOffset measuredFrom;
     private int warmSlot;
 
     /// <summary>Runs the benchmark, prints the report and returns the invitation e-mails delivered per second over the steady part.</summary>
@@ -88,8 +93,14 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             await StartServicesAsync();
             sampler.Start();
             var agencies = await ProvisionAsync();
+            if (settings.WarmupSeconds > 0)
+            {
+                await WarmUpAsync();
+            }
+
             sampler.Mark();
-            var arrivalsEnd = await ArriveAsync();
+            measuredFrom = DateTimeOffset.UtcNow;
+            var arrivalsEnd = await ArriveAsync(TotalMeetings, TeamCode, warmup: false);
             return await SummariseAsync(agencies, arrivalsEnd, sampler);
         }
         finally
@@ -217,20 +228,25 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
 
     private static string TeamCode(int team) => $"FF-LOAD{team:D3}";
 
+    private static string WarmUpTeamCode(int team) => $"FF-LOADW{team:D3}";
+
+    private int WarmUpMeetings => (int)Math.Round(settings.Rate * settings.WarmupSeconds);
+
     private const string WarmTeam = "FF-LOADWARM";
 
     /// <summary>Teams, a bridge each, a primary and a deputy SPOC per suggested agency; returns the agency codes a convene invites.</summary>
     private async Task<IReadOnlyList<string>> ProvisionAsync()
     {
         var stopwatch = Stopwatch.StartNew();
-        var total = TotalMeetings;
-        var teams = (total + MeetingsPerTeam - 1) / MeetingsPerTeam;
+        var teams = (TotalMeetings + MeetingsPerTeam - 1) / MeetingsPerTeam;
+        var warmUpTeams = (WarmUpMeetings + MeetingsPerTeam - 1) / MeetingsPerTeam;
         using var admin = Client(services["meetings"][0], Admin);
-        for (var t = -1; t < teams; t++)
+        var codes = new[] { WarmTeam }.Concat(Enumerable.Range(0, teams).Select(TeamCode)).Concat(Enumerable.Range(0, warmUpTeams).Select(WarmUpTeamCode)).ToList();
+        for (var t = 0; t < codes.Count; t++)
         {
-            var code = t < 0 ? WarmTeam : TeamCode(t);
+            var code = codes[t];
             await Ensure(admin.PostAsJsonAsync("/api/teams", new { code, name = $"Families First {code}", gpPilot = false }, Json));
-            await Ensure(admin.PostAsJsonAsync($"/api/teams/{code}/bridges", new { label = "Bridge 1", dialInNumber = $"0191 555 {t + 1:D4}", conferenceCode = $"{4400000 + t + 1}" }, Json));
+            await Ensure(admin.PostAsJsonAsync($"/api/teams/{code}/bridges", new { label = "Bridge 1", dialInNumber = $"0191 555 {t:D4}", conferenceCode = $"{4400000 + t}" }, Json));
         }
 
         // Which agencies the rules suggest for these case facts (once the directory's agencies reached the replica).
@@ -270,7 +286,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             }, TimeSpan.FromSeconds(60), $"meetings instance {k + 1} invites a SPOC of every suggested agency");
         }
 
-        report.WriteLine($"provisioned {teams} teams with a bridge each, 2 SPOCs for each of {string.Join(", ", suggested)} in {stopwatch.Elapsed.TotalSeconds:F0} s");
+        report.WriteLine($"provisioned {codes.Count} teams with a bridge each, 2 SPOCs for each of {string.Join(", ", suggested)} in {stopwatch.Elapsed.TotalSeconds:F0} s");
         return suggested;
     }
 
@@ -289,20 +305,42 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
 
     // ---- the arrivals ----
 
-    /// <summary>Open loop: convene i is sent at start + i / rate whether or not earlier ones finished.</summary>
-    private async Task<DateTimeOffset> ArriveAsync()
+    /// <summary>
+    /// The warm-up (<c>--warmup</c>): the same open-loop arrivals on teams of their own, then a wait until their
+    /// invitations and reminders are sent, so the measured part starts with services that have compiled their hot paths
+    /// and have no backlog, as a service that has been running for a while. Their convenes are not in the latencies, and
+    /// the CPU per e-mail counts only what was spent and sent after it.
+    /// </summary>
+    private async Task WarmUpAsync()
     {
-        var total = TotalMeetings;
+        var stopwatch = Stopwatch.StartNew();
+        await ArriveAsync(WarmUpMeetings, WarmUpTeamCode, warmup: true);
+        var references = convenes.Where(c => c.Warmup && c.Reference is not null).Select(c => c.Reference!).ToHashSet();
+        var expected = convenes.Where(c => c.Warmup && c.Reference is not null).Sum(c => c.Invited.Count) * 2;
+        var done = await Eventually.GetAsync(
+            () => Task.FromResult(smtp.Emails().Count(e => Classify(e) is { } c && references.Contains(c.Reference) && c.Kind is "invitation" or "reminder")),
+            sent => sent >= expected, TimeSpan.FromMinutes(10), "the warm-up's invitations and reminders are sent");
+        report.WriteLine($"warm-up: {references.Count} convenes over {settings.WarmupSeconds} s, their {done} invitation and reminder e-mails sent after {stopwatch.Elapsed.TotalSeconds:F0} s");
+    }
+
+    /// <summary>Open loop: convene i is sent at start + i / rate whether or not earlier ones finished.</summary>
+    private async Task<DateTimeOffset> ArriveAsync(int total, Func<int, string> teamCode, bool warmup)
+    {
         // Each request carries its team manager's token.
         var clients = services["meetings"].Select(p => Client(p, null)).ToList();
         var firstSlot = DateTimeOffset.UtcNow.AddMinutes(40);
         firstSlot = new DateTimeOffset(firstSlot.Year, firstSlot.Month, firstSlot.Day, firstSlot.Hour, firstSlot.Minute, 0, TimeSpan.Zero);
-        arrivalsStart = DateTimeOffset.UtcNow.AddSeconds(1);
-        var chaos = settings.Chaos ? ChaosAsync() : Task.CompletedTask;
+        var start = DateTimeOffset.UtcNow.AddSeconds(1);
+        if (!warmup)
+        {
+            arrivalsStart = start;
+        }
+
+        var chaos = settings.Chaos && !warmup ? ChaosAsync() : Task.CompletedTask;
         var inFlight = new List<Task>(total);
         for (var i = 0; i < total; i++)
         {
-            var due = arrivalsStart + TimeSpan.FromSeconds(i / settings.Rate);
+            var due = start + TimeSpan.FromSeconds(i / settings.Rate);
             var wait = due - DateTimeOffset.UtcNow;
             if (wait > TimeSpan.Zero)
             {
@@ -311,16 +349,18 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
 
             var team = i / MeetingsPerTeam;
             // Slot 0 starts 40 minutes ahead (a short lead), the others an hour apart on the team's one bridge.
-            var start = firstSlot.AddHours(i % MeetingsPerTeam);
+            var slot = firstSlot.AddHours(i % MeetingsPerTeam);
             var instance = PickInstance(i);
-            var record = new ConveneRecord { Index = i, Intended = due, Instance = instance };
+            // Warm-up convenes have references of their own (LL-LOAD-W1xxxxx).
+            var index = warmup ? -(100_000 + i) : i;
+            var record = new ConveneRecord { Index = index, Intended = due, Instance = instance, Warmup = warmup };
             lock (convenes)
             {
                 convenes.Add(record);
             }
 
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/meetings") { Content = JsonContent.Create(ConveneBody(i, start, 60), options: Json) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", managerTokens.GetOrAdd(team, t => Manager(TeamCode(t))));
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/meetings") { Content = JsonContent.Create(ConveneBody(index, slot, 60), options: Json) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", managerTokens.GetOrAdd(teamCode(team), Manager));
             inFlight.Add(SendConveneAsync(clients[instance], record, request));
         }
 
@@ -332,11 +372,11 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             client.Dispose();
         }
 
-        report.WriteLine($"{total} convenes sent over {(arrivalsEnd - arrivalsStart).TotalSeconds:F1} s (scheduled {settings.DurationSeconds} s); last response after {(DateTimeOffset.UtcNow - arrivalsStart).TotalSeconds:F1} s");
+        report.WriteLine($"{(warmup ? "warm-up: " : string.Empty)}{total} convenes sent over {(arrivalsEnd - start).TotalSeconds:F1} s (scheduled {(warmup ? settings.WarmupSeconds : settings.DurationSeconds)} s); last response after {(DateTimeOffset.UtcNow - start).TotalSeconds:F1} s");
         return arrivalsEnd;
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> managerTokens = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> managerTokens = new();
 
     /// <summary>Round robin over the meetings instances, skipping one the chaos switch has taken out while another is up (what a load balancer's health check does).</summary>
     private int PickInstance(int i)
@@ -530,7 +570,8 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
     /// <summary>
     /// Where an invitation's time goes, read from the services' own rows (one clock: this machine): issued (the convene's
     /// transaction) → planned by the notifications consumer (outbox relay, broker, consumer queue) → claimed by the
-    /// dispatcher → recorded as sent after the relay's 250 (the SMTP conversation and the record).
+    /// dispatcher → recorded as sent after the relay's 250 (the SMTP conversation and the record). Measured convenes
+    /// only: the provisioning's check convenes and a warm-up's were issued before the first of them.
     /// </summary>
     private async Task<List<(string Hop, List<double> Values)>> InvitationHopsAsync()
     {
@@ -540,7 +581,9 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         await using var command = new NpgsqlCommand(
             "SELECT extract(epoch FROM d.created_at - i.issued_at) * 1000, extract(epoch FROM d.last_attempt_at - d.created_at) * 1000, " +
             "extract(epoch FROM d.sent_at - d.last_attempt_at) * 1000 FROM notifications.delivery d " +
-            "JOIN meetings.invitation i ON i.id = d.invitation_id WHERE d.kind = 'invitation' AND d.sent_at IS NOT NULL", connection);
+            "JOIN meetings.invitation i ON i.id = d.invitation_id WHERE d.kind = 'invitation' AND d.sent_at IS NOT NULL AND i.issued_at >= @from", connection);
+        // The measured part's invitations only (a warm-up's were issued before it).
+        command.Parameters.AddWithValue("from", measuredFrom);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
@@ -713,7 +756,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         var replica = ReplicaCheck(agencies);
 
         // ---- the report ----
-        var mode = $"rate {settings.Rate.ToString(CultureInfo.InvariantCulture)}/s × {settings.DurationSeconds} s, {settings.Instances} instance(s) per service{(settings.Chaos ? ", chaos" : string.Empty)}";
+        var mode = $"rate {settings.Rate.ToString(CultureInfo.InvariantCulture)}/s × {settings.DurationSeconds} s, {settings.Instances} instance(s) per service{(settings.Chaos ? ", chaos" : string.Empty)}{(settings.WarmupSeconds > 0 ? $", after a {settings.WarmupSeconds} s warm-up" : string.Empty)}";
         var o = new StringBuilder();
         o.AppendLine();
         o.AppendLine($"## Load benchmark: {mode}");
@@ -738,16 +781,18 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         o.AppendLine($"| directory replica | {replica} |");
         var totals = sampler.Totals();
         var sinceArrivals = sampler.CpuSinceMark();
-        var emailCount = Math.Max(1, invitations.Received + reminders.Received);
+        // The e-mails the CPU since the mark paid for: those sent from the first measured convene on (a warm-up's were
+        // all sent before it).
+        var emailCount = Math.Max(1, emails.Count(e => e.ReceivedAt >= measuredFrom));
         foreach (var kind in ServiceKinds)
         {
             var (rss, cpu) = totals.GetValueOrDefault(kind.Name);
             var run = sinceArrivals.GetValueOrDefault(kind.Name);
-            o.AppendLine($"| {kind.Name}: peak RSS · CPU (whole life; from the first convene: per e-mail) | {rss:F0} MiB · {cpu:F1} s ({run:F1} s: {run * 1000 / emailCount:F1} ms) |");
+            o.AppendLine($"| {kind.Name}: peak RSS · CPU (whole life; from the first measured convene: per e-mail) | {rss:F0} MiB · {cpu:F1} s ({run:F1} s: {run * 1000 / emailCount:F1} ms) |");
         }
 
         var allRun = sinceArrivals.Values.Sum();
-        o.AppendLine($"| all services: CPU from the first convene, per e-mail (invitations and reminders, {emailCount}) | {allRun:F1} s: {allRun * 1000 / emailCount:F1} ms |");
+        o.AppendLine($"| all services: CPU from the first measured convene, per e-mail sent since (invitations and reminders, {emailCount}) | {allRun:F1} s: {allRun * 1000 / emailCount:F1} ms |");
 
         if (invitations.Lost.Count + reminders.Lost.Count > 0)
         {
