@@ -142,6 +142,8 @@ public sealed class KubernetesManifestsTests
             Assert.Contains("ConnectionStrings__RabbitMq", keys);
             Assert.DoesNotContain("ConnectionStrings__PostgresMigrations", keys);
             Assert.Equal(service != "web", keys.Contains("ConnectionStrings__Postgres"));
+            Assert.Equal(service == "meetings", keys.Contains("Meetings__ResponseLinkKey"));
+            Assert.Equal(service == "web", keys.Contains("Web__Oidc__ClientSecret"));
 
             Assert.Equal(replicas, (int)One("HorizontalPodAutoscaler", service)["spec"]!["minReplicas"]!);
             Assert.Equal(1, (int)One("PodDisruptionBudget", service)["spec"]!["maxUnavailable"]!);
