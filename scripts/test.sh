@@ -5,7 +5,8 @@
 #
 #   1. scripts/infra.sh up, and `infra.sh down` at the end whatever happens
 #      (set JTAI_KEEP_INFRA=1 to leave the servers running for the next run);
-#   2. exports the variables of docs/conventions.md (eval "$(scripts/infra.sh env)");
+#   2. exports the variables of docs/conventions.md (eval "$(scripts/infra.sh env)"), and installs kubectl from
+#      apt when missing (the deployment tests render deploy/k8s with it);
 #   3. dotnet test <solution> -c Release, one TRX file per test assembly in .local/test-results
 #      (emptied first);
 #   4. sums the <Counters> of every TRX file and prints, as the very last line,
@@ -46,6 +47,14 @@ done
 
 "$INFRA" up
 eval "$("$INFRA" env)"
+
+# The deployment tests render deploy/k8s with `kubectl kustomize` (offline; no cluster): kubectl from apt when missing.
+if ! command -v kubectl >/dev/null 2>&1; then
+  log "installing kubectl (apt)"
+  apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q)
+  { "${apt[@]}" update && { "${apt[@]}" install -y kubectl || "${apt[@]}" install -y kubernetes-client; }; } >"$ROOT/.local/apt-kubectl.log" 2>&1 ||
+    log "warning: kubectl could not be installed (.local/apt-kubectl.log): the deployment tests will say so"
+fi
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"

@@ -67,6 +67,9 @@ public sealed class WebSystem : IAsyncLifetime
 
     public ServiceProcess Web { get; private set; } = null!;
 
+    /// <summary>The web service's settings (its broker, the APIs, the shared DataProtection keys): another instance starts with the same.</summary>
+    public IReadOnlyDictionary<string, string?> WebSettings { get; private set; } = new Dictionary<string, string?>();
+
     public PostgresDatabase MeetingsDatabase { get; private set; } = null!;
 
     /// <summary>The SPOCs' addresses by agency code (each example SPOC user's agency has one SPOC here).</summary>
@@ -121,13 +124,12 @@ public sealed class WebSystem : IAsyncLifetime
             settings.Remove("ConnectionStrings:PostgresMigrations");
         }
 
-        var keys = Path.Combine(Path.GetTempPath(), "jtai-web-tests-keys-" + Run);
         var directoryStarted = ServiceProcess.StartAsync("SpocDirectory", "Jtai.Strategy.SpocDirectory", directory, DirectoryAddress, Ready);
         var meetingsStarted = ServiceProcess.StartAsync("Meetings", "Jtai.Strategy.Meetings", meetings, MeetingsAddress, Ready);
         var notificationsStarted = ServiceProcess.StartAsync("Notifications", "Jtai.Strategy.Notifications", notifications, NotificationsAddress, Ready);
         var metricsStarted = ServiceProcess.StartAsync("Metrics", "Jtai.Strategy.Metrics", metrics, MetricsAddress, Ready);
         var actionPlanStarted = ServiceProcess.StartAsync("ActionPlan", "Jtai.Strategy.ActionPlan", actionPlan, ActionPlanAddress, Ready);
-        var webStarted = ServiceProcess.StartAsync("Web", "Jtai.Strategy.Web", new Dictionary<string, string?>
+        WebSettings = new Dictionary<string, string?>
         {
             ["Web:Oidc:Authority"] = Authority.ToString(),
             ["Web:Oidc:ClientSecret"] = ClientSecret,
@@ -137,8 +139,9 @@ public sealed class WebSystem : IAsyncLifetime
             ["Web:Apis:Metrics"] = MetricsAddress.ToString(),
             ["Web:Apis:ActionPlan"] = ActionPlanAddress.ToString(),
             ["ConnectionStrings:RabbitMq"] = broker.ConnectionString,
-            ["Web:DataProtectionKeysDirectory"] = keys,
-        }, WebAddress, Ready);
+            ["Web:DataProtectionKeysDirectory"] = Path.Combine(Path.GetTempPath(), "jtai-web-tests-keys-" + Run),
+        };
+        var webStarted = ServiceProcess.StartAsync("Web", "Jtai.Strategy.Web", WebSettings, WebAddress, Ready);
         Task<ServiceProcess>[] starting = [directoryStarted, meetingsStarted, notificationsStarted, metricsStarted, actionPlanStarted, webStarted];
         try
         {
@@ -302,6 +305,14 @@ public sealed class WebSystem : IAsyncLifetime
             async () => await MeetingsDatabase.ScalarAsync<long>("SELECT count(*) FROM meetings.spoc_replica") >= emails.Count,
             TimeSpan.FromSeconds(60), "the meetings service's replica has the SPOCs");
     }
+
+    /// <summary>
+    /// Another instance of the web service beside <see cref="Web"/>, as a deployment with several runs it: the same
+    /// settings (one broker, the same DataProtection keys, so the sign-in cookie of either is read by both), on an
+    /// address of its own; stopped by the caller.
+    /// </summary>
+    public Task<ServiceProcess> StartAnotherWebAsync() =>
+        ServiceProcess.StartAsync("Web", "Jtai.Strategy.Web", WebSettings, ServiceProcess.FreeAddress(), Ready);
 
     private T Own<T>(T resource)
         where T : IAsyncDisposable
