@@ -9,7 +9,7 @@ public sealed class DeliveryOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Sends in flight at once; each slot that frees is filled by the next claim.</summary>
-    public int MaxConcurrentSends { get; set; } = 8;
+    public int MaxConcurrentSends { get; set; } = 16;
 
     /// <summary>Upper bound of one dispatch (every relay attempt of the pipeline); then it counts as a transient failure.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(3);

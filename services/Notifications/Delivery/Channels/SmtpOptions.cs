@@ -72,7 +72,7 @@ public sealed class SmtpOptions
     public RemoteCertificateValidationCallback? ServerCertificateValidation { get; set; }
 
     /// <summary>Authenticated connections kept open to the relay, and the most messages in flight at once.</summary>
-    public int PoolSize { get; set; } = 8;
+    public int PoolSize { get; set; } = 16;
 
     /// <summary>Messages sent over one connection before it is closed and a fresh one opened (relays limit messages per session).</summary>
     public int MaxMessagesPerConnection { get; set; } = 100;
