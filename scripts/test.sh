@@ -3,7 +3,8 @@
 #
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Meetings]
 #
-#   1. scripts/infra.sh up, and `infra.sh down` at the end whatever happens
+#   1. scripts/infra.sh up, and `infra.sh down` at the end whatever happens (and apt's docker-compose when missing,
+#      for the compose file's offline checks)
 #      (set JTAI_KEEP_INFRA=1 to leave the servers running for the next run);
 #   2. exports the variables of docs/conventions.md (eval "$(scripts/infra.sh env)"), and installs kubectl from
 #      apt when missing (the deployment tests render deploy/k8s with it);
@@ -47,6 +48,13 @@ done
 
 "$INFRA" up
 eval "$("$INFRA" env)"
+# The compose file's offline checks (tests/Jtai.Strategy.Platform.Tests/ComposeFileTests.cs) run apt's docker-compose.
+if ! command -v docker-compose >/dev/null; then
+  log "apt-get install docker-compose (for the compose file's checks)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose >/dev/null 2>&1 \
+    || { apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker-compose >/dev/null; } \
+    || log "warning: docker-compose could not be installed: the compose file's checks will fail"
+fi
 
 # The deployment tests render deploy/k8s with `kubectl kustomize` (offline; no cluster): kubectl from apt when missing.
 if ! command -v kubectl >/dev/null 2>&1; then

@@ -29,6 +29,10 @@ public static class DevIdentitySetup
             throw new InvalidOperationException("The development identity provider must not run in Production.");
         }
 
+        // Secrets as files (compose mounts them under /run/secrets, named as their configuration keys): the web client's
+        // secret in docker-compose.yml, which the web service gets from the same file.
+        builder.Configuration.AddKeyPerFile(builder.Configuration["Secrets:Directory"] is { Length: > 0 } directory ? Path.GetFullPath(directory) : "/run/secrets", optional: true, reloadOnChange: false);
+
         var services = builder.Services;
         services.AddOptions<DevIdentityOptions>().BindConfiguration(DevIdentityOptions.Section);
         services.AddDbContext<DbContext>(o =>
@@ -48,7 +52,8 @@ public static class DevIdentitySetup
         services.AddAuthorization();
         services.AddAntiforgery();
 
-        var lifetime = builder.Configuration.GetSection(DevIdentityOptions.Section).Get<DevIdentityOptions>()?.AccessTokenLifetime ?? TimeSpan.FromHours(1);
+        var settings = builder.Configuration.GetSection(DevIdentityOptions.Section).Get<DevIdentityOptions>() ?? new DevIdentityOptions();
+        var lifetime = settings.AccessTokenLifetime;
         services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<DbContext>())
             .AddServer(o =>
@@ -61,6 +66,11 @@ public static class DevIdentitySetup
                 o.AllowPasswordFlow();
                 o.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email, Scopes.Roles, ApiScope);
                 o.SetAccessTokenLifetime(lifetime);
+                if (settings.Issuer is { } issuer)
+                {
+                    o.SetIssuer(issuer);
+                }
+
                 // Keys made at each start: tokens end with the process, which a development provider may do.
                 o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
                 // The APIs validate a signed JWT with the keys of the discovery document; they hold no decryption key.

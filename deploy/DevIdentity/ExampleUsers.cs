@@ -10,6 +10,13 @@ public sealed class DevIdentityOptions
 
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// The issuer every token and the discovery document name, whatever address a request came in by; unset, the
+    /// request's own (loopback use). Set when the provider is reached by two names, as in docker-compose.yml: the
+    /// services call it by its container name, a script on the host by a published port; the tokens must agree.
+    /// </summary>
+    public Uri? Issuer { get; set; }
+
     public List<ExampleClient> Clients { get; set; } = [];
 
     public List<ExampleUser> Users { get; set; } = [];

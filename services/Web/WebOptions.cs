@@ -33,6 +33,12 @@ public sealed class OidcSettings
 
     public string ClientId { get; set; } = "jtai-web";
 
+    /// <summary>
+    /// Whether the provider's metadata must come over https (unset: yes, except from a loopback provider); false only
+    /// for a provider on a private container network, as docker-compose.yml's local one.
+    /// </summary>
+    public bool? RequireHttpsMetadata { get; set; }
+
     /// <summary>The confidential client's secret: from a secret store in production, never from appsettings.json.</summary>
     public string? ClientSecret { get; set; }
 

@@ -37,6 +37,14 @@ public static class AuthExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Whether the provider's metadata must come over https: by default yes, except from a loopback provider (the
+    /// development one of scripts/infra.sh). <c>RequireHttpsMetadata=false</c> allows http explicitly, for a provider on
+    /// a private container network (docker-compose.yml's local provider); it is never needed in a real deployment.
+    /// </summary>
+    public static bool RequireHttpsMetadata(bool? configured, string authority) =>
+        configured ?? (!authority.StartsWith("http://127.0.0.1", StringComparison.Ordinal) && !authority.StartsWith("http://localhost", StringComparison.Ordinal));
+
     /// <summary>The named HttpClient that fetches the OIDC provider's metadata and keys.</summary>
     public const string OidcMetadataClient = "oidc-metadata";
 
@@ -57,7 +65,7 @@ public static class AuthExtensions
         {
             options.Authority = authority;
             options.Backchannel = clients.CreateClient(OidcMetadataClient);
-            options.RequireHttpsMetadata = !authority.StartsWith("http://127.0.0.1", StringComparison.Ordinal) && !authority.StartsWith("http://localhost", StringComparison.Ordinal);
+            options.RequireHttpsMetadata = RequireHttpsMetadata(auth.GetValue<bool?>("RequireHttpsMetadata"), authority);
             return;
         }
 

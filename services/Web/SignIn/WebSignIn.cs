@@ -29,7 +29,6 @@ public static class WebSignIn
             throw new InvalidOperationException("Configure Web:Oidc:Authority and Web:Oidc:ClientSecret (the OpenID Connect provider and this confidential client's secret).");
         }
 
-        var loopback = oidc.Authority.StartsWith("http://127.0.0.1", StringComparison.Ordinal) || oidc.Authority.StartsWith("http://localhost", StringComparison.Ordinal);
         builder.Services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
@@ -61,7 +60,7 @@ public static class WebSignIn
             .AddOpenIdConnect(o =>
             {
                 o.Authority = oidc.Authority;
-                o.RequireHttpsMetadata = !loopback;
+                o.RequireHttpsMetadata = AuthExtensions.RequireHttpsMetadata(oidc.RequireHttpsMetadata, oidc.Authority);
                 o.ClientId = oidc.ClientId;
                 o.ClientSecret = oidc.ClientSecret;
                 o.ResponseType = OpenIdConnectResponseType.Code;
