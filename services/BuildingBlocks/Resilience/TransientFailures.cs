@@ -29,9 +29,12 @@ public static class TransientFailures
 
     private static bool IsDatabaseOutageItself(Exception exception) => exception switch
     {
-        // Class 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now (failover, restart).
+        // Class 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now (failover, restart);
+        // 25006: a write reached a server that is (or has just become) a read-only standby: a failover under way, since
+        // the connection strings ask for the primary (Target Session Attributes=primary) and the next one finds it.
         PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.ReadOnlySqlTransaction,
         // Npgsql marks network failures and timeouts as transient; a constraint violation is not.
         NpgsqlException npgsql => npgsql.IsTransient,
         _ => false,
