@@ -130,6 +130,20 @@ public sealed class TransientFailureTests
         Assert.Equal(transient, Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsTransient(exception));
 
     [Fact]
+    public async Task A_multi_host_connection_that_finds_no_primary_is_an_outage()
+    {
+        // Two closed ports: the first open fails on both hosts; the second, within the recheck time, skips both as
+        // offline and finds no host at all, as during a failover before the standby is promoted.
+        await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(
+            "Host=127.0.0.1:1,127.0.0.1:2;Username=x;Password=x;Target Session Attributes=primary;Host Recheck Seconds=60;Timeout=2").Build();
+        var first = await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(async () => await (await dataSource.OpenConnectionAsync()).DisposeAsync());
+        var second = await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(async () => await (await dataSource.OpenConnectionAsync()).DisposeAsync());
+
+        Assert.True(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(first), first.ToString());
+        Assert.True(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(second), second.ToString());
+    }
+
+    [Fact]
     public void Only_database_outages_answer_503()
     {
         Assert.True(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(new Npgsql.NpgsqlException("x", new System.Net.Sockets.SocketException())));

@@ -36,7 +36,12 @@ public static class TransientFailures
             || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
                 or PostgresErrorCodes.ReadOnlySqlTransaction,
         // Npgsql marks network failures and timeouts as transient; a constraint violation is not.
-        NpgsqlException npgsql => npgsql.IsTransient,
+        NpgsqlException npgsql when npgsql.IsTransient => true,
+        // A multi-host connection string (Target Session Attributes=primary) during a failover: every host is known to
+        // be offline or a standby until its recheck time, so Npgsql tries none and says so with this bare exception
+        // (no inner cause, no SQL state, no type of its own: its message is all there is).
+        NpgsqlException npgsql => npgsql.GetType() == typeof(NpgsqlException) && npgsql.InnerException is null
+            && npgsql.Message.StartsWith("No suitable host was found", StringComparison.Ordinal),
         _ => false,
     };
 
