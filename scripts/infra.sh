@@ -38,9 +38,9 @@
 #             eval "$(scripts/infra.sh env)"
 #   psql [ARGS]          psql into the private cluster (database jtai; with --cluster, the first server).
 #   rabbitmqctl [ARGS]   rabbitmqctl against the private node (its cookie, its epmd); with --cluster, node 1.
-#   cluster-node stop|start|ctl K [ARGS]
-#                        With --cluster: stops RabbitMQ node K (rabbitmqctl stop: the Erlang node exits), starts it
-#                        again (it rejoins the cluster), or runs rabbitmqctl ARGS against it.
+#   cluster-node stop|kill|start|ctl K [ARGS]
+#                        With --cluster: stops RabbitMQ node K (SIGTERM, its graceful shutdown), kills it (SIGKILL,
+#                        as a crash), starts it again (it rejoins the cluster), or runs rabbitmqctl ARGS against it.
 #   cluster-postgres stop-primary|promote|status
 #                        With --cluster: stops the primary at once (pg_ctl stop -m immediate, as a crash), promotes
 #                        the standby (pg_ctl promote; it then runs alone, with no synchronous standby), or prints
@@ -675,13 +675,17 @@ cnode_wait() {
   die "rabbitmq node $k not ready after 120 s (logs: $(cnode_dir "$k")/log)"
 }
 
+# Stops node K: SIGTERM, RabbitMQ's graceful shutdown (rabbitmqctl stop could wait out its whole timeout on a loaded
+# cluster), KILL after 30 s. `cluster-node kill` takes it down with SIGKILL at once, as a crash or a lost machine would.
 cnode_stop() {
-  local k="$1" beam wrapper
+  local k="$1" signal="${2:-TERM}" beam wrapper
   beam="$(read_pid "$(cnode_dir "$k")/beam.pid")"
   wrapper="$(read_pid "$PIDS/rabbitmq-c$k.pid")"
   if pid_matches "$beam" "$CLUSTER_DIR/home"; then
-    log "stopping rabbitmq node $(cnode_name "$k")"
-    cctl "$k" -q stop "$(cnode_dir "$k")/beam.pid" >>"$(cnode_dir "$k")/log/stdout.log" 2>&1 || true
+    if [[ "$signal" == KILL ]]; then
+      log "killing rabbitmq node $(cnode_name "$k") (SIGKILL)"
+      kill -KILL "$beam" 2>/dev/null || true
+    fi
     stop_pid "$beam" "$CLUSTER_DIR/home" "rabbitmq node $k (beam)" 30
   fi
   stop_pid "$wrapper" rabbitmq-server "rabbitmq node $k (wrapper)" 10
@@ -857,13 +861,14 @@ cpg_status_lines() {
 cmd_cluster_node() {
   cluster_mode || die "no cluster: scripts/infra.sh up --cluster first"
   local action="${1:-}" k="${2:-}"
-  [[ "$k" =~ ^[1-3]$ ]] || die "usage: cluster-node stop|start|ctl K (K = 1..3)"
+  [[ "$k" =~ ^[1-3]$ ]] || die "usage: cluster-node stop|kill|start|ctl K (K = 1..3)"
   mkdir -p "$PIDS"
   case "$action" in
     stop) cnode_stop "$k" ;;
+    kill) cnode_stop "$k" KILL ;;
     start) cnode_start "$k"; cnode_wait "$k"; cctl "$k" -q await_startup >/dev/null ;;
     ctl) shift 2; cctl "$k" "$@" ;;
-    *) die "usage: cluster-node stop|start|ctl K" ;;
+    *) die "usage: cluster-node stop|kill|start|ctl K" ;;
   esac
 }
 
