@@ -84,6 +84,9 @@ if [[ "$cluster_suite" == 1 ]]; then
   teardown_done=0
   # The cluster takes the single servers' ports: they go first, even when asked to stay.
   [[ "${JTAI_KEEP_INFRA:-0}" == 1 ]] && "$INFRA" down
+  # The main suite's settings name the single servers; left set, `env` would pass them through as a real server's.
+  # shellcheck disable=SC2046 # one variable name per word
+  unset $("$INFRA" env | sed -n 's/^export \([A-Za-z_][A-Za-z_0-9]*\)=.*/\1/p')
   log "the failover suite: scripts/infra.sh up --cluster"
   if "$INFRA" up --cluster; then
     eval "$("$INFRA" env)"
