@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/infra.sh - private development/test infrastructure, on loopback only.
 #
-# Usage: scripts/infra.sh up|down|status|env|psql|rabbitmqctl
+# Usage: scripts/infra.sh up [--cluster]|down|status|env|psql|rabbitmqctl|cluster-node|cluster-postgres
 #
 #   up      Installs what is missing (apt: rabbitmq-server, python3-aiosmtpd, and postgresql-15 /
 #           curl if absent), then starts and waits for (see docs/conventions.md):
@@ -17,14 +17,34 @@
 #           and apt's chromium (for the browser tests) when it is missing.
 #           PIDs are recorded under .local/pids/. A server that already answers, healthy, on its port
 #           (a second `up`, or another checkout's server) is reused, not restarted.
+#   up --cluster
+#           The same, but a three-node RabbitMQ cluster and PostgreSQL with a streaming standby instead of the single
+#           node and server (the longer failover suite, tests/Jtai.Strategy.Cluster.Tests; docs/conventions.md):
+#             RabbitMQ node k (1..3) jtai-c<k>@localhost, AMQP JTAI_AMQP_PORT+10*(k-1), management
+#                            JTAI_RABBITMQ_MGMT_PORT+10*(k-1), Erlang distribution JTAI_RABBITMQ_DIST_PORT+10*(k-1)
+#                            (27672/27682/27692, 27673/27683/27693, 27674/27684/27694 by default), one Erlang cookie,
+#                            one private epmd; nodes 2 and 3 `rabbitmqctl join_cluster` node 1; the services' users
+#                            provisioned once for the cluster (deploy/rabbitmq/provision-users.sh on node 1)
+#             PostgreSQL     primary on JTAI_PG_PORT, streaming standby (pg_basebackup) on JTAI_PG_PORT+10 (27442),
+#                            synchronous_standby_names = 'jtai_standby' and synchronous_commit = on: a commit is
+#                            acknowledged once it is on both
+#           The cluster's state is thrown away and built afresh by every `up --cluster` that finds it stopped (a
+#           failover test leaves a promoted standby behind). `up` and `up --cluster` refuse while the other runs.
 #   down    Stops what this checkout started (recorded PIDs, its own data directory). Servers that were
 #           merely reused are left alone. Tolerant of things already stopped.
 #   status  Shows each server and who owns it.
 #   env     Prints `export` lines for the variables of docs/conventions.md (with each service's connection strings,
 #           JTAI_PG_<SCHEMA> for its runtime role and JTAI_PG_<SCHEMA>_OWNER for its migrate step):
 #             eval "$(scripts/infra.sh env)"
-#   psql [ARGS]          psql into the private cluster (database jtai).
-#   rabbitmqctl [ARGS]   rabbitmqctl against the private node (its cookie, its epmd).
+#   psql [ARGS]          psql into the private cluster (database jtai; with --cluster, the first server).
+#   rabbitmqctl [ARGS]   rabbitmqctl against the private node (its cookie, its epmd); with --cluster, node 1.
+#   cluster-node stop|kill|start|ctl K [ARGS]
+#                        With --cluster: stops RabbitMQ node K (SIGTERM, its graceful shutdown), kills it (SIGKILL,
+#                        as a crash), starts it again (it rejoins the cluster), or runs rabbitmqctl ARGS against it.
+#   cluster-postgres stop-primary|promote|status
+#                        With --cluster: stops the primary at once (pg_ctl stop -m immediate, as a crash), promotes
+#                        the standby (pg_ctl promote; it then runs alone, with no synchronous standby), or prints
+#                        each server's port and role.
 #
 # Real servers instead of private ones: if ConnectionStrings__Postgres or ConnectionStrings__RabbitMq
 # (or Smtp__Host) is already set in the environment to something other than the default above, `up`
@@ -67,8 +87,35 @@ OIDC_DIR="$LOCAL/oidc"
 OIDC_PROJECT="$ROOT/deploy/DevIdentity/Jtai.Strategy.DevIdentity.csproj"
 OIDC_DLL="$ROOT/deploy/DevIdentity/bin/Release/net10.0/Jtai.Strategy.DevIdentity.dll"
 
-DEFAULT_PG_CS="Host=127.0.0.1;Port=$PG_PORT;Username=$PG_USER;Password=$PG_PASSWORD;Database=$PG_DATABASE"
-DEFAULT_RABBIT_CS="amqp://guest:guest@127.0.0.1:$AMQP_PORT/"
+# The cluster (up --cluster): node k's ports are the single node's plus 10*(k-1); the standby's the server's plus 10.
+CLUSTER_MARK="$LOCAL/cluster-mode"
+CLUSTER_DIR="$LOCAL/cluster"
+CLUSTER_NODES=(1 2 3)
+STANDBY_PORT=$((PG_PORT + 10))
+node_port() { printf '%d' $(($1 + 10 * ($2 - 1))); } # BASE K
+cluster_mode() { [[ -f "$CLUSTER_MARK" ]]; }
+
+# Npgsql's multi-host form: the primary is whichever answers as one; its role is checked again every 2 s (not 10).
+PG_HOSTS="127.0.0.1:$PG_PORT,127.0.0.1:$STANDBY_PORT"
+PG_CLUSTER_TAIL="Target Session Attributes=primary;Host Recheck Seconds=2"
+pg_hosts_cs() { # USER PASSWORD
+  if cluster_mode; then printf 'Host=%s;Username=%s;Password=%s;Database=%s;%s' "$PG_HOSTS" "$1" "$2" "$PG_DATABASE" "$PG_CLUSTER_TAIL"
+  else printf 'Host=127.0.0.1;Port=%s;Username=%s;Password=%s;Database=%s' "$PG_PORT" "$1" "$2" "$PG_DATABASE"
+  fi
+}
+rabbit_hosts() {
+  if cluster_mode; then
+    local k hosts=()
+    for k in "${CLUSTER_NODES[@]}"; do hosts+=("127.0.0.1:$(node_port "$AMQP_PORT" "$k")"); done
+    (IFS=,; printf '%s' "${hosts[*]}")
+  else printf '127.0.0.1:%s' "$AMQP_PORT"
+  fi
+}
+set_defaults() {
+  DEFAULT_PG_CS="$(pg_hosts_cs "$PG_USER" "$PG_PASSWORD")"
+  DEFAULT_RABBIT_CS="amqp://guest:guest@$(rabbit_hosts)/"
+}
+set_defaults
 DEFAULT_MGMT="http://guest:guest@127.0.0.1:$MGMT_PORT"
 DEFAULT_SMTP_HOST=127.0.0.1
 
@@ -241,8 +288,7 @@ pg_env_service_roles() {
         continue
       fi
       password="$(service_role_password "$schema" "$kind")"
-      printf 'export %s=%s\n' "$name" \
-        "$(sq "Host=127.0.0.1;Port=$PG_PORT;Username=$role;Password=$password;Database=$PG_DATABASE")"
+      printf 'export %s=%s\n' "$name" "$(sq "$(pg_hosts_cs "$role" "$password")")"
     done
   done
 }
@@ -451,7 +497,7 @@ rabbit_env_urls() {
   for user in "${RABBIT_SERVICE_USERS[@]}"; do
     var="JTAI_RABBITMQ_URL_$(printf '%s' "$user" | tr 'a-z-' 'A-Z_')"
     if rabbit_external; then url="${!var:-$ConnectionStrings__RabbitMq}"
-    else url="amqp://$user:$user-dev@127.0.0.1:$AMQP_PORT/"
+    else url="amqp://$user:$user-dev@$(rabbit_hosts)/"
     fi
     printf 'export %s=%s\n' "$var" "$(sq "$url")"
   done
@@ -563,15 +609,310 @@ oidc_down() {
   rm -f "$PIDS/oidc.pid"
 }
 
+# --- the cluster (up --cluster) ------------------------------------------------------------------
+
+cnode_name() { printf 'jtai-c%d@localhost' "$1"; }
+cnode_dir() { printf '%s/rabbit-%d' "$CLUSTER_DIR" "$1"; }
+
+# The environment of cluster node K (run it in a subshell): its own ports, data and logs; one HOME, so one Erlang cookie.
+cnode_env() {
+  local k="$1" dir
+  dir="$(cnode_dir "$k")"
+  rabbit_env
+  export HOME="$CLUSTER_DIR/home"
+  export RABBITMQ_NODENAME="$(cnode_name "$k")"
+  export RABBITMQ_NODE_PORT="$(node_port "$AMQP_PORT" "$k")"
+  export RABBITMQ_DIST_PORT="$(node_port "$DIST_PORT" "$k")"
+  export RABBITMQ_MNESIA_BASE="$dir/mnesia"
+  export RABBITMQ_LOG_BASE="$dir/log"
+  export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins"
+  export RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf"
+  export RABBITMQ_ADVANCED_CONFIG_FILE="$dir/advanced.config"
+  export RABBITMQ_CONF_ENV_FILE="$dir/rabbitmq-env.conf"
+  export RABBITMQ_PID_FILE="$dir/beam.pid"
+}
+
+cctl() { local k="$1"; shift; (cnode_env "$k" && cd "$(cnode_dir "$k")" && exec timeout 90 "$RABBIT_SBIN/rabbitmqctl" -n "$(cnode_name "$k")" "$@" 9>&-); }
+
+cnode_mgmt_ok() { curl -sf -o /dev/null --max-time 3 "http://guest:guest@127.0.0.1:$(node_port "$MGMT_PORT" "$1")/api/overview"; }
+
+# A node's Erlang VM names the cluster's HOME on its command line (its own directory it does not).
+cnode_running() { pid_matches "$(read_pid "$(cnode_dir "$1")/beam.pid")" "$CLUSTER_DIR/home"; }
+
+cnode_start() {
+  local k="$1" dir
+  dir="$(cnode_dir "$k")"
+  cnode_running "$k" && return 0
+  port_open "$(node_port "$AMQP_PORT" "$k")" && die "port $(node_port "$AMQP_PORT" "$k") (node $k's AMQP) is taken"
+  mkdir -p "$dir/mnesia" "$dir/log"
+  printf '[rabbitmq_management].\n' >"$dir/enabled_plugins"
+  : >"$dir/rabbitmq-env.conf"
+  cat >"$dir/rabbitmq.conf" <<CONF
+# Written by scripts/infra.sh up --cluster.
+listeners.tcp.default = 127.0.0.1:$(node_port "$AMQP_PORT" "$k")
+management.tcp.port = $(node_port "$MGMT_PORT" "$k")
+management.tcp.ip = 127.0.0.1
+loopback_users.guest = true
+CONF
+  # Quorum queues get a member on every node (three): the default group size, said here so it stays so.
+  printf '[{rabbit, [{quorum_cluster_size, 3}]}].\n' >"$dir/advanced.config"
+  rm -f "$dir/beam.pid"
+  log "rabbitmq: starting node $(cnode_name "$k") (AMQP 127.0.0.1:$(node_port "$AMQP_PORT" "$k"), management :$(node_port "$MGMT_PORT" "$k"))"
+  (cnode_env "$k" && cd "$dir" && exec setsid "$RABBIT_SBIN/rabbitmq-server" </dev/null >>"$dir/log/stdout.log" 2>&1 9>&-) &
+  echo "$!" >"$PIDS/rabbitmq-c$k.pid"
+}
+
+cnode_wait() {
+  local k="$1" i
+  for ((i = 0; i < 240; i++)); do
+    if port_open "$(node_port "$AMQP_PORT" "$k")" && cnode_mgmt_ok "$k"; then return 0; fi
+    if ! pid_alive "$(read_pid "$PIDS/rabbitmq-c$k.pid")" && ! cnode_running "$k"; then
+      tail -n 30 "$(cnode_dir "$k")/log/stdout.log" >&2 || true
+      die "rabbitmq node $k exited during startup (logs: $(cnode_dir "$k")/log)"
+    fi
+    sleep 0.5
+  done
+  die "rabbitmq node $k not ready after 120 s (logs: $(cnode_dir "$k")/log)"
+}
+
+# Stops node K: SIGTERM, RabbitMQ's graceful shutdown (rabbitmqctl stop could wait out its whole timeout on a loaded
+# cluster), KILL after 30 s. `cluster-node kill` takes it down with SIGKILL at once, as a crash or a lost machine would.
+cnode_stop() {
+  local k="$1" signal="${2:-TERM}" beam wrapper
+  beam="$(read_pid "$(cnode_dir "$k")/beam.pid")"
+  wrapper="$(read_pid "$PIDS/rabbitmq-c$k.pid")"
+  if pid_matches "$beam" "$CLUSTER_DIR/home"; then
+    if [[ "$signal" == KILL ]]; then
+      log "killing rabbitmq node $(cnode_name "$k") (SIGKILL)"
+      kill -KILL "$beam" 2>/dev/null || true
+    fi
+    stop_pid "$beam" "$CLUSTER_DIR/home" "rabbitmq node $k (beam)" 30
+  fi
+  stop_pid "$wrapper" rabbitmq-server "rabbitmq node $k (wrapper)" 10
+  rm -f "$PIDS/rabbitmq-c$k.pid"
+}
+
+crabbit_up() {
+  mkdir -p "$CLUSTER_DIR/home" "$RABBIT_DIR/log"
+  local k running=0
+  for k in "${CLUSTER_NODES[@]}"; do cnode_running "$k" && running=$((running + 1)); done
+  if ((running == ${#CLUSTER_NODES[@]})); then
+    log "rabbitmq: cluster already running"
+  else
+    for k in "${CLUSTER_NODES[@]}"; do cnode_stop "$k"; rm -rf "$(cnode_dir "$k")"; done
+    if [[ ! -s "$CLUSTER_DIR/home/.erlang.cookie" ]]; then
+      (umask 077 && od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$CLUSTER_DIR/home/.erlang.cookie")
+    fi
+    chmod 400 "$CLUSTER_DIR/home/.erlang.cookie"
+    epmd_up
+    # All three boot at once (each alone at first), then nodes 2 and 3 join node 1.
+    for k in "${CLUSTER_NODES[@]}"; do cnode_start "$k"; done
+    for k in "${CLUSTER_NODES[@]}"; do cnode_wait "$k"; done
+    for k in "${CLUSTER_NODES[@]:1}"; do
+      log "rabbitmq: node $k joins $(cnode_name 1)"
+      { cctl "$k" -q stop_app && cctl "$k" -q join_cluster "$(cnode_name 1)" && cctl "$k" -q start_app; } \
+        >>"$(cnode_dir "$k")/log/stdout.log" 2>&1 || { tail -n 20 "$(cnode_dir "$k")/log/stdout.log" >&2; die "node $k could not join the cluster"; }
+    done
+    for k in "${CLUSTER_NODES[@]}"; do cnode_wait "$k"; done
+    log "rabbitmq: provisioning the services' users on the cluster (deploy/rabbitmq/permissions.tsv)"
+    (cnode_env 1 && cd "$(cnode_dir 1)" && exec "$ROOT/deploy/rabbitmq/provision-users.sh" / \
+      timeout 90 "$RABBIT_SBIN/rabbitmqctl" -n "$(cnode_name 1)" >>"$CLUSTER_DIR/users.log" 2>&1 9>&-) ||
+      { tail -n 20 "$CLUSTER_DIR/users.log" >&2; die "provisioning the RabbitMQ users failed"; }
+  fi
+  local members
+  members="$(cctl 1 -q cluster_status --formatter json | grep -o '"running_nodes":\[[^]]*\]' || true)"
+  log "rabbitmq: cluster ${members:-(status unknown)}"
+}
+
+crabbit_down() {
+  local k
+  for k in "${CLUSTER_NODES[@]}"; do cnode_stop "$k"; done
+  stop_pid "$(read_pid "$PIDS/epmd.pid")" epmd epmd 10
+  rm -f "$PIDS/epmd.pid"
+}
+
+# PostgreSQL: a primary and a synchronous streaming standby, in $PG_DIR/cluster-primary and $PG_DIR/cluster-standby.
+
+cpg_data() { printf '%s/cluster-%s' "$PG_DIR" "$1"; } # primary|standby
+
+cpg_running() {
+  local data
+  data="$(cpg_data "$1")"
+  [[ -f "$data/postmaster.pid" ]] && pid_matches "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" postgres
+}
+
+# jtai.conf of one server: DATA PORT SYNCHRONOUS_STANDBY_NAMES [PRIMARY_CONNINFO]
+cpg_conf() {
+  as_pg tee "$1/jtai.conf" >/dev/null <<CONF
+# Written by scripts/infra.sh up --cluster.
+listen_addresses = '127.0.0.1'
+port = $2
+unix_socket_directories = ''
+max_connections = 300
+shared_buffers = 128MB
+password_encryption = 'scram-sha-256'
+wal_level = replica
+max_wal_senders = 5
+hot_standby = on
+wal_keep_size = 512MB
+# A commit is acknowledged once the standby has it in its WAL on disk (remote_apply is not needed: nothing reads it).
+synchronous_commit = on
+synchronous_standby_names = '$3'
+primary_conninfo = '${4:-}'
+CONF
+}
+
+cpg_start() { # primary|standby
+  local data
+  data="$(cpg_data "$1")"
+  if ! as_pg "$PG_BIN/pg_ctl" start -D "$data" -l "$PG_DIR/cluster-$1.log" -w -t 120 -s 9>&-; then
+    tail -n 30 "$PG_DIR/cluster-$1.log" >&2 || true
+    die "postgres $1 did not start (log: $PG_DIR/cluster-$1.log)"
+  fi
+}
+
+cpg_sql() { # PORT SQL
+  PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=5 "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U "$PG_USER" -d postgres -tAc "$2"
+}
+
+cpg_up() {
+  resolve_pg_dir
+  if cpg_running primary && cpg_running standby &&
+    [[ "$(cpg_sql "$PG_PORT" 'select pg_is_in_recovery()' 2>/dev/null)" == f ]]; then
+    log "postgres: primary and standby already running"
+    return 0
+  fi
+  cpg_stop standby fast
+  cpg_stop primary fast
+  local primary standby pwfile i
+  primary="$(cpg_data primary)" standby="$(cpg_data standby)"
+  as_pg rm -rf "$primary" "$standby"
+  port_open "$PG_PORT" && die "port $PG_PORT is taken"
+  port_open "$STANDBY_PORT" && die "port $STANDBY_PORT (the standby's) is taken"
+  log "postgres: initdb $primary"
+  pwfile="$(mktemp)"
+  printf '%s\n' "$PG_PASSWORD" >"$pwfile"
+  is_root && chown "$PG_OS_USER" "$pwfile"
+  if ! as_pg "$PG_BIN/initdb" -D "$primary" -U "$PG_USER" --pwfile="$pwfile" -E UTF8 --locale=C.UTF-8 \
+    --auth-host=scram-sha-256 --auth-local=trust >"$LOCAL/postgres-initdb.log" 2>&1; then
+    rm -f "$pwfile"; cat "$LOCAL/postgres-initdb.log" >&2; die "initdb failed"
+  fi
+  rm -f "$pwfile"
+  printf "\ninclude_if_exists = 'jtai.conf'\n" | as_pg tee -a "$primary/postgresql.conf" >/dev/null
+  # Synchronous only once the standby streams: until then a commit would wait for it forever.
+  cpg_conf "$primary" "$PG_PORT" ""
+  log "postgres: starting the primary on 127.0.0.1:$PG_PORT"
+  cpg_start primary
+  head -n 1 "$primary/postmaster.pid" >"$PIDS/postgres-primary.pid"
+  pg_ensure_database
+  pg_ensure_service_roles
+  log "postgres: pg_basebackup into $standby"
+  as_pg env PGPASSWORD="$PG_PASSWORD" "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -D "$standby" \
+    -X stream -c fast >"$LOCAL/postgres-basebackup.log" 2>&1 || { tail -n 20 "$LOCAL/postgres-basebackup.log" >&2; die "pg_basebackup failed"; }
+  # The standby asks for nothing synchronous itself: promoted, it runs alone rather than wait for a standby it lacks.
+  cpg_conf "$standby" "$STANDBY_PORT" "" \
+    "host=127.0.0.1 port=$PG_PORT user=$PG_USER password=$PG_PASSWORD application_name=jtai_standby"
+  as_pg touch "$standby/standby.signal"
+  log "postgres: starting the standby on 127.0.0.1:$STANDBY_PORT"
+  cpg_start standby
+  head -n 1 "$standby/postmaster.pid" >"$PIDS/postgres-standby.pid"
+  cpg_conf "$primary" "$PG_PORT" "jtai_standby"
+  as_pg "$PG_BIN/pg_ctl" reload -D "$primary" -s
+  for ((i = 0; i < 120; i++)); do
+    [[ "$(cpg_sql "$PG_PORT" "select sync_state from pg_stat_replication where application_name = 'jtai_standby'" 2>/dev/null)" == sync ]] && break
+    sleep 0.5
+  done
+  [[ "$(cpg_sql "$PG_PORT" "select sync_state from pg_stat_replication where application_name = 'jtai_standby'")" == sync ]] ||
+    die "the standby is not a synchronous standby after 60 s (logs: $PG_DIR/cluster-*.log)"
+  log "postgres: standby 127.0.0.1:$STANDBY_PORT streams synchronously from the primary 127.0.0.1:$PG_PORT"
+}
+
+cpg_stop() { # primary|standby MODE
+  local data
+  data="$(cpg_data "$1")"
+  if [[ -f "$data/PG_VERSION" ]] && cpg_running "$1"; then
+    log "stopping postgres $1 (-m $2)"
+    as_pg "$PG_BIN/pg_ctl" stop -D "$data" -m "$2" -w -t 60 -s ||
+      stop_pid "$(head -n 1 "$data/postmaster.pid" 2>/dev/null)" postgres "postgres $1" 30
+  fi
+  rm -f "$PIDS/postgres-$1.pid"
+}
+
+cpg_down() {
+  find_pg_dir
+  cpg_stop standby fast
+  cpg_stop primary fast
+}
+
+cpg_status_lines() {
+  find_pg_dir
+  local which port role
+  for which in primary standby; do
+    port="$PG_PORT"; [[ "$which" == standby ]] && port="$STANDBY_PORT"
+    if cpg_running "$which"; then
+      role="$(cpg_sql "$port" 'select case when pg_is_in_recovery() then $$standby$$ else $$primary$$ end' 2>/dev/null || echo '?')"
+      status_line "pg-$which" up "127.0.0.1:$port" "now $role, pid $(head -n 1 "$(cpg_data "$which")/postmaster.pid"), this checkout"
+    else
+      status_line "pg-$which" down "127.0.0.1:$port" ""
+    fi
+  done
+}
+
+cmd_cluster_node() {
+  cluster_mode || die "no cluster: scripts/infra.sh up --cluster first"
+  local action="${1:-}" k="${2:-}"
+  [[ "$k" =~ ^[1-3]$ ]] || die "usage: cluster-node stop|kill|start|ctl K (K = 1..3)"
+  mkdir -p "$PIDS"
+  case "$action" in
+    stop) cnode_stop "$k" ;;
+    kill) cnode_stop "$k" KILL ;;
+    start) cnode_start "$k"; cnode_wait "$k"; cctl "$k" -q await_startup >/dev/null ;;
+    ctl) shift 2; cctl "$k" "$@" ;;
+    *) die "usage: cluster-node stop|kill|start|ctl K" ;;
+  esac
+}
+
+cmd_cluster_postgres() {
+  cluster_mode || die "no cluster: scripts/infra.sh up --cluster first"
+  find_pg_dir
+  case "${1:-}" in
+    stop-primary) cpg_stop primary immediate ;;
+    promote)
+      log "postgres: promoting the standby (127.0.0.1:$STANDBY_PORT)"
+      as_pg "$PG_BIN/pg_ctl" promote -D "$(cpg_data standby)" -w -t 60 -s ;;
+    status) cpg_status_lines ;;
+    *) die "usage: cluster-postgres stop-primary|promote|status" ;;
+  esac
+}
+
 # --- subcommands ---------------------------------------------------------------------------------
 
 cmd_up() {
   lock
   mkdir -p "$PIDS"
-  local t0=$SECONDS
+  local t0=$SECONDS cluster=0
+  [[ "${1:-}" == --cluster ]] && cluster=1
+  [[ $# -le 1 && ("${1:-}" == "" || $cluster == 1) ]] || die "usage: scripts/infra.sh up [--cluster]"
+  if ((cluster)); then
+    find_pg_dir
+    { pg_ours_running || rabbit_ours_running; } && die "the single servers of this checkout run: scripts/infra.sh down first"
+    PG_DIR="" # resolved (and created) by cpg_up
+    touch "$CLUSTER_MARK"
+    set_defaults
+  elif cluster_mode; then
+    local k
+    for k in "${CLUSTER_NODES[@]}"; do cnode_running "$k" && die "the cluster of this checkout runs: scripts/infra.sh down first"; done
+    rm -f "$CLUSTER_MARK"
+    set_defaults
+  fi
   ensure_packages
-  pg_up
-  rabbit_up
+  if ((cluster)); then
+    cpg_up
+    crabbit_up
+  else
+    pg_up
+    rabbit_up
+  fi
   smtp_up
   oidc_up
   log "ready in $((SECONDS - t0)) s (scripts/infra.sh status; stop with scripts/infra.sh down)"
@@ -582,6 +923,11 @@ cmd_down() {
   mkdir -p "$PIDS"
   oidc_down
   smtp_down
+  if cluster_mode; then
+    crabbit_down
+    cpg_down
+    rm -f "$CLUSTER_MARK"
+  fi
   rabbit_down
   pg_down
   log "down"
@@ -602,6 +948,12 @@ cmd_env() {
   pg_env_service_roles
   printf 'export ConnectionStrings__RabbitMq=%s\n' "$(sq "$cs_rabbit")"
   printf 'export JTAI_RABBITMQ_MANAGEMENT=%s\n' "$(sq "$mgmt")"
+  if cluster_mode; then
+    # Every node's management API (the first may be the one a test stops), comma-separated.
+    local k urls=()
+    for k in "${CLUSTER_NODES[@]}"; do urls+=("http://guest:guest@127.0.0.1:$(node_port "$MGMT_PORT" "$k")"); done
+    printf 'export JTAI_RABBITMQ_CLUSTER_MANAGEMENT=%s\n' "$(sq "$(IFS=,; printf '%s' "${urls[*]}")")"
+  fi
   printf 'export Smtp__Host=%s\n' "$(sq "$smtp_host")"
   printf 'export Smtp__Port=%s\n' "$(sq "$smtp_port")"
   printf 'export JTAI_SMTP_MAILBOX=%s\n' "$(sq "$mailbox")"
@@ -615,6 +967,20 @@ status_line() { printf '%-9s %-5s %-34s %s\n' "$@"; }
 cmd_status() {
   local owner
   find_pg_dir
+  if cluster_mode; then
+    cpg_status_lines
+    local k
+    for k in "${CLUSTER_NODES[@]}"; do
+      if cnode_running "$k" && cnode_mgmt_ok "$k"; then
+        status_line "rabbit-$k" up "127.0.0.1:$(node_port "$AMQP_PORT" "$k") (mgmt :$(node_port "$MGMT_PORT" "$k"))" "node $(cnode_name "$k"), this checkout"
+      else
+        status_line "rabbit-$k" down "127.0.0.1:$(node_port "$AMQP_PORT" "$k") (mgmt :$(node_port "$MGMT_PORT" "$k"))" ""
+      fi
+    done
+    smtp_status
+    oidc_status
+    return 0
+  fi
   if pg_external; then status_line postgres ext "from ConnectionStrings__Postgres" ""
   elif pg_ours_running; then
     status_line postgres up "127.0.0.1:$PG_PORT" "pid $(head -n 1 "$PG_DIR/data/postmaster.pid"), this checkout, $PG_DIR/data"
@@ -635,6 +1001,12 @@ cmd_status() {
     else status_line epmd down "127.0.0.1:$EPMD_PORT" ""
     fi
   fi
+  smtp_status
+  oidc_status
+}
+
+smtp_status() {
+  local owner
   if smtp_external; then status_line smtp ext "from Smtp__Host/Smtp__Port" ""
   else
     owner="not started by this checkout"
@@ -643,7 +1015,6 @@ cmd_status() {
     else status_line smtp down "127.0.0.1:$SMTP_PORT" ""
     fi
   fi
-  oidc_status
 }
 
 oidc_status() {
@@ -657,12 +1028,14 @@ oidc_status() {
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 
 case "${1:-}" in
-  up) cmd_up ;;
+  up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   env) cmd_env ;;
   status) cmd_status ;;
   psql) shift; PGPASSWORD="$PG_PASSWORD" exec "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d "$PG_DATABASE" "$@" ;;
-  rabbitmqctl) shift; rabbitmqctl_ "$@" ;;
+  rabbitmqctl) shift; if cluster_mode; then cctl 1 "$@"; else rabbitmqctl_ "$@"; fi ;;
+  cluster-node) shift; cmd_cluster_node "$@" ;;
+  cluster-postgres) shift; cmd_cluster_postgres "$@" ;;
   -h | --help | help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

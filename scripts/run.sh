@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/run.sh - runs the whole system locally.
 #
-# Usage: scripts/run.sh [--no-infra] [--instances N]
+# Usage: scripts/run.sh [--no-infra | --cluster] [--instances N]
 #
 #   Starts the private infrastructure (scripts/infra.sh up; --no-infra uses the servers given by the
 #   environment variables of docs/conventions.md instead), builds the solution once (Release), runs each
@@ -20,6 +20,8 @@
 #   keeps the APIs on the development signing key (scripts/dev-token.sh) instead.
 #   --instances N runs N instances of every service against the one database and broker: instance k
 #   (1-based) of a service listens on its port + 100 * (k - 1), e.g. Meetings on 5102 and 5202.
+#   --cluster starts the infrastructure with scripts/infra.sh up --cluster instead: three RabbitMQ nodes and PostgreSQL
+#   with a synchronous standby, every service given all of them in its connection strings (docs/conventions.md).
 #   To measure N instances under load and faults, use the load benchmark instead (it starts its own):
 #   dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load --instances 2 --chaos
 set -euo pipefail
@@ -54,10 +56,12 @@ broker_url() {
 die() { printf '[run] ERROR: %s\n' "$*" >&2; exit 1; }
 
 use_infra=1
+infra_up=(up)
 instances=1
 while (($# > 0)); do
   case "$1" in
     --no-infra) use_infra=0 ;;
+    --cluster) infra_up=(up --cluster) ;;
     --instances)
       [[ "${2:-}" =~ ^[1-9]$ ]] || die "--instances takes a number from 1 to 9"
       instances="$2"
@@ -145,7 +149,7 @@ done
 
 if ((use_infra)); then
   infra_started=1
-  "$INFRA" up
+  "$INFRA" "${infra_up[@]}"
 fi
 eval "$("$INFRA" env)"
 # Sign-in through the development OIDC provider scripts/infra.sh runs: the web service signs users in there, and the

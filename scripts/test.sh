@@ -10,7 +10,12 @@
 #      apt when missing (the deployment tests render deploy/k8s with it);
 #   3. dotnet test <solution> -c Release, one TRX file per test assembly in .local/test-results
 #      (emptied first);
-#   4. sums the <Counters> of every TRX file and prints, as the very last line,
+#   4. then the longer failover suite, tests/Jtai.Strategy.Cluster.Tests (about 7 minutes, plus 2-3 to start its
+#      servers): `scripts/infra.sh up --cluster` (three RabbitMQ nodes, PostgreSQL with a synchronous standby), its
+#      env, dotnet test of that project alone (JTAI_CLUSTER_SUITE=1 makes it a test project; the solution's run
+#      leaves it out), `infra.sh down`. Run when no extra arguments are given (and JTAI_KEEP_INFRA is not 1), or
+#      with JTAI_CLUSTER_SUITE=1; JTAI_CLUSTER_SUITE=0 leaves it out;
+#   5. sums the <Counters> of every TRX file and prints, as the very last line,
 #        N passed, N failed            (followed by ", N skipped" when tests were skipped)
 #      and exits non-zero when dotnet test failed, a test failed, or no test executed.
 #
@@ -86,6 +91,39 @@ dotnet_rc=${PIPESTATUS[0]}
 set -o pipefail
 
 teardown
+
+# --- the failover suite, on its own cluster --------------------------------------------------------
+cluster_suite="${JTAI_CLUSTER_SUITE:-}"
+if [[ -z "$cluster_suite" ]]; then
+  if (($# == 0)) && [[ "${JTAI_KEEP_INFRA:-0}" != 1 ]]; then cluster_suite=1; else cluster_suite=0; fi
+fi
+if [[ "$cluster_suite" == 1 ]]; then
+  teardown_done=0
+  # The cluster takes the single servers' ports: they go first, even when asked to stay.
+  [[ "${JTAI_KEEP_INFRA:-0}" == 1 ]] && "$INFRA" down
+  # The main suite's settings name the single servers; left set, `env` would pass them through as a real server's.
+  # shellcheck disable=SC2046 # one variable name per word
+  unset $("$INFRA" env | sed -n 's/^export \([A-Za-z_][A-Za-z_0-9]*\)=.*/\1/p')
+  log "the failover suite: scripts/infra.sh up --cluster"
+  if "$INFRA" up --cluster; then
+    eval "$("$INFRA" env)"
+    cluster_args=(test tests/Jtai.Strategy.Cluster.Tests/Jtai.Strategy.Cluster.Tests.csproj -c Release
+      --logger trx --logger "console;verbosity=detailed" --results-directory "$RESULTS")
+    [[ -n "$hang" && "$hang" != 0 ]] && cluster_args+=(--blame-hang-timeout "$hang" --blame-hang-dump-type none)
+    log "JTAI_CLUSTER_SUITE=1 dotnet ${cluster_args[*]}"
+    set +o pipefail
+    JTAI_CLUSTER_SUITE=1 dotnet "${cluster_args[@]}" </dev/null 2>&1 | tee -a "$DOTNET_LOG"
+    cluster_rc=${PIPESTATUS[0]}
+    set -o pipefail
+    ((cluster_rc == 0)) || dotnet_rc=$cluster_rc
+  else
+    log "scripts/infra.sh up --cluster failed: the failover suite did not run"
+    dotnet_rc=1
+  fi
+  teardown
+else
+  log "the failover suite (tests/Jtai.Strategy.Cluster.Tests) left out (JTAI_CLUSTER_SUITE=$cluster_suite)"
+fi
 
 # --- summary over every TRX file -----------------------------------------------------------------
 # <Counters total="3" executed="2" passed="1" failed="1" error="0" timeout="0" aborted="0" ...

@@ -39,6 +39,21 @@ public sealed class UnitTests
     }
 
     [Fact]
+    public void Broker_address_reads_a_clusters_nodes_in_order()
+    {
+        var address = BrokerAddress.Parse("amqp://meetings:pa%2Css@127.0.0.1:21672,127.0.0.1:21682,node3.local/jtai");
+
+        Assert.True(address.IsCluster);
+        Assert.Equal(("127.0.0.1", (ushort)21672, "jtai", "meetings", "pa,ss"), (address.Host, address.Port, address.VirtualHost, address.Username, address.Password));
+        Assert.Equal([new BrokerNode("127.0.0.1", 21672), new BrokerNode("127.0.0.1", 21682), new BrokerNode("node3.local", 5672)], address.Nodes);
+        Assert.Equal(address, BrokerAddress.Parse(address.ToConnectionString()));
+        Assert.NotEqual(address, address with { OtherNodes = [] });
+        Assert.Throws<InvalidOperationException>(() => address.ToUri());
+        Assert.False(BrokerAddress.Parse("amqp://h:1/").IsCluster);
+        Assert.ThrowsAny<FormatException>(() => BrokerAddress.Parse("amqp://u:p@h1:1,h2:port/"));
+    }
+
+    [Fact]
     public void Csv_reads_quoted_fields_with_commas_quotes_and_line_breaks()
     {
         var records = Csv.Parse(new StringReader("a,b,c\r\n\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\n,,\n"));
@@ -95,6 +110,11 @@ public sealed class TransientFailureTests
         { new Npgsql.PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01"), true },
         { new Npgsql.PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03"), true },
         { new Npgsql.PostgresException("connection failure", "FATAL", "FATAL", "08006"), true },
+        // A failover: a write on a server that became (or still is) a standby; no host of a multi-host string answered.
+        { new Npgsql.PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", "25006"), true },
+        { new Npgsql.NpgsqlException("Unable to connect to a suitable host.", new AggregateException(
+            new Npgsql.NpgsqlException("connect failed", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused)),
+            new Npgsql.NpgsqlException("connect failed", new TimeoutException()))), true },
         { new Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException("gave up", new Npgsql.NpgsqlException("x", new TimeoutException())), true },
         { new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new Npgsql.PostgresException("x", "FATAL", "FATAL", "57P02")), true },
         { new RabbitMQ.Client.Exceptions.BrokerUnreachableException(new System.Net.Sockets.SocketException()), true },
@@ -108,6 +128,20 @@ public sealed class TransientFailureTests
     [MemberData(nameof(Classified))]
     public void Outages_are_transient_and_bugs_or_bad_data_are_not(Exception exception, bool transient) =>
         Assert.Equal(transient, Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsTransient(exception));
+
+    [Fact]
+    public async Task A_multi_host_connection_that_finds_no_primary_is_an_outage()
+    {
+        // Two closed ports: the first open fails on both hosts; the second, within the recheck time, skips both as
+        // offline and finds no host at all, as during a failover before the standby is promoted.
+        await using var dataSource = new Npgsql.NpgsqlDataSourceBuilder(
+            "Host=127.0.0.1:1,127.0.0.1:2;Username=x;Password=x;Target Session Attributes=primary;Host Recheck Seconds=60;Timeout=2").Build();
+        var first = await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(async () => await (await dataSource.OpenConnectionAsync()).DisposeAsync());
+        var second = await Assert.ThrowsAnyAsync<Npgsql.NpgsqlException>(async () => await (await dataSource.OpenConnectionAsync()).DisposeAsync());
+
+        Assert.True(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(first), first.ToString());
+        Assert.True(Jtai.Strategy.BuildingBlocks.Resilience.TransientFailures.IsDatabaseOutage(second), second.ToString());
+    }
 
     [Fact]
     public void Only_database_outages_answer_503()

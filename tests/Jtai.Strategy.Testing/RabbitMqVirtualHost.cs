@@ -19,7 +19,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
         Name = name;
         this.management = management;
         var broker = BrokerAddress.Parse(server);
-        ConnectionString = (broker with { VirtualHost = name }).ToUri().ToString();
+        ConnectionString = (broker with { VirtualHost = name }).ToConnectionString();
     }
 
     public string Name { get; }
@@ -62,7 +62,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
 
     /// <summary>This virtual host's address as a service's own broker user (see <see cref="GrantServiceUsersAsync"/>).</summary>
     public string ConnectionStringAs(string user) =>
-        (BrokerAddress.Parse(ConnectionString) with { Username = user, Password = BrokerUserPermissions.Of(user).DevelopmentPassword }).ToUri().ToString();
+        (BrokerAddress.Parse(ConnectionString) with { Username = user, Password = BrokerUserPermissions.Of(user).DevelopmentPassword }).ToConnectionString();
 
     /// <summary>
     /// Messages ready in <paramref name="queue"/> now, as the broker itself answers a passive declare: exact at once,
@@ -70,8 +70,7 @@ public sealed class RabbitMqVirtualHost : IAsyncDisposable
     /// </summary>
     public async Task<uint> ReadyNowAsync(string queue)
     {
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(ConnectionString), ClientProvidedName = "test-queue-probe" };
-        await using var connection = await factory.CreateConnectionAsync();
+        await using var connection = await BrokerAddress.Parse(ConnectionString).ConnectAsync("test-queue-probe");
         await using var channel = await connection.CreateChannelAsync();
         return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
     }

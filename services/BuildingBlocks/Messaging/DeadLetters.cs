@@ -243,7 +243,7 @@ public sealed class DeadLetterStore(BrokerAddress broker, ReceiveEndpointCatalog
                     await connection.DisposeAsync();
                 }
 
-                connection = await new ConnectionFactory { Uri = broker.ToUri(), ClientProvidedName = "dead-letters" }.CreateConnectionAsync(cancellationToken);
+                connection = await broker.ConnectAsync("dead-letters", cancellationToken);
             }
 
             return connection;

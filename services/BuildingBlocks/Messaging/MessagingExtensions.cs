@@ -78,6 +78,17 @@ public static class MessagingExtensions
                     h.Username(broker.Username);
                     h.Password(broker.Password);
                     h.PublisherConfirmation = true;
+                    if (broker.IsCluster)
+                    {
+                        // A cluster: the client connects to a node that answers and, when that node goes away, to another.
+                        h.UseCluster(c =>
+                        {
+                            foreach (var node in broker.Nodes)
+                            {
+                                c.Node(node.ToString());
+                            }
+                        });
+                    }
                 });
                 // Every message this service publishes or sends carries its own user as AMQP user_id, which RabbitMQ
                 // checks against the connection: consumers of its events can then tell it published them.
@@ -143,12 +154,39 @@ public sealed class TopologyDeployment
     public bool Only { get; } = Environment.GetCommandLineArgs().Skip(1).Contains("migrate", StringComparer.Ordinal);
 }
 
-/// <summary>RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string.</summary>
+/// <summary>One node of the broker: its host and AMQP port.</summary>
+public sealed record BrokerNode(string Host, ushort Port)
+{
+    // System.Uri gives an IPv6 host in its brackets already.
+    public override string ToString() => $"{Host}:{Port}";
+}
+
+/// <summary>
+/// RabbitMQ address from an <c>amqp://user:password@host:port/vhost</c> connection string; a cluster's nodes are listed
+/// comma-separated where the host goes, <c>amqp://user:password@host1:port1,host2:port2,host3:port3/vhost</c> (one
+/// setting per service still, so every script and secret that passes the URL through carries the whole cluster).
+/// <see cref="Host"/> and <see cref="Port"/> are the first node; <see cref="Nodes"/> all of them, in the order given.
+/// </summary>
 public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost, string Username, string Password)
 {
+    private const ushort DefaultPort = 5672;
+
+    /// <summary>The further nodes of a cluster, after the first (<see cref="Host"/>:<see cref="Port"/>); none for one broker.</summary>
+    public IReadOnlyList<BrokerNode> OtherNodes { get; init; } = [];
+
+    /// <summary>Every node, the first one first.</summary>
+    public IReadOnlyList<BrokerNode> Nodes => [new BrokerNode(Host, Port), .. OtherNodes];
+
+    public bool IsCluster => OtherNodes.Count > 0;
+
     public static BrokerAddress Parse(string connectionString)
     {
-        var uri = new Uri(connectionString);
+        // A cluster's hosts, "h1:p1,h2:p2": the first stands in for all while System.Uri reads the rest of the address.
+        var authorityStart = connectionString.IndexOf("://", StringComparison.Ordinal) is var scheme and >= 0 ? scheme + 3 : 0;
+        var authorityEnd = connectionString.IndexOf('/', authorityStart) is var slash and >= 0 ? slash : connectionString.Length;
+        var hostsStart = connectionString.LastIndexOf('@', authorityEnd - 1, authorityEnd - authorityStart) is var at and >= 0 ? at + 1 : authorityStart;
+        var hosts = connectionString[hostsStart..authorityEnd].Split(',', StringSplitOptions.TrimEntries);
+        var uri = new Uri(connectionString[..hostsStart] + hosts[0] + connectionString[authorityEnd..]);
         if (uri.Scheme is not ("amqp" or "amqps"))
         {
             throw new FormatException($"ConnectionStrings:RabbitMq must be an amqp:// URI, not '{uri.Scheme}'.");
@@ -158,13 +196,53 @@ public sealed record BrokerAddress(string Host, ushort Port, string VirtualHost,
         var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
         return new BrokerAddress(
             uri.Host,
-            (ushort)(uri.IsDefaultPort ? 5672 : uri.Port),
+            (ushort)(uri.IsDefaultPort ? DefaultPort : uri.Port),
             virtualHost.Length == 0 ? "/" : virtualHost,
             Uri.UnescapeDataString(userInfo[0] is { Length: > 0 } user ? user : "guest"),
-            userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "guest");
+            userInfo.Length > 1 ? Uri.UnescapeDataString(userInfo[1]) : "guest")
+        {
+            OtherNodes = [.. hosts.Skip(1).Select(ParseNode)],
+        };
     }
 
-    public Uri ToUri() => new($"amqp://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(Password)}@{Host}:{Port}/{Uri.EscapeDataString(VirtualHost)}");
+    private static BrokerNode ParseNode(string node)
+    {
+        var uri = new Uri("amqp://" + node);
+        if (uri.AbsolutePath is not ("/" or "") || uri.UserInfo.Length > 0)
+        {
+            throw new FormatException($"A broker node in ConnectionStrings:RabbitMq is host[:port], not '{node}'.");
+        }
+
+        return new BrokerNode(uri.Host, (ushort)(uri.IsDefaultPort ? DefaultPort : uri.Port));
+    }
+
+    /// <summary>The address as a connection string again, every node included (what <see cref="Parse"/> reads).</summary>
+    public string ToConnectionString() =>
+        $"amqp://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(Password)}@{string.Join(',', Nodes)}/{Uri.EscapeDataString(VirtualHost)}";
+
+    /// <summary>The address of a single broker as a URI; a cluster has no one URI (use <see cref="ConnectAsync"/>).</summary>
+    public Uri ToUri() => IsCluster
+        ? throw new InvalidOperationException("A cluster's address is not one URI: use ToConnectionString() or ConnectAsync().")
+        : new($"amqp://{Uri.EscapeDataString(Username)}:{Uri.EscapeDataString(Password)}@{Nodes[0]}/{Uri.EscapeDataString(VirtualHost)}");
+
+    /// <summary>A connection of the RabbitMQ client to the first node that answers (the client tries them in turn).</summary>
+    public Task<IConnection> ConnectAsync(string clientName, CancellationToken cancellationToken = default)
+    {
+        var factory = new ConnectionFactory
+        {
+            UserName = Username,
+            Password = Password,
+            VirtualHost = VirtualHost,
+            ClientProvidedName = clientName,
+        };
+        return factory.CreateConnectionAsync([.. Nodes.Select(n => new AmqpTcpEndpoint(n.Host, n.Port))], cancellationToken);
+    }
+
+    public bool Equals(BrokerAddress? other) =>
+        other is not null && Host == other.Host && Port == other.Port && VirtualHost == other.VirtualHost
+        && Username == other.Username && Password == other.Password && OtherNodes.SequenceEqual(other.OtherNodes);
+
+    public override int GetHashCode() => HashCode.Combine(Host, Port, VirtualHost, Username, Password, OtherNodes.Count);
 }
 
 /// <summary>
@@ -182,8 +260,7 @@ public sealed partial class BrokerStartupGate(BrokerAddress broker, PublisherIde
         {
             await StartupResilience.Broker(logger).ExecuteAsync(async ct =>
             {
-                var factory = new ConnectionFactory { Uri = broker.ToUri(), ClientProvidedName = "startup-probe" };
-                await using var connection = await factory.CreateConnectionAsync(ct);
+                await using var connection = await broker.ConnectAsync("startup-probe", ct);
             }, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -29,11 +29,19 @@ public static class TransientFailures
 
     private static bool IsDatabaseOutageItself(Exception exception) => exception switch
     {
-        // Class 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now (failover, restart).
+        // Class 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now (failover, restart);
+        // 25006: a write reached a server that is (or has just become) a read-only standby: a failover under way, since
+        // the connection strings ask for the primary (Target Session Attributes=primary) and the next one finds it.
         PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.ReadOnlySqlTransaction,
         // Npgsql marks network failures and timeouts as transient; a constraint violation is not.
-        NpgsqlException npgsql => npgsql.IsTransient,
+        NpgsqlException npgsql when npgsql.IsTransient => true,
+        // A multi-host connection string (Target Session Attributes=primary) during a failover: every host is known to
+        // be offline or a standby until its recheck time, so Npgsql tries none and says so with this bare exception
+        // (no inner cause, no SQL state, no type of its own: its message is all there is).
+        NpgsqlException npgsql => npgsql.GetType() == typeof(NpgsqlException) && npgsql.InnerException is null
+            && npgsql.Message.StartsWith("No suitable host was found", StringComparison.Ordinal),
         _ => false,
     };
 

@@ -521,7 +521,8 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
 
     private static async Task<bool> AmqpAnswersAsync()
     {
-        var amqp = new Uri(TestServers.RabbitMq);
+        // The first node of the address (a cluster's lists several: the benchmark stops the single node's application).
+        var amqp = Jtai.Strategy.BuildingBlocks.Messaging.BrokerAddress.Parse(TestServers.RabbitMq);
         try
         {
             using var client = new System.Net.Sockets.TcpClient();
