@@ -48,7 +48,7 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
     ];
 
     private readonly string run = "c" + Guid.NewGuid().ToString("N")[..8];
-    private readonly List<Convene> convenes = [];
+    private readonly List<ConveneAttempt> convenes = [];
     private readonly List<string> timeline = [];
     private readonly Dictionary<string, string> primaries = new(StringComparer.Ordinal);
     private DateTimeOffset arrivalsStart;
@@ -199,7 +199,7 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
 
     private static int TotalConvenes => (int)Math.Round(Rate * ArrivalsEnd);
 
-    private static object CaseFacts => new { ageBand = "FiveToTen" };
+    private static object CaseFacts => ConveneAttempt.CaseFacts;
 
     private async Task<IReadOnlyList<string>> ProvisionAsync(ServiceProcess directory, ServiceProcess meetings)
     {
@@ -234,9 +234,9 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
         var warm = 0;
         await Eventually.TrueAsync(async () =>
         {
-            var record = new Convene(-1, DateTimeOffset.UtcNow);
+            var record = new ConveneAttempt { Index = -1, Intended = DateTimeOffset.UtcNow };
             var start = DateTimeOffset.UtcNow.AddMinutes(40 + (30 * ++warm));
-            await SendAsync(manager, record, Request($"LL-{run}-W{warm}", start, Manager(WarmTeam)));
+            await record.SendAsync(manager, Request($"LL-{run}-W{warm}", start, Manager(WarmTeam)));
             return record.Status == 201 && record.Invited.Count == suggested.Count;
         }, TimeSpan.FromSeconds(60), "a convene invites a SPOC of every suggested agency");
         Log($"provisioned {teams} teams, 2 SPOCs for each of {string.Join(", ", suggested)}");
@@ -274,72 +274,21 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
                 tokens[team] = token = Manager(TeamCode(team));
             }
 
-            var record = new Convene(i, due);
+            var record = new ConveneAttempt { Index = i, Intended = due };
             lock (convenes)
             {
                 convenes.Add(record);
             }
 
-            inFlight.Add(SendAsync(client, record, Request($"LL-{run}-{i:D5}", firstSlot.AddHours(i % MeetingsPerTeam), token)));
+            inFlight.Add(record.SendAsync(client, Request($"LL-{run}-{i:D5}", firstSlot.AddHours(i % MeetingsPerTeam), token)));
         }
 
         await Task.WhenAll(inFlight);
         Log($"{TotalConvenes} convenes sent at {Rate.ToString(CultureInfo.InvariantCulture)}/s; the last answered at +{(DateTimeOffset.UtcNow - arrivalsStart).TotalSeconds:F1} s");
     }
 
-    private static HttpRequestMessage Request(string caseReference, DateTimeOffset start, string token)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/meetings")
-        {
-            Content = JsonContent.Create(new
-            {
-                caseReference,
-                concernCategory = "DomesticAbuse",
-                incidentAt = now.AddHours(-5),
-                decisionAt = now.AddMinutes(-30),
-                thresholdReason = "RepeatIncidentsCumulativeRisk",
-                thresholdReasonText = "Third call-out in four weeks (failover suite).",
-                scheduledStart = start,
-                lengthMinutes = 60,
-                caseFacts = CaseFacts,
-            }, options: Json),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return request;
-    }
-
-    private static async Task SendAsync(HttpClient client, Convene record, HttpRequestMessage request)
-    {
-        record.Sent = DateTimeOffset.UtcNow;
-        try
-        {
-            using var response = await client.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            record.Completed = DateTimeOffset.UtcNow;
-            record.Status = (int)response.StatusCode;
-            if (record.Status == 201)
-            {
-                using var document = JsonDocument.Parse(body);
-                record.Reference = document.RootElement.GetProperty("reference").GetString();
-                record.Invited.AddRange(document.RootElement.GetProperty("invitations").EnumerateArray().Select(i => i.GetProperty("agencyCode").GetString()!));
-            }
-            else
-            {
-                record.Error = body.Length > 200 ? body[..200] : body;
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-        {
-            record.Completed = DateTimeOffset.UtcNow;
-            record.Status = 0;
-            record.Error = ex.GetType().Name;
-        }
-        finally
-        {
-            request.Dispose();
-        }
-    }
+    private static HttpRequestMessage Request(string caseReference, DateTimeOffset start, string token) =>
+        ConveneAttempt.Request(caseReference, start, 60, token, "failover suite");
 
     // ---- the faults ----
 
@@ -409,7 +358,7 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
         var expected = new HashSet<(string Reference, string Recipient)>();
         foreach (var convene in accepted)
         {
-            foreach (var agency in convene.Invited)
+            foreach (var (agency, _) in convene.Invited)
             {
                 expected.Add((convene.Reference!, primaries[agency]));
             }
@@ -487,7 +436,7 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
         return issued;
     }
 
-    private List<Convene> Window(double from, double to)
+    private List<ConveneAttempt> Window(double from, double to)
     {
         lock (convenes)
         {
@@ -521,7 +470,7 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
         return o.ToString();
     }
 
-    private static double Latency(Convene c) => (c.Completed - c.Sent).TotalMilliseconds;
+    private static double Latency(ConveneAttempt c) => (c.Completed - c.Sent).TotalMilliseconds;
 
     private static double Percentile(IEnumerable<double> values, double p)
     {
@@ -537,24 +486,5 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
         {
             timeline.Add(arrivalsStart == default ? $"[{DateTimeOffset.UtcNow:HH:mm:ss}] {what}" : $"[+{Now:F1} s] {what}");
         }
-    }
-
-    private sealed class Convene(int index, DateTimeOffset intended)
-    {
-        public int Index { get; } = index;
-
-        public DateTimeOffset Intended { get; } = intended;
-
-        public DateTimeOffset Sent { get; set; }
-
-        public DateTimeOffset Completed { get; set; }
-
-        public int Status { get; set; }
-
-        public string? Error { get; set; }
-
-        public string? Reference { get; set; }
-
-        public List<string> Invited { get; } = [];
     }
 }

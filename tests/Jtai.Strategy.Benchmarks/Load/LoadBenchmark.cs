@@ -274,9 +274,10 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             using var warm = Client(services["meetings"][k], Manager(WarmTeam));
             await Eventually.TrueAsync(async () =>
             {
-                var start = DateTimeOffset.UtcNow.AddMinutes(40 + (30 * Interlocked.Increment(ref warmSlot)));
+                var slot = Interlocked.Increment(ref warmSlot);
+                var start = DateTimeOffset.UtcNow.AddMinutes(40 + (30 * slot));
                 var record = new ConveneRecord { Index = -1, Intended = DateTimeOffset.UtcNow, Instance = k, Warmup = true };
-                await SendConveneAsync(warm, record, start, 30);
+                await record.SendAsync(warm, ConveneAttempt.Request($"LL-LOAD-W{slot + 1:D6}", start, 30, Manager(WarmTeam), "load benchmark"));
                 lock (convenes)
                 {
                     convenes.Add(record);
@@ -290,7 +291,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         return suggested;
     }
 
-    private static object CaseFacts => new { ageBand = "FiveToTen" };
+    private static object CaseFacts => ConveneAttempt.CaseFacts;
 
     private int TotalMeetings => (int)Math.Round(settings.Rate * settings.DurationSeconds);
 
@@ -359,9 +360,8 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
                 convenes.Add(record);
             }
 
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/meetings") { Content = JsonContent.Create(ConveneBody(index, slot, 60), options: Json) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", managerTokens.GetOrAdd(teamCode(team), Manager));
-            inFlight.Add(SendConveneAsync(clients[instance], record, request));
+            var request = ConveneAttempt.Request($"LL-LOAD-{(index < 0 ? "W" : string.Empty)}{Math.Abs(index):D6}", slot, 60, managerTokens.GetOrAdd(teamCode(team), Manager), "load benchmark");
+            inFlight.Add(record.SendAsync(clients[instance], request));
         }
 
         var arrivalsEnd = DateTimeOffset.UtcNow;
@@ -392,65 +392,6 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         }
 
         return i % n;
-    }
-
-    private static object ConveneBody(int i, DateTimeOffset start, int lengthMinutes)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new
-        {
-            caseReference = $"LL-LOAD-{(i < 0 ? "W" : string.Empty)}{Math.Abs(i):D6}",
-            concernCategory = "DomesticAbuse",
-            incidentAt = now.AddHours(-5),
-            decisionAt = now.AddMinutes(-30),
-            thresholdReason = "RepeatIncidentsCumulativeRisk",
-            thresholdReasonText = "Third call-out in four weeks (load benchmark).",
-            scheduledStart = start,
-            lengthMinutes,
-            caseFacts = CaseFacts,
-        };
-    }
-
-    private Task SendConveneAsync(HttpClient client, ConveneRecord record, DateTimeOffset start, int lengthMinutes)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/meetings") { Content = JsonContent.Create(ConveneBody(-1 - warmSlot, start, lengthMinutes), options: Json) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Manager(WarmTeam));
-        return SendConveneAsync(client, record, request);
-    }
-
-    private static async Task SendConveneAsync(HttpClient client, ConveneRecord record, HttpRequestMessage request)
-    {
-        record.Sent = DateTimeOffset.UtcNow;
-        try
-        {
-            using var response = await client.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            record.Completed = DateTimeOffset.UtcNow;
-            record.Status = (int)response.StatusCode;
-            if (record.Status == 201)
-            {
-                using var document = JsonDocument.Parse(body);
-                record.Reference = document.RootElement.GetProperty("reference").GetString();
-                foreach (var invitation in document.RootElement.GetProperty("invitations").EnumerateArray())
-                {
-                    record.Invited.Add((invitation.GetProperty("agencyCode").GetString()!, invitation.GetProperty("recipientName").GetString()!));
-                }
-            }
-            else
-            {
-                record.Error = body.Length > 300 ? body[..300] : body;
-            }
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException)
-        {
-            record.Completed = DateTimeOffset.UtcNow;
-            record.Status = 0;
-            record.Error = ex.GetType().Name + ": " + ex.Message;
-        }
-        finally
-        {
-            request.Dispose();
-        }
     }
 
     // ---- faults ----
@@ -892,26 +833,10 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         public int Unexpected { get; set; }
     }
 
-    private sealed class ConveneRecord
+    private sealed class ConveneRecord : ConveneAttempt
     {
-        public int Index { get; init; }
-
-        public DateTimeOffset Intended { get; init; }
-
         public int Instance { get; init; }
 
         public bool Warmup { get; init; }
-
-        public DateTimeOffset Sent { get; set; }
-
-        public DateTimeOffset Completed { get; set; }
-
-        public int Status { get; set; }
-
-        public string? Error { get; set; }
-
-        public string? Reference { get; set; }
-
-        public List<(string Agency, string Recipient)> Invited { get; } = [];
     }
 }
