@@ -18,12 +18,14 @@ public sealed class OutboxConfirmTimeoutTests : IAsyncLifetime
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private PostgresDatabase database = null!;
+    private OutboxProbe probe = null!;
     private RabbitMqVirtualHost broker = null!;
     private FreezingTcpProxy proxy = null!;
 
     public async Task InitializeAsync()
     {
         database = await PostgresDatabase.CreateAsync();
+        probe = new OutboxProbe(database);
         broker = await RabbitMqVirtualHost.CreateAsync();
         var direct = BrokerAddress.Parse(broker.ConnectionString);
         proxy = FreezingTcpProxy.Start(direct.Host, direct.Port);
@@ -46,23 +48,23 @@ public sealed class OutboxConfirmTimeoutTests : IAsyncLifetime
         var widgetId = Guid.NewGuid();
 
         proxy.Freeze();
-        await MakeWidgetAsync(host, widgetId);
+        await OutboxProbe.MakeWidgetAsync(host, widgetId);
 
-        await Eventually.TrueAsync(async () => await LastErrorAsync() is { } error && error.StartsWith(OutboxFailure.ConfirmTimeoutPrefix, StringComparison.Ordinal),
+        await Eventually.TrueAsync(probe.ConfirmTimedOutAsync,
             Timeout, "the relay gives up waiting for the confirm and reschedules the row");
-        Assert.Equal(0, await DispatchedAsync());
+        Assert.Equal(0, await probe.DispatchedAsync());
         Assert.Equal(0, deliveries.Delivered);
         // The relay is not stuck on the first publish: it tries again, and times out again, while the link is frozen.
-        await Eventually.TrueAsync(async () => await AttemptsAsync() >= 2, Timeout, "the relay retries the row");
-        Assert.Equal(0, await DispatchedAsync());
+        await Eventually.TrueAsync(async () => await probe.AttemptsAsync() >= 2, Timeout, "the relay retries the row");
+        Assert.Equal(0, await probe.DispatchedAsync());
 
         proxy.Resume();
 
-        await Eventually.TrueAsync(async () => await DispatchedAsync() == 1, Timeout, "the row is published and confirmed once the link flows");
-        await Eventually.TrueAsync(async () => await HandledCount(widgetId) == 1, Timeout, "the consumer handles the event");
+        await Eventually.TrueAsync(async () => await probe.DispatchedAsync() == 1, Timeout, "the row is published and confirmed once the link flows");
+        await Eventually.TrueAsync(async () => await probe.HandledCountAsync(widgetId) == 1, Timeout, "the consumer handles the event");
         // The publishes that timed out went out too when the link flowed: copies under one MessageId, dropped by the inbox.
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(1, await HandledCount(widgetId));
+        Assert.Equal(1, await probe.HandledCountAsync(widgetId));
         Assert.True(deliveries.Delivered >= 1);
         Assert.True(proxy.LinksAccepted == linksBefore, "the same connection carried on (no reconnect: the heartbeat outlasts the freeze)");
     }
@@ -76,15 +78,15 @@ public sealed class OutboxConfirmTimeoutTests : IAsyncLifetime
 
         // The open connection is dead for good; a new one reaches the broker (as another node of a cluster would).
         proxy.FreezeOpenLinks();
-        await MakeWidgetAsync(host, widgetId);
+        await OutboxProbe.MakeWidgetAsync(host, widgetId);
 
-        await Eventually.TrueAsync(async () => await LastErrorAsync() is { } error && error.StartsWith(OutboxFailure.ConfirmTimeoutPrefix, StringComparison.Ordinal),
+        await Eventually.TrueAsync(probe.ConfirmTimedOutAsync,
             Timeout, "the relay gives up waiting for the confirm on the dead connection");
         await Eventually.TrueAsync(() => Task.FromResult(proxy.LinksAccepted > linksBefore), Timeout, "the missed heartbeats close the connection and the bus connects again");
-        await Eventually.TrueAsync(async () => await DispatchedAsync() == 1, Timeout, "the row is published on the new connection");
-        await Eventually.TrueAsync(async () => await HandledCount(widgetId) == 1, Timeout, "the consumer, on the new connection too, handles the event");
+        await Eventually.TrueAsync(async () => await probe.DispatchedAsync() == 1, Timeout, "the row is published on the new connection");
+        await Eventually.TrueAsync(async () => await probe.HandledCountAsync(widgetId) == 1, Timeout, "the consumer, on the new connection too, handles the event");
         await Task.Delay(TimeSpan.FromSeconds(2));
-        Assert.Equal(1, await HandledCount(widgetId));
+        Assert.Equal(1, await probe.HandledCountAsync(widgetId));
     }
 
     private async Task<TestHost> StartThroughProxyAsync(TimeSpan heartbeat)
@@ -97,23 +99,4 @@ public sealed class OutboxConfirmTimeoutTests : IAsyncLifetime
             ["Messaging:Heartbeat"] = heartbeat.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         });
     }
-
-    private static Task MakeWidgetAsync(TestHost host, Guid widgetId) => host.InScopeAsync(async db =>
-    {
-        db.Widgets.Add(new Widget { Id = widgetId, Name = "frozen" });
-        db.AddOutboxMessage(new WidgetMade(widgetId, "frozen"));
-        await db.SaveChangesAsync();
-    });
-
-    private Task<string?> LastErrorAsync() =>
-        database.ScalarAsync<string?>("SELECT max(last_error) FROM bb_test.outbox_message");
-
-    private Task<int> AttemptsAsync() =>
-        database.ScalarAsync<int>("SELECT coalesce(max(attempts), 0)::int FROM bb_test.outbox_message");
-
-    private Task<long> DispatchedAsync() =>
-        database.ScalarAsync<long>("SELECT count(*) FROM bb_test.outbox_message WHERE dispatched_at IS NOT NULL");
-
-    private Task<int> HandledCount(Guid widgetId) =>
-        database.ScalarAsync<int>("SELECT count(*)::int FROM bb_test.widget_handled WHERE widget_id = @id", ("id", widgetId));
 }
