@@ -7,9 +7,11 @@
 #   1. scripts/docker-engine.sh up: installs docker.io, docker-compose, debootstrap and iptables when missing, starts a
 #      private dockerd (data under .local/docker) and makes the local bases (Debian by debootstrap from this machine's
 #      apt mirror, cached in .local/docker-cache; .NET from this machine's installation).
-#   2. scripts/compose-secrets.sh (random secrets in deploy/secrets/, kept if there), then `docker-compose build` and
-#      `docker-compose up -d` as project jtai-compose-check; waits until every container is healthy (the migrate steps
-#      have then finished: the services wait for them).
+#   2. scripts/compose-secrets.sh (random secrets in deploy/secrets/, kept if there), then `docker-compose build`;
+#      then the container tests (tests/Jtai.Strategy.Containers.Tests, Testcontainers on the images just built: the
+#      outbox relay and a consumer through a paused broker container; a few minutes; JTAI_CONTAINER_TESTS=0 leaves them
+#      out); then `docker-compose up -d` as project jtai-compose-check; waits until every container is healthy (the
+#      migrate steps have then finished: the services wait for them).
 #   3. Through the public HTTP APIs, signed in at the compose OIDC provider's token endpoint as scripts/oidc-token.sh
 #      does: the administrator registers a team with its bridge and a SPOC for each agency the rules suggest, the team's
 #      manager convenes a strategy meeting, and the invitation e-mail to each SPOC (To: the SPOC, subject and body naming
@@ -84,6 +86,24 @@ log "docker-compose build (the .NET images share one publish layer)"
 export COMPOSE_DOCKER_CLI_BUILD=0
 nice -n 10 docker-compose -p "$PROJECT" -f "$ROOT/docker-compose.yml" build -q
 log "images built"
+
+# --- 2b. the container tests, on the images just built ---------------------------------------------------------------
+# tests/Jtai.Strategy.Containers.Tests (Testcontainers.RabbitMq and .PostgreSql): the outbox relay and a consumer
+# through a broker container that is paused and unpaused. A test project only with JTAI_CONTAINER_TESTS=1; Ryuk (the
+# reaper container) is off: no image registry to pull it from, and the tests remove their containers themselves.
+if [[ "${JTAI_CONTAINER_TESTS:-1}" != 0 ]]; then
+  log "dotnet test tests/Jtai.Strategy.Containers.Tests (Testcontainers, images jtai-strategy/rabbitmq and postgres)"
+  container_results="$ROOT/.local/test-results-containers"
+  rm -rf "$container_results"
+  JTAI_CONTAINER_TESTS=1 TESTCONTAINERS_RYUK_DISABLED=true JTAI_IMAGE_TAG="${JTAI_IMAGE_TAG:-local}" \
+    dotnet test "$ROOT/tests/Jtai.Strategy.Containers.Tests/Jtai.Strategy.Containers.Tests.csproj" -c Release \
+    --logger trx --logger "console;verbosity=normal" --results-directory "$container_results" \
+    --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null >&2 \
+    || die "the container tests failed (tests/Jtai.Strategy.Containers.Tests; TRX in $container_results)"
+  log "container tests passed"
+else
+  log "container tests left out (JTAI_CONTAINER_TESTS=0)"
+fi
 # Leftovers of an interrupted run (same project) go first: a new volume is a new database.
 compose down -v --remove-orphans >/dev/null 2>&1 || true
 compose_started=1

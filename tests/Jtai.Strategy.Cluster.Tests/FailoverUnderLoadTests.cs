@@ -133,7 +133,10 @@ public sealed partial class FailoverUnderLoadTests(ITestOutputHelper output)
                     .Distinct()
                     .Take(25)
                     .ToList();
-                output.WriteLine($"{Services[processes.IndexOf(process)].Folder} (exit {process.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {errors.Count} distinct error line(s)");
+                // Publishes the relay gave up on for want of a confirm (Outbox:PublishTimeout), retried: a sign of a broker
+                // connection gone silent rather than closed.
+                var confirmTimeouts = process.Output.Split('\n').Count(line => line.Contains("did not confirm its publish", StringComparison.Ordinal));
+                output.WriteLine($"{Services[processes.IndexOf(process)].Folder} (exit {process.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}): {errors.Count} distinct error line(s), {confirmTimeouts} publish confirm timeout(s)");
                 foreach (var line in errors)
                 {
                     output.WriteLine("  " + (line.Length > 300 ? line[..300] : line));

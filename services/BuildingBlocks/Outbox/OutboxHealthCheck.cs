@@ -10,6 +10,9 @@ public static class OutboxFailure
 {
     /// <summary>Starts <c>last_error</c> of a row the broker returned because no queue was bound for its type.</summary>
     public const string UnroutablePrefix = "Unroutable: ";
+
+    /// <summary>Starts <c>last_error</c> of a row whose publish the broker did not confirm within <see cref="OutboxOptions.PublishTimeout"/>.</summary>
+    public const string ConfirmTimeoutPrefix = "Confirm timeout: ";
 }
 
 /// <summary>

@@ -13,6 +13,16 @@ public sealed class OutboxOptions
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long one publish may wait for the broker's confirm. A channel to a node that died without the connection
+    /// failing (a frozen peer, a half-open socket) never confirms nor fails; without a bound the relay would wait for
+    /// ever while holding its claimed rows, and publish nothing more. On the bound the row is rescheduled as any failed
+    /// publish is; a confirm arriving later only means the message goes out twice, and inboxes drop the copy.
+    /// A quorum queue confirms once a majority of its members has the message, normally in milliseconds and within a
+    /// couple of seconds during a leader election; the default leaves room for a loaded machine.
+    /// </summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Dispatched rows are kept this long (for diagnosis), then deleted.</summary>
     public TimeSpan DispatchedRetention { get; set; } = TimeSpan.FromDays(7);
 

@@ -186,7 +186,7 @@ public sealed partial class OutboxRelay<TDbContext>(
         try
         {
             var message = JsonSerializer.Deserialize(row.Body, messageType, OutboxExtensions.SerializerOptions)!;
-            await bus.Publish(message, messageType, context =>
+            var publish = bus.Publish(message, messageType, context =>
             {
                 context.MessageId = row.MessageId;
                 // Mandatory: a message no queue is bound for comes back to us instead of being dropped, so the
@@ -196,6 +196,20 @@ public sealed partial class OutboxRelay<TDbContext>(
                     rabbit.Mandatory = true;
                 }
             }, cancellationToken);
+            try
+            {
+                // Bounded: a confirm that never comes must not hold the batch's rows (and the relay) for ever.
+                await publish.WaitAsync(settings.PublishTimeout, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                // The publish left behind may still fail when its channel finally closes; observe it so it is not unobserved.
+                _ = publish.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                activity?.SetStatus(ActivityStatusCode.Error, "confirm timeout");
+                LogConfirmTimedOut(logger, row.MessageId, row.MessageType, settings.PublishTimeout.TotalSeconds);
+                return $"{OutboxFailure.ConfirmTimeoutPrefix}the broker did not confirm the publish within {settings.PublishTimeout.TotalSeconds:0.###} s (Outbox:PublishTimeout); retried, and a late confirm only means a copy the inboxes drop";
+            }
+
             return null;
         }
         catch (MessageReturnedException ex)
@@ -228,6 +242,9 @@ public sealed partial class OutboxRelay<TDbContext>(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing outbox message {MessageId} ({MessageType}) failed; it will be retried")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, Guid messageId, string messageType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}): the broker did not confirm its publish within {Seconds} s; it will be retried")]
+    private static partial void LogConfirmTimedOut(ILogger logger, Guid messageId, string messageType, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox message {MessageId} ({MessageType}) is unroutable: no queue is bound for its type yet; it stays pending and is retried")]
     private static partial void LogUnroutable(ILogger logger, Guid messageId, string messageType);
