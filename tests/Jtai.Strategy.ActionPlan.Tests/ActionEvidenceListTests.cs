@@ -120,5 +120,5 @@ public sealed class ActionEvidenceListTests(ActionPlanHost host) : IClassFixture
         host.Services.GetRequiredService<IBus>().Publish(message, context => context.MessageId = NewId.NextGuid());
 
     private static AttendanceMetricsPublished Month(DateOnly start, params MetricFigure[] figures) =>
-        new(Guid.NewGuid(), PeriodKinds.Month, start, start.AddMonths(1), new DateTimeOffset(start.AddMonths(1).AddDays(1), TimeOnly.MinValue, TimeSpan.Zero), figures, [], [], []);
+        MetricsEvidenceTests.Month(start, new DateTimeOffset(start.AddMonths(1).AddDays(1), TimeOnly.MinValue, TimeSpan.Zero), figures);
 }
