@@ -212,7 +212,11 @@ public sealed class WebSystem : IAsyncLifetime
     /// starting in <paramref name="startsIn"/> (more than a day after the decision, with the delay's reason), without
     /// the agencies of <paramref name="leaveOut"/> (the information already shared).
     /// </summary>
-    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
+    public Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut) =>
+        ConveneDecidedAsync(TimeSpan.FromMinutes(30), startsIn, caseReference, managerUser, leaveOut);
+
+    /// <summary>As <see cref="ConveneAsync"/>, the decision to convene taken <paramref name="decidedAgo"/> ago (the incident 6 hours before it).</summary>
+    public async Task<JsonNode> ConveneDecidedAsync(TimeSpan decidedAgo, TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
     {
         using var manager = await ApiAsAsync(managerUser, MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
@@ -220,13 +224,13 @@ public sealed class WebSystem : IAsyncLifetime
         {
             caseReference,
             concernCategory = "DomesticAbuse",
-            incidentAt = now.AddHours(-6),
-            decisionAt = now.AddMinutes(-30),
+            incidentAt = now - decidedAgo - TimeSpan.FromHours(6),
+            decisionAt = now - decidedAgo,
             thresholdReason = "RepeatIncidentsCumulativeRisk",
             thresholdReasonText = "Third police call-out to the household in four weeks.",
             scheduledStart = now + startsIn,
             lengthMinutes = 60,
-            delayReason = startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
+            delayReason = decidedAgo + startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
             caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
             removeAgencies = leaveOut.Select(agencyCode => new { agencyCode, reason = "InformationAlreadyShared" }).ToArray(),
         });
