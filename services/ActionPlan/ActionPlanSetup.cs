@@ -38,6 +38,7 @@ public static class ActionPlanSetup
     {
         app.MapPlansApi();
         app.MapActionsApi();
+        app.MapActionEvidenceApi();
         app.MapMetricLinksApi();
         app.MapReportsApi();
         app.MapPublishedTablesApi();

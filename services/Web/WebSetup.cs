@@ -76,6 +76,7 @@ public static class WebSetup
         services.AddHttpClient<ActionPlanApiClient>(c => c.BaseAddress = options.Apis.ActionPlan ?? new Uri("http://127.0.0.1:5105/"))
             .AddHttpMessageHandler<AccessTokenForwarder>()
             .AddStandardResilienceHandler();
+        services.AddTransient<MasdgFilters>();
         // The answer link needs no sign-in: its own client, which never carries a user's token.
         services.AddHttpClient<ResponseLinkClient>(c => c.BaseAddress = options.Apis.Meetings ?? new Uri("http://127.0.0.1:5102/"))
             .AddStandardResilienceHandler(r =>

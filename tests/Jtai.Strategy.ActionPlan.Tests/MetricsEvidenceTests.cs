@@ -134,6 +134,7 @@ public sealed class MetricsEvidenceTests(ActionPlanHost host) : IClassFixture<Ac
     private Task PublishAsync(AttendanceMetricsPublished message, Guid? messageId = null) =>
         host.Services.GetRequiredService<IBus>().Publish(message, context => context.MessageId = messageId ?? NewId.NextGuid());
 
-    private static AttendanceMetricsPublished Month(DateOnly start, DateTimeOffset publishedAt, params MetricFigure[] figures) =>
+    /// <summary>A month's publication as the metrics service sends it, with only these figures.</summary>
+    internal static AttendanceMetricsPublished Month(DateOnly start, DateTimeOffset publishedAt, params MetricFigure[] figures) =>
         new(Guid.NewGuid(), PeriodKinds.Month, start, start.AddMonths(1), publishedAt, figures, [], [], []);
 }

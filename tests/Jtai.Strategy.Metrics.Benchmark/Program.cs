@@ -5,6 +5,8 @@
 //     --live-events N     events ingested through RabbitMQ and the service's consumer (default 20000)
 //     --query-runs N      timed runs per query (default 500, at least 200)
 //     --rebuild           also time a full rebuild of the projection from the event log
+//     --web               instead of steps 2-4: the web service's /masdg page itself, signed in as the MASDG (WebDashboard.cs)
+//     --web-runs N        timed requests per period and scope with --web (default 20)
 //
 // Last, the dashboard measurement: the metrics API calls the web service's MASDG dashboard and trends pages make.
 //
@@ -62,6 +64,14 @@ if (args.Contains("--rebuild"))
     var rebuild = await host.Services.GetRequiredService<ProjectionRebuilder>().RebuildAsync(CancellationToken.None);
     Console.WriteLine($"rebuild from the log: {rebuild.Events:N0} events, {rebuild.Meetings:N0} meetings, {rebuild.DayCells:N0} day cells in {rebuild.Elapsed.TotalSeconds:N0} s = {rebuild.Events / rebuild.Elapsed.TotalSeconds:N0} events/s");
     await ExecuteAsync(database, "VACUUM ANALYZE metrics.rollup_day; VACUUM ANALYZE metrics.rollup_month; VACUUM ANALYZE metrics.meeting_fact");
+}
+
+if (args.Contains("--web"))
+{
+    // The web service's dashboard page on this history, through the web service (WebDashboard); nothing else.
+    await WebDashboard.RunAsync(database, broker, Option("--web-runs", 20));
+    Console.WriteLine($"total run time: {total.Elapsed.TotalMinutes:N1} min");
+    return;
 }
 
 // 2. Live ingestion through the real path: published to RabbitMQ (confirms on), consumed by the
@@ -316,12 +326,7 @@ static async Task<List<double>> TimeAsync<T>(int runs, Func<Task<T>> query)
     return timings;
 }
 
-static void Report(string name, List<double> timings)
-{
-    timings.Sort();
-    double P(double p) => timings[Math.Min(timings.Count - 1, (int)Math.Ceiling(p * timings.Count) - 1)];
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}: runs {timings.Count}, p50 {P(0.5):0.00} ms, p90 {P(0.9):0.00} ms, p99 {P(0.99):0.00} ms, max {timings[^1]:0.00} ms"));
-}
+static void Report(string name, List<double> timings) => Timings.Report(name, timings);
 
 static async Task<long> CountAsync(PostgresDatabase database, string sql) => await database.ScalarAsync<long>(sql);
 

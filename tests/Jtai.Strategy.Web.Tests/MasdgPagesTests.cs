@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
@@ -18,6 +19,10 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
     // A team of its own, so that its figures are this test's meeting alone (the other tests convene for Easington).
     private const string Team = "FF-DERWENTSIDE";
     private static readonly TimeSpan ProjectedWithin = TimeSpan.FromSeconds(60);
+
+    // The trends page's columns when no single metric is chosen, in order.
+    private static readonly string[] TrendsColumns =
+        ["invitations.answered-within-limit", "attendance.attended", "attendance.written-only", "attendance.below-national-minimum", "circulation.on-time"];
     private Browser browser = null!;
 
     public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
@@ -162,6 +167,55 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
         Assert.Equal(200, trendsCsv.Status);
         Assert.Contains($",ratio,circulation.on-time,,{Team},,1,1,", await trendsCsv.TextAsync(), StringComparison.Ordinal);
 
+        // The trends' filters are the dashboard's lists (the team carried over from it), and the granularity and one
+        // metric are chosen: week by week, circulated on time alone, in the table, the chart and the CSV.
+        await Assertions.Expect(masdg.Locator("#team")).ToHaveValueAsync(Team);
+        await Assertions.Expect(masdg.Locator("#agency option").First).ToHaveTextAsync("All agencies");
+        await Assertions.Expect(masdg.Locator("#agency option[value='DURHAM-POLICE']")).ToHaveCountAsync(1);
+        Assert.Equal(["day", "week", "month", "quarter"], await masdg.Locator("#granularity option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)"));
+        await Assertions.Expect(masdg.Locator("#granularity")).ToHaveValueAsync("month");
+        await masdg.Locator("#granularity").SelectOptionAsync("week");
+        await masdg.Locator("#metric").SelectOptionAsync("circulation.on-time");
+        await masdg.Locator("#show").ClickAsync();
+        await masdg.WaitForURLAsync(url => url.Contains("granularity=week", StringComparison.Ordinal));
+        Assert.Contains("metric=circulation.on-time", masdg.Url, StringComparison.Ordinal);
+        Assert.Contains($"team={Team}", masdg.Url, StringComparison.Ordinal);
+        var heldLocal = TimeZoneInfo.ConvertTime(heldAt, london).DateTime;
+        await Assertions.Expect(masdg.Locator("#trends-heading")).ToContainTextAsync("Week by week: Actions circulated on time");
+        // 12 months of ISO weeks: 52 to 54 rows (a week is counted when it starts before the range's end).
+        var weeks = await masdg.Locator("#trends tbody tr").CountAsync();
+        Assert.InRange(weeks, 52, 54);
+        // The circulation counts in the week of its deadline (a day after the meeting): one week has it, at 100%.
+        await Assertions.Expect(masdg.Locator("#trends tbody td[data-value='100']")).ToHaveTextAsync(["1 of 1 (100%)"]);
+        Assert.Equal(weeks - 1, await masdg.Locator("#trends tbody td[data-value='']").CountAsync());
+        Assert.Equal(["circulation.on-time"], await masdg.Locator("#trends th[data-series]").EvaluateAllAsync<string[]>("hs => hs.map(h => h.dataset.series)"));
+        var weekly = await masdg.EvaluateAsync<JsonElement>(
+            "() => window.Chart.getChart(document.querySelector('#trend-chart canvas')).data.datasets.map(d => ({ label: d.label, data: d.data }))");
+        Assert.Equal(1, weekly.GetArrayLength());
+        Assert.Equal("Actions circulated on time", weekly[0].GetProperty("label").GetString());
+        Assert.Equal(weeks, weekly[0].GetProperty("data").GetArrayLength());
+        Assert.Contains(weekly[0].GetProperty("data").EnumerateArray(), v => v.ValueKind == JsonValueKind.Number && v.GetDouble() == 100.0);
+        await PageChecks.AssertAccessibleAsync(masdg, "masdg-trends-weekly");
+        var weeklyHref = await masdg.Locator("a[href^='/masdg/trends.csv']").GetAttributeAsync("href");
+        Assert.Contains("granularity=week", weeklyHref, StringComparison.Ordinal);
+        var weeklyCsv = await (await masdg.APIRequest.GetAsync(new Uri(system.WebAddress, weeklyHref).ToString())).TextAsync();
+        Assert.Contains($"{ISOWeek.GetYear(heldLocal)}-W", weeklyCsv, StringComparison.Ordinal);
+        Assert.Contains($",ratio,circulation.on-time,,{Team},,1,1,", weeklyCsv, StringComparison.Ordinal);
+        Assert.DoesNotContain("attendance.attended", weeklyCsv, StringComparison.Ordinal);
+
+        // Day by day: the held day's row counts the attendance at the meeting held (every column back with no metric chosen).
+        await masdg.GotoAsync(new Uri(system.WebAddress, $"masdg/trends?team={Team}&granularity=day").ToString());
+        await Assertions.Expect(masdg.Locator("#granularity")).ToHaveValueAsync("day");
+        await Assertions.Expect(masdg.Locator("#metric")).ToHaveValueAsync(string.Empty);
+        Assert.InRange(await masdg.Locator("#trends tbody tr").CountAsync(), 334, 366);
+        await Assertions.Expect(masdg.Locator($"#trends tr[data-period='{heldLocal:yyyy-MM-dd}']")).ToContainTextAsync($"{invited.Count} of {invited.Count} (100%)");
+        Assert.Equal(TrendsColumns, await masdg.Locator("#trends th[data-series]").EvaluateAllAsync<string[]>("hs => hs.map(h => h.dataset.series)"));
+
+        // A granularity the metrics API does not know: its problem, said on the page, not an error page.
+        var unknown = await masdg.GotoAsync(new Uri(system.WebAddress, "masdg/trends?granularity=year").ToString());
+        Assert.Equal(200, unknown!.Status);
+        await Assertions.Expect(masdg.Locator(".govuk-error-summary")).ToContainTextAsync("granularity must be day, week, month or quarter");
+
         // Without JavaScript the table is the page: no chart, the same figures.
         // The same session (its cookie), in a browser with JavaScript off.
         var plain = await browser.Instance.NewContextAsync(new() { JavaScriptEnabled = false, ViewportSize = new() { Width = 1280, Height = 900 }, StorageState = await masdg.Context.StorageStateAsync() });
@@ -192,6 +246,18 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
         var progress = JsonNode.Parse(await api.GetStringAsync("api/plans/durham-jtai-2018/reports/progress"))!;
         var totals = progress["totals"]!;
 
+        // This month's figures published on demand by the metrics service reach the action plan service over the bus,
+        // as evidence against the actions linked to them (1.1a: attendance, overall and per agency).
+        using var metricsApi = await system.ApiAsAsync("masdg", system.MetricsAddress);
+        var thisMonth = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).DateTime);
+        var published = await metricsApi.PostAsJsonAsync("api/metrics/publications", new { period = thisMonth.ToString("yyyy-MM", CultureInfo.InvariantCulture) });
+        Assert.True(published.IsSuccessStatusCode, await published.Content.ReadAsStringAsync());
+        var monthEnd = new DateOnly(thisMonth.Year, thisMonth.Month, 1).AddMonths(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var evidence = await Eventually.GetAsync(
+            async () => JsonNode.Parse(await api.GetStringAsync($"api/plans/durham-jtai-2018/action-evidence?dueBy={(string)progress["dueBy"]!}&pageSize=200"))!.AsArray(),
+            items => items.Any(i => (string)i!["action"]!["key"]! == "1.1a" && (string?)i["latestEvidencePeriodEnd"] == monthEnd),
+            TimeSpan.FromSeconds(60), "this month's published figures are the action plan's evidence for 1.1a");
+
         var masdg = await browser.NewPageAsync();
         await SignInAsync(masdg, "masdg");
         await masdg.GetByRole(AriaRole.Link, new() { Name = "Action plan progress" }).ClickAsync();
@@ -211,6 +277,27 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
         var row = masdg.Locator($"tr[data-action='{(string)first["key"]!}']");
         await Assertions.Expect(row.Locator(".govuk-tag")).ToContainTextAsync(StatusWord((string)first["status"]!));
         await Assertions.Expect(row).ToContainTextAsync((bool)first["evidenceBelowTarget"]! ? "Latest figure below target" : "No figure below target");
+
+        // The evidence itself: each latest published figure with its count and target, and the plan's evidence of impact text.
+        var spoc = evidence.Single(i => (string)i!["action"]!["key"]! == "1.1a")!;
+        var figures = spoc["latestEvidence"]!.AsArray();
+        Assert.NotEmpty(figures);
+        var spocRow = masdg.Locator("tr[data-action='1.1a']");
+        await Assertions.Expect(spocRow.Locator("[data-figures] li")).ToHaveCountAsync(figures.Count);
+        foreach (var figure in figures)
+        {
+            var line = spocRow.Locator($"[data-figures] li[data-metric='{(string)figure!["metricKey"]!}'][data-agency='{(string?)figure["agencyCode"] ?? ""}']");
+            var numerator = (long)figure["numerator"]!;
+            var denominator = (long)figure["denominator"]!;
+            await Assertions.Expect(line).ToContainTextAsync(denominator == 0 ? "none counted" : $"{numerator} of {denominator}");
+            var target = ((decimal)figure["target"]! * 100).ToString("0", CultureInfo.InvariantCulture);
+            await Assertions.Expect(line).ToContainTextAsync($"target at least {target}%");
+            await Assertions.Expect(line).ToContainTextAsync((bool?)figure["met"] switch { true => ": met", false => ": below target", null => "not judged" });
+        }
+
+        await spocRow.GetByText("Evidence of impact").ClickAsync();
+        await Assertions.Expect(spocRow.Locator("[data-evidence-of-impact]")).ToHaveTextAsync((string)spoc["evidenceOfImpact"]!);
+        await Assertions.Expect(spocRow.Locator("[data-evidence-of-impact]")).ToBeVisibleAsync();
         await PageChecks.AssertAccessibleAsync(masdg, "masdg-action-plan");
 
         var csv = await masdg.APIRequest.GetAsync(new Uri(system.WebAddress, "masdg/action-plan/progress.csv").ToString());

@@ -212,7 +212,11 @@ public sealed class WebSystem : IAsyncLifetime
     /// starting in <paramref name="startsIn"/> (more than a day after the decision, with the delay's reason), without
     /// the agencies of <paramref name="leaveOut"/> (the information already shared).
     /// </summary>
-    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
+    public Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut) =>
+        ConveneDecidedAsync(TimeSpan.FromMinutes(30), startsIn, caseReference, managerUser, leaveOut);
+
+    /// <summary>As <see cref="ConveneAsync"/>, the decision to convene taken <paramref name="decidedAgo"/> ago (the incident 6 hours before it).</summary>
+    public async Task<JsonNode> ConveneDecidedAsync(TimeSpan decidedAgo, TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
     {
         using var manager = await ApiAsAsync(managerUser, MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
@@ -220,13 +224,13 @@ public sealed class WebSystem : IAsyncLifetime
         {
             caseReference,
             concernCategory = "DomesticAbuse",
-            incidentAt = now.AddHours(-6),
-            decisionAt = now.AddMinutes(-30),
+            incidentAt = now - decidedAgo - TimeSpan.FromHours(6),
+            decisionAt = now - decidedAgo,
             thresholdReason = "RepeatIncidentsCumulativeRisk",
             thresholdReasonText = "Third police call-out to the household in four weeks.",
             scheduledStart = now + startsIn,
             lengthMinutes = 60,
-            delayReason = startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
+            delayReason = decidedAgo + startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
             caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
             removeAgencies = leaveOut.Select(agencyCode => new { agencyCode, reason = "InformationAlreadyShared" }).ToArray(),
         });
@@ -235,44 +239,8 @@ public sealed class WebSystem : IAsyncLifetime
         return JsonNode.Parse(body)!;
     }
 
-    /// <summary>
-    /// A client of the web service signed in as the example user over plain HTTP, without a browser: the OpenID Connect
-    /// code flow followed by hand (the web's challenge, the provider's sign-in form posted with its antiforgery token,
-    /// the code back to the web), its cookies kept. It follows no redirect itself, so a test sees each answer as sent.
-    /// </summary>
-    public async Task<HttpClient> SignInOverHttpAsync(string userName)
-    {
-        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = WebAddress };
-        var next = new Uri(WebAddress, "sign-in");
-        for (var step = 0; step < 12; step++)
-        {
-            using var response = await client.GetAsync(next);
-            if (response.StatusCode is System.Net.HttpStatusCode.Redirect or System.Net.HttpStatusCode.Found or System.Net.HttpStatusCode.SeeOther)
-            {
-                next = new Uri(next, response.Headers.Location!);
-                if (next.GetLeftPart(UriPartial.Authority) == WebAddress.GetLeftPart(UriPartial.Authority) && next.AbsolutePath == "/home")
-                {
-                    return client; // the web's cookie is set: signed in
-                }
-
-                continue;
-            }
-
-            var page = await response.Content.ReadAsStringAsync();
-            Assert.True(response.IsSuccessStatusCode && next.AbsolutePath == "/sign-in", $"Signing in as {userName}: {next} answered {(int)response.StatusCode}\n{page}");
-            // The provider's form: its antiforgery field and the authorization request to return to.
-            var fields = System.Text.RegularExpressions.Regex.Matches(page, "<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">")
-                .ToDictionary(m => System.Net.WebUtility.HtmlDecode(m.Groups[1].Value), m => System.Net.WebUtility.HtmlDecode(m.Groups[2].Value));
-            fields["user"] = userName;
-            fields["password"] = Password;
-            using var posted = await client.PostAsync(new Uri(next, "/sign-in"), new FormUrlEncodedContent(fields));
-            Assert.True(posted.StatusCode == System.Net.HttpStatusCode.Redirect || posted.StatusCode == System.Net.HttpStatusCode.Found,
-                $"Signing in as {userName}: the provider's form answered {(int)posted.StatusCode}\n{await posted.Content.ReadAsStringAsync()}");
-            next = new Uri(next, posted.Headers.Location!);
-        }
-
-        throw new InvalidOperationException($"Signing in as {userName} did not reach /home within 12 steps (last: {next}).");
-    }
+    /// <summary>A client of the web service signed in as the example user over plain HTTP, without a browser (<see cref="WebSignIn"/>).</summary>
+    public Task<HttpClient> SignInOverHttpAsync(string userName) => WebSignIn.OverHttpAsync(WebAddress, userName, Password);
 
     private async Task GiveAgenciesSpocsAndTheTeamABridgeAsync()
     {

@@ -164,7 +164,6 @@ public static class ActionsApi
                     ApiMapping.ApprovalRecord(r.ExecutiveDecisionId), r.ExecutiveDecisionId is { } id ? decisions[id].ToView() : null))
                 .ToList(),
             links.Select(l => l.ToView(action.Key)).ToList(),
-            evidence.Select(e => new EvidenceView(e.MetricKey, e.AgencyCode, e.PeriodKind, e.PeriodStart, e.PeriodEnd, e.Numerator, e.Denominator, e.Value, e.Comparison, e.Target,
-                e.Met, e.PublicationId, e.PublishedAt)).ToList());
+            evidence.Select(e => e.ToView()).ToList());
     }
 }

@@ -57,6 +57,13 @@ public sealed record ActionDetail(
     IReadOnlyList<MetricLinkView> MetricLinks,
     IReadOnlyList<EvidenceView> Evidence);
 
+/// <summary>
+/// An action with its evidence (<c>GET /api/plans/{code}/action-evidence</c>): the plan's expected impact and evidence of
+/// impact text, and the latest published figures of each current metric link.
+/// </summary>
+public sealed record ActionEvidence(
+    ActionSummary Action, string ExpectedImpact, string EvidenceOfImpact, DateOnly? LatestEvidencePeriodEnd, IReadOnlyList<EvidenceView> LatestEvidence);
+
 /// <summary>Yellow needs <see cref="TimescaleRevision"/>: the revised timescale and who in the executive approved it, when.</summary>
 public sealed record ChangeStatusRequest(ActionStatus? Status, string? Reason, TimescaleRevisionRequest? TimescaleRevision);
 
@@ -89,6 +96,9 @@ internal static class ApiMapping
 
     public static MetricLinkView ToView(this MetricLink l, string actionKey) => new(
         l.Id, actionKey, l.MetricKey, l.Comparison, l.Target, l.AgencyScope, l.AgencyCode, l.PeriodKind, l.MinimumDenominator, l.Description, l.UpdatedBy, l.UpdatedAt);
+
+    public static EvidenceView ToView(this MetricEvidence e) => new(
+        e.MetricKey, e.AgencyCode, e.PeriodKind, e.PeriodStart, e.PeriodEnd, e.Numerator, e.Denominator, e.Value, e.Comparison, e.Target, e.Met, e.PublicationId, e.PublishedAt);
 
     /// <summary>How a revision's approval is recorded: a decision record, or only the free text typed with it.</summary>
     public static string ApprovalRecord(Guid? decisionId) => decisionId is null ? "FreeText" : "ExecutiveDecision";

@@ -14,8 +14,15 @@ public sealed class OversightQueries(NpgsqlDataSource dataSource)
 {
     private const string Schema = MetricsProjection.Schema;
 
-    // The partial index ix_meeting_fact_overdue holds exactly these rows: a handful of open exceptions, read whole.
-    private const string OverdueSql = $"SELECT facts::text FROM {Schema}.meeting_fact WHERE overdue_open AND ($1::text IS NULL OR team_code = $1)";
+    // The partial index ix_meeting_fact_overdue holds exactly these rows. Only the four fields the list shows are read
+    // out of each facts document (web-cased JSON, as MeetingFacts is stored): at the 1M-invitation volume there are
+    // many open overdue meetings, and reading and deserializing each whole document (its invitations and all) made
+    // the MASDG's dashboard page take over a second (docs/web.md, "The dashboard at the 1M-invitation volume").
+    private const string OverdueSql = $"""
+        SELECT meeting_id, facts->'reference'->>'value', facts->'team'->>'value', facts->'overdueDeadline'->>'value', (facts->>'circulationNoticesSent')::int
+        FROM {Schema}.meeting_fact
+        WHERE overdue_open AND facts->'overdueDeadline' IS NOT NULL AND ($1::text IS NULL OR team_code = $1)
+        """;
 
     // "held" is the counted flag (held, not cancelled, with a team): ix_meeting_fact_held_date serves the day.
     private const string HeldOnSql = $"SELECT facts::text FROM {Schema}.meeting_fact WHERE held AND meeting_date = $1";
@@ -27,13 +34,16 @@ public sealed class OversightQueries(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<OverdueCirculation>> OverdueCirculationsAsync(DateTimeOffset now, string? teamCode, CancellationToken cancellationToken)
     {
         var list = new List<OverdueCirculation>();
-        foreach (var facts in await FactsAsync(OverdueSql, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)teamCode ?? DBNull.Value }, cancellationToken))
+        await using var command = dataSource.CreateCommand(OverdueSql);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)teamCode ?? DBNull.Value });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
         {
-            if (facts.OverdueOpen && facts.OverdueDeadline is { } deadline)
-            {
-                list.Add(new OverdueCirculation(
-                    ReferenceOf(facts), facts.Team?.Value ?? string.Empty, deadline.Value, Math.Round((now - deadline.Value).TotalHours, 1), facts.CirculationNoticesSent));
-            }
+            // Facts folded before references were kept have none until a rebuild: the meeting id stands in (ReferenceOf).
+            var reference = reader.IsDBNull(1) ? reader.GetGuid(0).ToString() : reader.GetString(1);
+            var deadline = DateTimeOffset.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind);
+            list.Add(new OverdueCirculation(
+                reference, reader.IsDBNull(2) ? string.Empty : reader.GetString(2), deadline, Math.Round((now - deadline).TotalHours, 1), reader.IsDBNull(4) ? 0 : reader.GetInt32(4)));
         }
 
         return [.. list.OrderBy(o => o.Deadline).ThenBy(o => o.MeetingReference, StringComparer.Ordinal)];

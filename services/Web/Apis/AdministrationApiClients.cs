@@ -7,25 +7,8 @@ namespace Jtai.Strategy.Web.Apis;
 public sealed class DirectoryApiClient(HttpClient http)
 {
     /// <summary>Every agency, read page by page to the end, for a filter by agency: a partnership has tens.</summary>
-    public async Task<ApiResult<List<DirectoryAgency>>> AllAgenciesAsync(CancellationToken cancellationToken)
-    {
-        var agencies = new List<DirectoryAgency>();
-        string? cursor = null;
-        do
-        {
-            var page = await ApiCalls.GetPageAsync<DirectoryAgency>(http, "api/agencies?pageSize=200" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
-            if (page.Problem is { } problem)
-            {
-                return new ApiResult<List<DirectoryAgency>>(null, problem);
-            }
-
-            agencies.AddRange(page.Value!.Items);
-            cursor = page.Value.NextCursor;
-        }
-        while (cursor is not null);
-
-        return new ApiResult<List<DirectoryAgency>>(agencies, null);
-    }
+    public Task<ApiResult<List<DirectoryAgency>>> AllAgenciesAsync(CancellationToken cancellationToken) =>
+        ApiCalls.GetAllPagesAsync<DirectoryAgency>(http, "api/agencies", cancellationToken);
 
     /// <summary>One page of the agencies, by code.</summary>
     public Task<ApiResult<ApiPage<DirectoryAgency>>> AgenciesAsync(PageTrail page, CancellationToken cancellationToken) =>
@@ -80,25 +63,8 @@ public sealed class TeamsApiClient(HttpClient http)
     /// Every team's code and name (the MASDG's and the administrator's: no bridges, no managers), read page by page to
     /// the end, for a filter by team: a partnership has tens of teams.
     /// </summary>
-    public async Task<ApiResult<List<TeamName>>> AllTeamNamesAsync(CancellationToken cancellationToken)
-    {
-        var names = new List<TeamName>();
-        string? cursor = null;
-        do
-        {
-            var page = await ApiCalls.GetPageAsync<TeamName>(http, "api/team-names?pageSize=200" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
-            if (page.Problem is { } problem)
-            {
-                return new ApiResult<List<TeamName>>(null, problem);
-            }
-
-            names.AddRange(page.Value!.Items);
-            cursor = page.Value.NextCursor;
-        }
-        while (cursor is not null);
-
-        return new ApiResult<List<TeamName>>(names, null);
-    }
+    public Task<ApiResult<List<TeamName>>> AllTeamNamesAsync(CancellationToken cancellationToken) =>
+        ApiCalls.GetAllPagesAsync<TeamName>(http, "api/team-names", cancellationToken);
 
     /// <summary>One page of the teams, by code.</summary>
     public Task<ApiResult<ApiPage<TeamDetails>>> TeamsAsync(PageTrail page, CancellationToken cancellationToken) =>
@@ -145,6 +111,31 @@ internal static class ApiCalls
     {
         using var response = await http.GetAsync(path, cancellationToken);
         return await ApiPage<T>.ReadAsync(response, cancellationToken);
+    }
+
+    /// <summary>
+    /// Every row of a paged list, read page by page (200 a page, the most the APIs give) to the end: for the lists a
+    /// page shows whole (the filters' agencies and teams, the action plan's actions), which hold tens of rows.
+    /// </summary>
+    public static async Task<ApiResult<List<T>>> GetAllPagesAsync<T>(HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        string? cursor = null;
+        do
+        {
+            var page = await GetPageAsync<T>(http, $"{path}{separator}pageSize=200" + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor)), cancellationToken);
+            if (page.Problem is { } problem)
+            {
+                return new ApiResult<List<T>>(null, problem);
+            }
+
+            rows.AddRange(page.Value!.Items);
+            cursor = page.Value.NextCursor;
+        }
+        while (cursor is not null);
+
+        return new ApiResult<List<T>>(rows, null);
     }
 
     public static async Task<ApiResult<T>> SendAsync<T>(HttpClient http, HttpMethod method, string path, object body, CancellationToken cancellationToken)

@@ -9,9 +9,12 @@ public sealed class MetricsApiClient(HttpClient http)
     public Task<ApiResult<MetricsReport>> FiguresAsync(string period, string? agency, string? team, CancellationToken cancellationToken) =>
         ApiGet.JsonAsync<MetricsReport>(http, "api/metrics/figures" + Query(("period", period), ("by", "all"), ("agency", agency), ("team", team)), cancellationToken);
 
-    /// <summary>One report per month from <paramref name="from"/> to <paramref name="to"/> (exclusive), overall figures only.</summary>
-    public Task<ApiResult<TrendReport>> MonthlyTrendAsync(DateOnly from, DateOnly to, string? agency, string? team, CancellationToken cancellationToken) =>
-        ApiGet.JsonAsync<TrendReport>(http, "api/metrics/trends" + TrendQuery(from, to, agency, team), cancellationToken);
+    /// <summary>
+    /// One report per period of <paramref name="granularity"/> (day, week, month, quarter) from <paramref name="from"/> to
+    /// <paramref name="to"/> (exclusive), overall figures only; every metric, or only <paramref name="metric"/>.
+    /// </summary>
+    public Task<ApiResult<TrendReport>> TrendAsync(string granularity, DateOnly from, DateOnly to, string? metric, string? agency, string? team, CancellationToken cancellationToken) =>
+        ApiGet.JsonAsync<TrendReport>(http, "api/metrics/trends" + TrendQuery(granularity, from, to, metric, agency, team), cancellationToken);
 
     /// <summary>The quarterly exception report; without a quarter, the last closed one.</summary>
     public Task<ApiResult<MetricsExceptionReport>> ExceptionReportAsync(string? quarter, CancellationToken cancellationToken) =>
@@ -25,15 +28,15 @@ public sealed class MetricsApiClient(HttpClient http)
     public Task<HttpResponseMessage> FiguresCsvAsync(string period, string? agency, string? team, CancellationToken cancellationToken) =>
         ApiGet.StreamAsync(http, "api/metrics/figures.csv" + Query(("period", period), ("by", "all"), ("agency", agency), ("team", team)), cancellationToken);
 
-    public Task<HttpResponseMessage> MonthlyTrendCsvAsync(DateOnly from, DateOnly to, string? agency, string? team, CancellationToken cancellationToken) =>
-        ApiGet.StreamAsync(http, "api/metrics/trends.csv" + TrendQuery(from, to, agency, team), cancellationToken);
+    public Task<HttpResponseMessage> TrendCsvAsync(string granularity, DateOnly from, DateOnly to, string? metric, string? agency, string? team, CancellationToken cancellationToken) =>
+        ApiGet.StreamAsync(http, "api/metrics/trends.csv" + TrendQuery(granularity, from, to, metric, agency, team), cancellationToken);
 
     public Task<HttpResponseMessage> OverdueCirculationsCsvAsync(string? team, CancellationToken cancellationToken) =>
         ApiGet.StreamAsync(http, "api/metrics/overdue-circulations.csv" + Query(("team", team)), cancellationToken);
 
-    private static string TrendQuery(DateOnly from, DateOnly to, string? agency, string? team) =>
-        Query(("granularity", "month"), ("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
-            ("by", "overall"), ("agency", agency), ("team", team));
+    private static string TrendQuery(string granularity, DateOnly from, DateOnly to, string? metric, string? agency, string? team) =>
+        Query(("granularity", granularity), ("from", from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), ("to", to.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            ("metric", metric), ("by", "overall"), ("agency", agency), ("team", team));
 
     internal static string Query(params (string Name, string? Value)[] parameters)
     {

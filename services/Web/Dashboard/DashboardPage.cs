@@ -10,7 +10,7 @@ namespace Jtai.Strategy.Web.Dashboard;
 /// from the metrics API at once, with the user's token; the agency and team lists of the filters from the directory
 /// (every agency) and the meetings service (the teams' names and codes, all the MASDG may read of them).
 /// </summary>
-public sealed class DashboardPage(MetricsApiClient metrics, DirectoryApiClient directory, TeamsApiClient teams, LondonTime time, TimeProvider clock) : PageModel
+public sealed class DashboardPage(MetricsApiClient metrics, MasdgFilters filters, LondonTime time, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Period { get; set; }
@@ -31,10 +31,8 @@ public sealed class DashboardPage(MetricsApiClient metrics, DirectoryApiClient d
 
     public ApiProblem? Problem { get; private set; }
 
-    /// <summary>The filters' choices: (code, name), by name. A code in the address that is not listed is kept as a choice.</summary>
-    public IReadOnlyList<(string Code, string Name)> AgencyChoices { get; private set; } = [];
-
-    public IReadOnlyList<(string Code, string Name)> TeamChoices { get; private set; } = [];
+    /// <summary>The filters' lists and choices.</summary>
+    public AgencyTeamFilters Choices { get; private set; } = AgencyTeamFilters.None;
 
     /// <summary>Previous and next through the overdue circulations, as the metrics API pages them (the filters kept).</summary>
     public Pagination OverduePages { get; private set; } = new(null, null, 1, "");
@@ -52,36 +50,19 @@ public sealed class DashboardPage(MetricsApiClient metrics, DirectoryApiClient d
         Months = Periods.Months(today);
         Quarters = Periods.Quarters(today);
         Period = string.IsNullOrWhiteSpace(Period) ? Months[0].Token : Period.Trim();
-        Agency = Code(Agency);
-        Team = Code(Team);
+        Agency = MasdgFilters.Code(Agency);
+        Team = MasdgFilters.Code(Team);
 
         var page = PageTrail.From(Request);
         var figures = metrics.FiguresAsync(Period, Agency, Team, cancellationToken);
         var overdue = metrics.OverdueCirculationsAsync(Team, page, cancellationToken);
-        var agencies = directory.AllAgenciesAsync(cancellationToken);
-        var teamNames = teams.AllTeamNamesAsync(cancellationToken);
-        await Task.WhenAll(figures, overdue, agencies, teamNames);
+        var lists = filters.ReadAsync(Agency, Team, cancellationToken);
+        await Task.WhenAll(figures, overdue, lists);
         Figures = figures.Result.Value is { } report ? new FiguresView(report, Agency, Team) : null;
         Overdue = overdue.Result.Value;
         Problem = figures.Result.Problem ?? overdue.Result.Problem;
-        // A list that could not be read leaves its filter with "All" (and the code asked for): the figures still show.
-        AgencyChoices = Choices(agencies.Result.Value?.Select(a => (a.Code, a.Name)), Agency);
-        TeamChoices = Choices(teamNames.Result.Value?.Select(t => (t.Code, t.Name)), Team);
+        Choices = new AgencyTeamFilters(lists.Result, Agency, Team);
         var path = "/masdg" + Filters;
         OverduePages = new Pagination(page.PreviousHref(path), page.NextHref(path, Overdue is { HasMore: true } ? Overdue.NextCursor : null), page.Number, "Pages of the overdue circulations");
     }
-
-    private static List<(string Code, string Name)> Choices(IEnumerable<(string Code, string Name)>? listed, string? asked)
-    {
-        var choices = (listed ?? []).OrderBy(c => c.Name, StringComparer.CurrentCultureIgnoreCase).ToList();
-        if (asked is not null && !choices.Any(c => c.Code == asked))
-        {
-            choices.Add((asked, asked));
-        }
-
-        return choices;
-    }
-
-    // Codes are upper case in every service (DURHAM-POLICE, FF-EASINGTON): a code typed in lower case still finds its figures.
-    private static string? Code(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim().ToUpperInvariant();
 }

@@ -15,15 +15,17 @@ public static class MasdgDownloads
         var downloads = app.MapGroup("/masdg").RequireAuthorization(WebPolicies.Masdg);
         downloads.MapGet("/figures.csv", (string? period, string? agency, string? team, MetricsApiClient metrics, HttpContext http, CancellationToken cancellationToken) =>
             PassOnAsync(http, metrics.FiguresCsvAsync(period ?? string.Empty, agency, team, cancellationToken), cancellationToken));
-        downloads.MapGet("/trends.csv", (string? agency, string? team, MetricsApiClient metrics, LondonTime time, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
+        downloads.MapGet("/trends.csv", (string? agency, string? team, string? granularity, string? metric, MetricsApiClient metrics, LondonTime time, TimeProvider clock, HttpContext http, CancellationToken cancellationToken) =>
         {
             var (from, to) = TrendsPage.LastTwelveMonths(Periods.Today(time, clock));
-            return PassOnAsync(http, metrics.MonthlyTrendCsvAsync(from, to, agency, team, cancellationToken), cancellationToken);
+            return PassOnAsync(http, metrics.TrendCsvAsync(TrendsPage.GranularityOf(granularity), from, to, TrendsPage.MetricOf(metric), agency, team, cancellationToken), cancellationToken);
         });
         downloads.MapGet("/overdue-circulations.csv", (string? team, MetricsApiClient metrics, HttpContext http, CancellationToken cancellationToken) =>
             PassOnAsync(http, metrics.OverdueCirculationsCsvAsync(team, cancellationToken), cancellationToken));
         downloads.MapGet("/action-plan/progress.csv", (ActionPlanApiClient plans, IOptions<WebOptions> options, HttpContext http, CancellationToken cancellationToken) =>
             PassOnAsync(http, plans.ProgressCsvAsync(options.Value.ActionPlanCode, cancellationToken), cancellationToken));
+        downloads.MapGet("/action-plan/exception-report.csv", (string? quarter, ActionPlanApiClient plans, IOptions<WebOptions> options, HttpContext http, CancellationToken cancellationToken) =>
+            PassOnAsync(http, plans.ExceptionReportCsvAsync(options.Value.ActionPlanCode, string.IsNullOrWhiteSpace(quarter) ? null : quarter.Trim(), cancellationToken), cancellationToken));
         return app;
     }
 
