@@ -212,7 +212,14 @@ public sealed class WebSystem : IAsyncLifetime
     /// starting in <paramref name="startsIn"/> (more than a day after the decision, with the delay's reason), without
     /// the agencies of <paramref name="leaveOut"/> (the information already shared).
     /// </summary>
-    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
+    public Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut) =>
+        ConveneAsync(startsIn, caseReference, managerUser, leaveOut, addAgencies: []);
+
+    /// <summary>As above, inviting also the agencies of <paramref name="addAgencies"/> (added by code, as the convene form's "add an agency").</summary>
+    public async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, IReadOnlyList<string> addAgencies, string managerUser = "manager.easington") =>
+        await ConveneAsync(startsIn, caseReference, managerUser, [], addAgencies);
+
+    private async Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser, string[] leaveOut, IReadOnlyList<string> addAgencies)
     {
         using var manager = await ApiAsAsync(managerUser, MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
@@ -229,6 +236,7 @@ public sealed class WebSystem : IAsyncLifetime
             delayReason = startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
             caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
             removeAgencies = leaveOut.Select(agencyCode => new { agencyCode, reason = "InformationAlreadyShared" }).ToArray(),
+            addAgencies,
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);

@@ -134,6 +134,7 @@ public sealed record BoardRow(
     string? DeliveryState,
     string? DeliveryFailure,
     DateTimeOffset? RespondBy,
+    DateTimeOffset? RemindedAt,
     bool EscalationExhausted,
     string? Answer,
     string? DeclineReason,
@@ -141,7 +142,20 @@ public sealed record BoardRow(
     string? WrittenContribution,
     DateTimeOffset? AnsweredAt,
     bool? AnsweredWithinLimit,
-    bool AnsweredByLink);
+    bool AnsweredByLink,
+    IReadOnlyList<PreviousRecipient>? Previously = null,
+    DateTimeOffset? IssuedAt = null,
+    DateTimeOffset? DeliveryUpdatedAt = null);
+
+/// <summary>Who had the agency's invitation before the current recipient: passed to a deputy (no answer, not delivered) or replaced.</summary>
+public sealed record PreviousRecipient(
+    string RecipientName,
+    string RecipientRole,
+    string? SupersededReason,
+    string DeliveryState,
+    DateTimeOffset? IssuedAt,
+    DateTimeOffset? DeliveryUpdatedAt,
+    DateTimeOffset? RemindedAt);
 
 public sealed record AgencyInvitation(
     Guid InvitationId,
