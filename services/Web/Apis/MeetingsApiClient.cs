@@ -45,7 +45,12 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<AgencyInvitation>> InvitationAsync(Guid invitationId, CancellationToken cancellationToken) =>
         GetAsync<AgencyInvitation>($"api/invitations/{invitationId}", cancellationToken);
 
+    /// <summary>The written contribution sent for one invitation (its agency's SPOC or the convening team's manager only).</summary>
+    public Task<ApiResult<SentContribution>> WrittenContributionAsync(Guid invitationId, CancellationToken cancellationToken) =>
+        GetAsync<SentContribution>($"api/invitations/{invitationId}/written-contribution", cancellationToken);
+
     /// <summary>The signed-in SPOC answers for the agency (and may change the answer until the meeting ends).</summary>
+
     public Task<ApiResult<Answering.AnswerGiven>> AnswerInvitationAsync(Guid invitationId, Answering.AnswerForm answer, CancellationToken cancellationToken) =>
         SendAsync<Answering.AnswerGiven>(HttpMethod.Post, $"api/invitations/{invitationId}/answer", answer, cancellationToken);
 
@@ -175,6 +180,9 @@ public sealed record AgencyInvitation(
     bool HasWrittenContribution,
     string? ConferenceCode = null,
     string? DeclineReason = null);
+
+/// <summary>What an agency sent in writing for one invitation (null until it sent something).</summary>
+public sealed record SentContribution(Guid InvitationId, string MeetingReference, string AgencyCode, string? Answer, string? WrittenContribution, DateTimeOffset? AnsweredAt);
 
 public sealed record CaseFactsForm(string? AgeBand, bool UnbornChild, bool AdultKnownToProbation, bool KnownToYos, string? ReferrerAgencyCode, string? ConcernCategory);
 
