@@ -171,10 +171,28 @@ public static class MeetingsApi
         };
     }
 
-    public static async Task<Ok<List<DecisionNotToConveneResponse>>> ListDecisionsNotToConvene(ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The team's decisions not to convene, paged (<see cref="ListPaging"/>) in the stated order: latest decision first,
+    /// then the id, descending (before paging it returned the latest 500 and silently stopped there).
+    /// </summary>
+    public static async Task<Results<Ok<List<DecisionNotToConveneResponse>>, ValidationProblem>> ListDecisionsNotToConvene(
+        int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        if (ListPaging.From(pageSize, cursor, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
         var team = user.TeamCode();
-        var decisions = await db.DecisionsNotToConvene.AsNoTracking().Where(d => d.TeamCode == team).OrderByDescending(d => d.DecidedAt).Take(500).ToListAsync(cancellationToken);
+        var rows = db.DecisionsNotToConvene.AsNoTracking().Where(d => d.TeamCode == team);
+        if (paging.After is { } after)
+        {
+            rows = rows.Where(d => d.DecidedAt < after.At || (d.DecidedAt == after.At && d.Id.CompareTo(after.Id) < 0));
+        }
+
+        var read = await rows.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id).Take(paging.PageSize + 1).ToListAsync(cancellationToken);
+        var decisions = paging.Page(read, d => new ListCursor(d.DecidedAt, d.Id), http, ListPaging.LatestDecisionFirst);
         await db.AuditReadAsync(user.SubjectId(), "decisions-not-to-convene.listed", null, clock.GetUtcNow(), AuditLog.Shown($"team {team}: {decisions.Count} decisions", decisions.Select(d => d.Id.ToString())), cancellationToken);
         return TypedResults.Ok(decisions.Select(ToResponse).ToList());
     }

@@ -79,8 +79,11 @@ public sealed class MeetingsApiClient(HttpClient http)
         SendAsync<DecisionNotToConvene>(HttpMethod.Post, "api/decisions-not-to-convene", form, cancellationToken);
 
     /// <summary>The manager's team's decisions not to convene, latest decision first (the API's order; its latest 500, unpaged).</summary>
-    public Task<ApiResult<List<DecisionNotToConvene>>> DecisionsNotToConveneAsync(CancellationToken cancellationToken) =>
-        GetAsync<List<DecisionNotToConvene>>("api/decisions-not-to-convene", cancellationToken);
+    public async Task<ApiResult<ApiPage<DecisionNotToConvene>>> DecisionsNotToConveneAsync(PageTrail page, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(page.ApiQuery("api/decisions-not-to-convene"), cancellationToken);
+        return await ApiPage<DecisionNotToConvene>.ReadAsync(response, cancellationToken);
+    }
 
     /// <summary>The record of the held meeting, its agreed actions and circulations (a 404 problem until recorded).</summary>
     public Task<ApiResult<MeetingRecord>> RecordAsync(Guid meetingId, CancellationToken cancellationToken) =>
