@@ -75,7 +75,7 @@ public sealed class CirculationCountdownTests(WebSystem system) : IAsyncLifetime
     }
 
     /// <summary>Records the meeting as held from <paramref name="heldFrom"/> for 15 minutes, every invited agency in person, no actions.</summary>
-    private static async Task<JsonNode> RecordAsync(HttpClient api, JsonNode meeting, DateTimeOffset heldFrom)
+    internal static async Task<JsonNode> RecordAsync(HttpClient api, JsonNode meeting, DateTimeOffset heldFrom)
     {
         var invited = meeting["agencies"]!.AsArray().Where(a => (bool)a!["invited"]!).Select(a => (string)a!["agencyCode"]!).ToList();
         var recorded = await api.PutAsJsonAsync($"api/meetings/{(string)meeting["id"]!}/record", new

@@ -4,12 +4,12 @@ namespace Jtai.Strategy.Web.Apis;
 public sealed class MeetingsApiClient(HttpClient http)
 {
     /// <summary>
-    /// One page of the team's meetings from <paramref name="from"/> for 30 days, soonest first (the API's order:
-    /// scheduled start, then id); <paramref name="page"/> carries the page size and cursor.
+    /// One page of the team's meetings: upcoming (from yesterday on, soonest first) or past (started before yesterday,
+    /// latest first), in the API's order (scheduled start, then id); <paramref name="page"/> carries the page size and cursor.
     /// </summary>
-    public async Task<ApiResult<ApiPage<MeetingListItem>>> TeamMeetingsAsync(DateTimeOffset from, PageTrail page, CancellationToken cancellationToken)
+    public async Task<ApiResult<ApiPage<MeetingListItem>>> TeamMeetingsAsync(bool past, PageTrail page, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(page.ApiQuery($"api/meetings?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"), cancellationToken);
+        using var response = await http.GetAsync(page.ApiQuery(past ? "api/meetings?when=past" : "api/meetings?when=upcoming"), cancellationToken);
         return await ApiPage<MeetingListItem>.ReadAsync(response, cancellationToken);
     }
 
