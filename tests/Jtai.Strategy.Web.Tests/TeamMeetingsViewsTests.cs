@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
@@ -26,22 +25,7 @@ public sealed class TeamMeetingsViewsTests(WebSystem system) : IAsyncLifetime
     {
         using var api = await system.ApiAsAsync("manager.easington", system.MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
-        var convened = await api.PostAsJsonAsync("api/meetings", new
-        {
-            caseReference = "TV-2026-P" + system.Run,
-            concernCategory = "Neglect",
-            incidentAt = now.AddDays(-6).AddHours(-3),
-            decisionAt = now.AddDays(-6),
-            thresholdReason = "RepeatIncidentsCumulativeRisk",
-            thresholdReasonText = "Repeated reports from the school.",
-            scheduledStart = now.AddHours(58),
-            lengthMinutes = 60,
-            delayReason = "PartnerAvailability",
-            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
-        });
-        var body = await convened.Content.ReadAsStringAsync();
-        Assert.True(convened.IsSuccessStatusCode, body);
-        var held = JsonNode.Parse(body)!;
+        var held = await CirculationCountdownTests.ConveneDecidedDaysAgoAsync(api, "TV-2026-P" + system.Run, now, TimeSpan.FromHours(58));
         var heldFrom = now.AddDays(-6).AddHours(1);
         await CirculationCountdownTests.RecordAsync(api, held, heldFrom);
         await system.MeetingsDatabase.ExecuteAsync(
