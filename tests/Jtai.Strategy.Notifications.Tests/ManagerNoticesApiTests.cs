@@ -92,4 +92,33 @@ public sealed class ManagerNoticesApiTests(NotificationsFixture fixture) : IClas
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"{query} names {field}");
         }
     }
+
+    [Fact]
+    public async Task The_teams_notices_are_read_through_the_index_on_the_team()
+    {
+        // The planner is told to avoid a sequential scan: with the index on the team (migration 0005) it reads the
+        // team's notices through it; without it, it has nothing else and scans the table anyway.
+        await using var connection = new Npgsql.NpgsqlConnection(fixture.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using (var avoidScans = new Npgsql.NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            await avoidScans.ExecuteNonQueryAsync();
+        }
+
+        await using var explain = new Npgsql.NpgsqlCommand(
+            "EXPLAIN SELECT source_message_id, min(created_at) FROM notifications.delivery WHERE team_code = @team AND kind = ANY(@kinds) GROUP BY source_message_id ORDER BY 2 DESC",
+            connection);
+        explain.Parameters.AddWithValue("team", "FF-EASINGTON");
+        explain.Parameters.AddWithValue("kinds", ManagerNoticeKinds.All.ToArray());
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("ix_delivery_team_kind", StringComparison.Ordinal));
+    }
 }

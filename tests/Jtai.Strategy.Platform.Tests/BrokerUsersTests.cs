@@ -251,7 +251,8 @@ public sealed class BrokerPermissionsTests
         {
             typeof(Contracts.Meetings.InvitationIssued), typeof(Contracts.Notifications.InvitationDelivered),
             typeof(Contracts.Notifications.InvitationDeliveryFailed), typeof(Contracts.Meetings.InvitationAnswered),
-            typeof(Contracts.Meetings.InvitationSuperseded),
+            typeof(Contracts.Meetings.InvitationSuperseded), typeof(Contracts.Meetings.InvitationReminderDue),
+            typeof(Contracts.Meetings.InvitationNotIssued),
         },
         _ => throw new ArgumentOutOfRangeException(nameof(user), user, "a user of permissions.tsv without a service here"),
     };

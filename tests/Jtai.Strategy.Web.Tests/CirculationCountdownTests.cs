@@ -31,22 +31,7 @@ public sealed class CirculationCountdownTests(WebSystem system) : IAsyncLifetime
         var dueRecord = await RecordAsync(api, due, DateTimeOffset.UtcNow.AddMinutes(-20));
 
         // Decided six days ago and held then (convened late, with the delay's reason): its circulation is overdue.
-        var convened = await api.PostAsJsonAsync("api/meetings", new
-        {
-            caseReference = "CD-2026-O" + system.Run,
-            concernCategory = "Neglect",
-            incidentAt = now.AddDays(-6).AddHours(-3),
-            decisionAt = now.AddDays(-6),
-            thresholdReason = "RepeatIncidentsCumulativeRisk",
-            thresholdReasonText = "Repeated reports from the school.",
-            scheduledStart = now.AddHours(52),
-            lengthMinutes = 60,
-            delayReason = "PartnerAvailability",
-            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
-        });
-        var body = await convened.Content.ReadAsStringAsync();
-        Assert.True(convened.IsSuccessStatusCode, body);
-        var overdue = JsonNode.Parse(body)!;
+        var overdue = await ConveneDecidedDaysAgoAsync(api, "CD-2026-O" + system.Run, now, TimeSpan.FromHours(52));
         var overdueRecord = await RecordAsync(api, overdue, now.AddDays(-6).AddHours(1));
 
         var manager = await browser.NewPageAsync();
@@ -72,6 +57,30 @@ public sealed class CirculationCountdownTests(WebSystem system) : IAsyncLifetime
         Assert.True(circulated.IsSuccessStatusCode, await circulated.Content.ReadAsStringAsync());
         await manager.ReloadAsync();
         await Assertions.Expect(dueRow.Locator("td[data-circulation]")).ToHaveTextAsync("Circulated on time");
+    }
+
+    /// <summary>
+    /// Convenes (through the meetings API) a meeting decided six days before <paramref name="now"/>, starting
+    /// <paramref name="startsIn"/> from it (late, with the delay's reason): recorded as held back then, its circulation is overdue.
+    /// </summary>
+    internal static async Task<JsonNode> ConveneDecidedDaysAgoAsync(HttpClient api, string caseReference, DateTimeOffset now, TimeSpan startsIn)
+    {
+        var convened = await api.PostAsJsonAsync("api/meetings", new
+        {
+            caseReference,
+            concernCategory = "Neglect",
+            incidentAt = now.AddDays(-6).AddHours(-3),
+            decisionAt = now.AddDays(-6),
+            thresholdReason = "RepeatIncidentsCumulativeRisk",
+            thresholdReasonText = "Repeated reports from the school.",
+            scheduledStart = now + startsIn,
+            lengthMinutes = 60,
+            delayReason = "PartnerAvailability",
+            caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
+        });
+        var body = await convened.Content.ReadAsStringAsync();
+        Assert.True(convened.IsSuccessStatusCode, body);
+        return JsonNode.Parse(body)!;
     }
 
     /// <summary>Records the meeting as held from <paramref name="heldFrom"/> for 15 minutes, every invited agency in person, no actions.</summary>

@@ -77,12 +77,19 @@ public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLife
         await Assertions.Expect(admin.Locator($"tr[data-spoc='{deputyEmail}']")).ToContainTextAsync("0191 555 0777");
         Assert.Equal("0191 555 0777", (string)JsonNode.Parse(await directory.GetStringAsync($"api/spocs/{deputyId}"))!["phone"]!);
 
-        // Retiring needs a reason; then the deputy leaves the agency's list and receives nothing more.
+        // Retiring is confirmed on a page of its own (what will happen; nothing changed yet), needs a reason; then the
+        // deputy leaves the agency's list and receives nothing more.
         await admin.GetByRole(AriaRole.Link, new() { Name = "Change Corey Cover" }).ClickAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "Retire Corey Cover" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Retire Corey Cover?");
+        await Assertions.Expect(admin.Locator("#what-happens")).ToContainTextAsync("Corey Cover will receive no further invitations");
+        Assert.True((bool)JsonNode.Parse(await directory.GetStringAsync($"api/spocs/{deputyId}"))!["active"]!);
+        await PageChecks.AssertAccessibleAsync(admin, "admin-spoc-retire");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Yes, retire Corey Cover" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#retireReason-error")).ToContainTextAsync("Enter why they no longer receive invitations");
+        Assert.True((bool)JsonNode.Parse(await directory.GetStringAsync($"api/spocs/{deputyId}"))!["active"]!);
         await admin.GetByLabel("Why they no longer receive invitations").FillAsync("Left the service");
-        await admin.GetByRole(AriaRole.Button, new() { Name = "Retire Corey Cover" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Yes, retire Corey Cover" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Corey Cover was retired");
         await Assertions.Expect(admin.Locator($"tr[data-spoc='{deputyEmail}']")).ToHaveCountAsync(0);
         Assert.False((bool)JsonNode.Parse(await directory.GetStringAsync($"api/spocs/{deputyId}"))!["active"]!);

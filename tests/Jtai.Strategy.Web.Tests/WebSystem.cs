@@ -213,10 +213,17 @@ public sealed class WebSystem : IAsyncLifetime
     /// the agencies of <paramref name="leaveOut"/> (the information already shared).
     /// </summary>
     public Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut) =>
-        ConveneDecidedAsync(TimeSpan.FromMinutes(30), startsIn, caseReference, managerUser, leaveOut);
+        ConveneCoreAsync(TimeSpan.FromMinutes(30), startsIn, caseReference, managerUser, leaveOut, addAgencies: []);
 
-    /// <summary>As <see cref="ConveneAsync"/>, the decision to convene taken <paramref name="decidedAgo"/> ago (the incident 6 hours before it).</summary>
-    public async Task<JsonNode> ConveneDecidedAsync(TimeSpan decidedAgo, TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut)
+    /// <summary>As <see cref="ConveneAsync(TimeSpan, string, string, string[])"/>, the decision to convene taken <paramref name="decidedAgo"/> ago (the incident 6 hours before it).</summary>
+    public Task<JsonNode> ConveneDecidedAsync(TimeSpan decidedAgo, TimeSpan startsIn, string caseReference, string managerUser = "manager.easington", params string[] leaveOut) =>
+        ConveneCoreAsync(decidedAgo, startsIn, caseReference, managerUser, leaveOut, addAgencies: []);
+
+    /// <summary>As above, inviting also the agencies of <paramref name="addAgencies"/> (added by code, as the convene form's "add an agency").</summary>
+    public Task<JsonNode> ConveneAsync(TimeSpan startsIn, string caseReference, IReadOnlyList<string> addAgencies, string managerUser = "manager.easington") =>
+        ConveneCoreAsync(TimeSpan.FromMinutes(30), startsIn, caseReference, managerUser, [], addAgencies);
+
+    private async Task<JsonNode> ConveneCoreAsync(TimeSpan decidedAgo, TimeSpan startsIn, string caseReference, string managerUser, string[] leaveOut, IReadOnlyList<string> addAgencies)
     {
         using var manager = await ApiAsAsync(managerUser, MeetingsAddress);
         var now = DateTimeOffset.UtcNow;
@@ -233,6 +240,7 @@ public sealed class WebSystem : IAsyncLifetime
             delayReason = decidedAgo + startsIn > TimeSpan.FromHours(24) ? "PartnerAvailability" : null,
             caseFacts = new { ageBand = "FiveToTen", unbornChild = false, adultKnownToProbation = false, knownToYos = false },
             removeAgencies = leaveOut.Select(agencyCode => new { agencyCode, reason = "InformationAlreadyShared" }).ToArray(),
+            addAgencies,
         });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);

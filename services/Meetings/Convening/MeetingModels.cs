@@ -160,9 +160,18 @@ public sealed record MeetingListItem(
     Guid Id, string Reference, MeetingStatus Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, bool ConvenedBeyondLimit, int Invited, int Answered,
     DateTimeOffset? CirculationDeadline = null, Recording.CirculationStanding? Circulation = null);
 
-public sealed record PreviousRecipient(Guid InvitationId, string RecipientName, RecipientRole RecipientRole, SupersededReason? SupersededReason, DeliveryState DeliveryState);
+/// <summary>
+/// An earlier recipient of the agency's invitation (passed to a deputy, or replaced). <see cref="IssuedAt"/>,
+/// <see cref="DeliveryUpdatedAt"/> and <see cref="RemindedAt"/> were added for the web's board (existing callers are unaffected).
+/// </summary>
+public sealed record PreviousRecipient(
+    Guid InvitationId, string RecipientName, RecipientRole RecipientRole, SupersededReason? SupersededReason, DeliveryState DeliveryState,
+    DateTimeOffset? IssuedAt = null, DateTimeOffset? DeliveryUpdatedAt = null, DateTimeOffset? RemindedAt = null);
 
-/// <summary>One agency's line on the live response board.</summary>
+/// <summary>
+/// One agency's line on the live response board. <see cref="IssuedAt"/> and <see cref="DeliveryUpdatedAt"/> (when the
+/// current invitation was issued, and when it was delivered or failed) were added for the web's board.
+/// </summary>
 public sealed record BoardRow(
     string AgencyCode,
     string AgencyName,
@@ -186,7 +195,9 @@ public sealed record BoardRow(
     DateTimeOffset? AnsweredAt,
     bool? AnsweredWithinLimit,
     bool AnsweredByLink,
-    IReadOnlyList<PreviousRecipient> Previously);
+    IReadOnlyList<PreviousRecipient> Previously,
+    DateTimeOffset? IssuedAt = null,
+    DateTimeOffset? DeliveryUpdatedAt = null);
 
 public sealed record BoardResponse(Guid MeetingId, string Reference, MeetingStatus Status, DateTimeOffset ScheduledStart, DateTimeOffset ScheduledEnd, IReadOnlyList<BoardRow> Agencies)
 {
@@ -201,6 +212,8 @@ public sealed record BoardResponse(Guid MeetingId, string Reference, MeetingStat
                 current?.RespondBy, current?.RemindedAt, current?.EscalationExhaustedAt is not null,
                 current?.Answer, current?.DeclineReasonCode, current?.DeclineReasonText, current?.WrittenContribution, current?.AnsweredAt,
                 current?.AnsweredAt is { } at ? at <= current.RespondBy : null, current?.AnsweredByLink ?? false,
-                all.Where(i => i != current).Select(i => new PreviousRecipient(i.Id, i.RecipientName, i.RecipientRole, i.SupersededReason, i.DeliveryState)).ToList());
+                all.Where(i => i != current).Select(i => new PreviousRecipient(
+                    i.Id, i.RecipientName, i.RecipientRole, i.SupersededReason, i.DeliveryState, i.IssuedAt, i.DeliveryUpdatedAt, i.RemindedAt)).ToList(),
+                current?.IssuedAt, current?.DeliveryUpdatedAt);
         }).ToList());
 }

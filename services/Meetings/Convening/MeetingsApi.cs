@@ -64,30 +64,51 @@ public static class MeetingsApi
     }
 
     /// <summary>
-    /// The team's meetings in a period (default: from yesterday for 30 days), no case details; paged
-    /// (<see cref="ListPaging"/>) in the order of the scheduled start, then the meeting's id.
+    /// The team's meetings in a period (default: from yesterday for 30 days), or all upcoming, or all past (<c>when</c>),
+    /// no case details; paged (<see cref="ListPaging"/>) in the order of the scheduled start, then the meeting's id
+    /// (past: both descending, latest first).
     /// </summary>
     public static async Task<Results<Ok<List<MeetingListItem>>, ValidationProblem>> ListMeetings(
-        DateTimeOffset? from, DateTimeOffset? to, int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
+        DateTimeOffset? from, DateTimeOffset? to, string? when, int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        if (ListPaging.From(pageSize, cursor, errors) is not { } paging)
+        var paging = ListPaging.From(pageSize, cursor, errors);
+        errors.When(when is not (null or "upcoming" or "past"), "when", "when must be upcoming or past (or left out, for the window from and to).");
+        if (paging is null || errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        // Three views of the team's meetings: the window [from, to) (default from yesterday for 30 days, as before);
+        // "upcoming", from `from` (default yesterday) with no end; "past", those that started before `to` (default
+        // yesterday), latest first, so a meeting held long ago and still not circulated is found by paging back.
         var now = clock.GetUtcNow();
+        var past = when == "past";
         var start = (from ?? now.AddDays(-1)).ToUniversalTime();
-        var end = (to ?? start.AddDays(30)).ToUniversalTime();
+        var end = (past ? to ?? now.AddDays(-1) : to ?? (when == "upcoming" ? null : start.AddDays(30)))?.ToUniversalTime();
         var team = user.TeamCode();
-        var inPeriod = db.Meetings.AsNoTracking().Where(m => m.TeamCode == team && m.ScheduledStart >= start && m.ScheduledStart < end);
-        if (paging.After is { } after)
+        var inPeriod = db.Meetings.AsNoTracking().Where(m => m.TeamCode == team);
+        if (!past)
         {
-            inPeriod = inPeriod.Where(m => m.ScheduledStart > after.At || (m.ScheduledStart == after.At && m.Id.CompareTo(after.Id) > 0));
+            inPeriod = inPeriod.Where(m => m.ScheduledStart >= start);
         }
 
-        var rows = await inPeriod
-            .OrderBy(m => m.ScheduledStart).ThenBy(m => m.Id)
+        if (end is { } before)
+        {
+            inPeriod = inPeriod.Where(m => m.ScheduledStart < before);
+        }
+
+        if (paging.After is { } after)
+        {
+            inPeriod = past
+                ? inPeriod.Where(m => m.ScheduledStart < after.At || (m.ScheduledStart == after.At && m.Id.CompareTo(after.Id) < 0))
+                : inPeriod.Where(m => m.ScheduledStart > after.At || (m.ScheduledStart == after.At && m.Id.CompareTo(after.Id) > 0));
+        }
+
+        var ordered = past
+            ? inPeriod.OrderByDescending(m => m.ScheduledStart).ThenByDescending(m => m.Id)
+            : inPeriod.OrderBy(m => m.ScheduledStart).ThenBy(m => m.Id);
+        var rows = await ordered
             .Take(paging.PageSize + 1)
             .Select(m => new
             {
@@ -102,7 +123,7 @@ public static class MeetingsApi
             m.Id, m.Reference, m.Status, m.ScheduledStart, m.ScheduledEnd, m.ConvenedBeyondLimit, m.Invited, m.Answered,
             m.Record?.CirculationDeadline,
             m.Record is null ? null : MeetingRecordResponse.StandingOf(m.Record.FirstCirculationOnTime, m.Record.CirculationDeadline, now))).ToList();
-        var meetings = paging.Page(read, m => new ListCursor(m.ScheduledStart, m.Id), http);
+        var meetings = paging.Page(read, m => new ListCursor(m.ScheduledStart, m.Id), http, past ? ListPaging.LatestStartFirst : ListPaging.SortOrder);
         await db.AuditReadAsync(user.SubjectId(), "meetings.listed", null, now, AuditLog.Shown($"team {team}: {meetings.Count} meetings", meetings.Select(m => m.Reference)), cancellationToken);
         return TypedResults.Ok(meetings);
     }
@@ -171,10 +192,28 @@ public static class MeetingsApi
         };
     }
 
-    public static async Task<Ok<List<DecisionNotToConveneResponse>>> ListDecisionsNotToConvene(ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    /// <summary>
+    /// The team's decisions not to convene, paged (<see cref="ListPaging"/>) in the stated order: latest decision first,
+    /// then the id, descending (before paging it returned the latest 500 and silently stopped there).
+    /// </summary>
+    public static async Task<Results<Ok<List<DecisionNotToConveneResponse>>, ValidationProblem>> ListDecisionsNotToConvene(
+        int? pageSize, string? cursor, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, HttpContext http, CancellationToken cancellationToken)
     {
+        var errors = new ValidationErrors();
+        if (ListPaging.From(pageSize, cursor, errors) is not { } paging)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
         var team = user.TeamCode();
-        var decisions = await db.DecisionsNotToConvene.AsNoTracking().Where(d => d.TeamCode == team).OrderByDescending(d => d.DecidedAt).Take(500).ToListAsync(cancellationToken);
+        var rows = db.DecisionsNotToConvene.AsNoTracking().Where(d => d.TeamCode == team);
+        if (paging.After is { } after)
+        {
+            rows = rows.Where(d => d.DecidedAt < after.At || (d.DecidedAt == after.At && d.Id.CompareTo(after.Id) < 0));
+        }
+
+        var read = await rows.OrderByDescending(d => d.DecidedAt).ThenByDescending(d => d.Id).Take(paging.PageSize + 1).ToListAsync(cancellationToken);
+        var decisions = paging.Page(read, d => new ListCursor(d.DecidedAt, d.Id), http, ListPaging.LatestDecisionFirst);
         await db.AuditReadAsync(user.SubjectId(), "decisions-not-to-convene.listed", null, clock.GetUtcNow(), AuditLog.Shown($"team {team}: {decisions.Count} decisions", decisions.Select(d => d.Id.ToString())), cancellationToken);
         return TypedResults.Ok(decisions.Select(ToResponse).ToList());
     }

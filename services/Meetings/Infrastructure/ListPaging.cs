@@ -55,6 +55,12 @@ public sealed record ListPaging(int PageSize, ListCursor? After)
     /// <summary>The stated order of the circulated records: the latest circulation, newest first, then the meeting's id, descending.</summary>
     public const string LatestCirculationFirst = "latestCirculatedAt desc,meetingId desc";
 
+    /// <summary>The stated order of the team's past meetings (<c>when=past</c>): scheduled start, latest first, then id, descending.</summary>
+    public const string LatestStartFirst = "scheduledStart desc,id desc";
+
+    /// <summary>The stated order of a team's decisions not to convene: when decided, latest first, then the id, descending.</summary>
+    public const string LatestDecisionFirst = "decidedAt desc,id desc";
+
     public static ListPaging? From(int? pageSize, string? cursor, ValidationErrors errors)
     {
         errors.When(pageSize is < 1 or > MaxPageSize, "pageSize", $"pageSize must be between 1 and {MaxPageSize}.");

@@ -10,7 +10,7 @@ public sealed record AnswerRequest(InvitationAnswer? Answer, DeclineReason? Decl
     public GivenAnswer ToAnswer() => new(Answer, DeclineReason, DeclineReasonText, WrittenContribution);
 }
 
-/// <summary>An invitation as its agency's SPOC sees it after signing in (the case reference, no free text).</summary>
+/// <summary>An invitation as its agency's SPOC sees it after signing in (the case reference; no free text: the written contribution is read on its own, audited).</summary>
 public sealed record SpocInvitationResponse(
     Guid InvitationId,
     Guid MeetingId,
@@ -40,7 +40,11 @@ public sealed record SpocInvitationResponse(
         i.WrittenContribution is not null, i.AnsweredAt);
 }
 
-/// <summary>What a response link shows: what is asked and how to answer. Nothing about the child.</summary>
+/// <summary>
+/// What a response link shows: what is asked and how to answer, and whether the agency already sent a written
+/// contribution (kept when the meeting moved): only whether, never the text, which is case data and is read signed in
+/// (<see cref="WrittenContributionResponse"/>). Nothing about the child.
+/// </summary>
 public sealed record ResponsePage(
     string MeetingReference,
     string TeamName,
@@ -54,6 +58,20 @@ public sealed record ResponsePage(
     DateTimeOffset RespondBy,
     IReadOnlyList<InvitationAnswer> Answers,
     IReadOnlyList<DeclineReason> DeclineReasons,
-    int MaxWrittenContributionLength);
+    int MaxWrittenContributionLength,
+    bool HasWrittenContribution = false);
+
+/// <summary>
+/// The written contribution an agency sent for one invitation: the free text, read by that agency's SPOC and the
+/// convening team's manager only (<c>GET /api/invitations/{id}/written-contribution</c>). Null until one is sent.
+/// </summary>
+public sealed record WrittenContributionResponse(
+    Guid InvitationId,
+    Guid MeetingId,
+    string MeetingReference,
+    string AgencyCode,
+    InvitationAnswer? Answer,
+    string? WrittenContribution,
+    DateTimeOffset? AnsweredAt);
 
 public sealed record AnswerResponse(Guid InvitationId, string MeetingReference, InvitationAnswer Answer, bool HasWrittenContribution, DateTimeOffset AnsweredAt, bool AnsweredWithinLimit);

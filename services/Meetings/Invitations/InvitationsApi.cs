@@ -19,7 +19,38 @@ public static class InvitationsApi
         api.MapGet("/", ListInvitations);
         api.MapGet("/{id:guid}", GetInvitation);
         api.MapPost("/{id:guid}/answer", Answer);
+
+        // The free text the agency sent: its own SPOC, or the manager of the team that convened the meeting (who reads
+        // it on the board too); any role may ask, the handler decides, so a manager is not refused by the SPOC policy.
+        app.MapGet("/api/invitations/{id:guid}/written-contribution", ReadWrittenContribution)
+            .WithTags("Invitations").RequireAuthorization(JtaiPolicies.AnyRole);
         return app;
+    }
+
+    /// <summary>
+    /// The written contribution of one invitation, for its agency's SPOC (to see what was sent, before changing it)
+    /// and the convening team's manager; another agency's SPOC, another team's manager, the MASDG and administrators
+    /// are refused (403). Audited as a read.
+    /// </summary>
+    public static async Task<Results<Ok<WrittenContributionResponse>, ProblemHttpResult, ForbidHttpResult>> ReadWrittenContribution(
+        Guid id, ClaimsPrincipal user, MeetingsDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (await db.LoadInvitationAsync(id, cancellationToken) is not { } found)
+        {
+            return Problems.NotFound("Not found", $"No invitation {id}.");
+        }
+
+        var (meeting, invitation) = found;
+        var agencysSpoc = user.IsInRole(JtaiRoles.Spoc) && OwnAgency(user, invitation);
+        var conveningManager = user.IsInRole(JtaiRoles.TeamManager) && TeamAccess.ActsFor(user, meeting.TeamCode);
+        if (!agencysSpoc && !conveningManager)
+        {
+            return TypedResults.Forbid();
+        }
+
+        await db.AuditReadAsync(user.SubjectId(), "invitation.contribution-read", meeting.Id, clock.GetUtcNow(), $"{invitation.AgencyCode}: {invitation.Id}", cancellationToken);
+        return TypedResults.Ok(new WrittenContributionResponse(
+            invitation.Id, meeting.Id, meeting.Reference, invitation.AgencyCode, invitation.Answer, invitation.WrittenContribution, invitation.AnsweredAt));
     }
 
     /// <summary>

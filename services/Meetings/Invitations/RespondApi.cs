@@ -61,7 +61,8 @@ public static class RespondApi
         return TypedResults.Ok(new ResponsePage(
             meeting.Reference, team.Name, invitation.AgencyName, invitation.RecipientName, meeting.ScheduledStart, meeting.ScheduledEnd,
             meeting.Bridge!.DialInNumber, meeting.Bridge.ConferenceCode, meeting.Pin, invitation.RespondBy,
-            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), MaxContributionByLink(answers, limits.Value)));
+            Enum.GetValues<Contracts.Meetings.InvitationAnswer>(), Enum.GetValues<DeclineReason>(), MaxContributionByLink(answers, limits.Value),
+            invitation.WrittenContribution is not null));
     }
 
     /// <summary>

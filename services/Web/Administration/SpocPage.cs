@@ -6,7 +6,7 @@ namespace Jtai.Strategy.Web.Administration;
 
 /// <summary>
 /// One SPOC or deputy: change their details (name, contact, area, rank), add or remove the periods they are away (an
-/// invitation in one goes to the next in rank), or retire them. The directory checks everything and tells the meetings
+/// invitation in one goes to the next in rank), or go to retire them (RetireSpocPage confirms first). The directory checks everything and tells the meetings
 /// service on the bus, so the next invitation goes by what this page shows.
 /// </summary>
 public sealed class SpocPage(DirectoryApiClient directory, LondonTime time) : AdministrationForm
@@ -27,7 +27,6 @@ public sealed class SpocPage(DirectoryApiClient directory, LondonTime time) : Ad
     [BindProperty] public string? CoverEndDate { get; set; }
     [BindProperty] public string? CoverEndTime { get; set; }
     [BindProperty] public string? CoverReason { get; set; }
-    [BindProperty] public string? RetireReason { get; set; }
     [BindProperty] public Guid CoverId { get; set; }
 
     /// <summary>What was just done to the cover periods (after the redirect): "added" or "removed".</summary>
@@ -41,7 +40,6 @@ public sealed class SpocPage(DirectoryApiClient directory, LondonTime time) : Ad
             ("endsAt", "coverEndDate", "Enter when the period ends as a date and a time after its start, like 2/1/2027 and 17:00"),
             ("reason", "coverReason", "Enter why they are away (at most 200 characters), like Annual leave"),
         ],
-        "retire" => [("reason", "retireReason", "Enter why they no longer receive invitations (at most 200 characters)")],
         _ =>
         [
             ("fullName", "fullName", "Enter the full name"),
@@ -90,14 +88,6 @@ public sealed class SpocPage(DirectoryApiClient directory, LondonTime time) : Ad
             : Redirect($"/admin/spocs/{id}?cover=removed");
     }
 
-    public async Task<IActionResult> OnPostRetireAsync(Guid id, CancellationToken cancellationToken)
-    {
-        var retired = await directory.RetireSpocAsync(id, RetireReason, cancellationToken);
-        return retired.Problem is { } problem
-            ? await ShowAsync(id, problem, "retire", cancellationToken)
-            : Redirect($"/admin/agencies/{Uri.EscapeDataString(retired.Value!.AgencyCode)}?retired={Uri.EscapeDataString(retired.Value.FullName)}");
-    }
-
     private async Task<IActionResult> ShowAsync(Guid id, ApiProblem problem, string form, CancellationToken cancellationToken)
     {
         if (!Show(problem, form))
@@ -123,20 +113,8 @@ public sealed class SpocPage(DirectoryApiClient directory, LondonTime time) : Ad
 
     private async Task<IActionResult?> LoadAsync(Guid id, CancellationToken cancellationToken)
     {
-        var spoc = await directory.SpocAsync(id, cancellationToken);
-        if (spoc.Problem is { } problem)
-        {
-            return problem.PageResult("directory");
-        }
-
-        Spoc = spoc.Value;
-        var agency = await directory.AgencyAsync(Spoc!.AgencyCode, cancellationToken);
-        if (agency.Problem is { } agencyProblem)
-        {
-            return agencyProblem.PageResult("directory");
-        }
-
-        Agency = agency.Value;
-        return null;
+        var read = await SpocWithAgency.ReadAsync(directory, id, cancellationToken);
+        (Spoc, Agency) = (read.Spoc, read.Agency);
+        return read.Failed;
     }
 }

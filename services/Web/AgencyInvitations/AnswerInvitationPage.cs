@@ -33,6 +33,9 @@ public sealed class AnswerInvitationPage(MeetingsApiClient meetings, LondonTime 
     /// <summary>A refusal without fields (the meeting has ended or was cancelled), in the service's words.</summary>
     public ApiProblem? Refusal { get; private set; }
 
+    /// <summary>The written contribution the agency already sent for this invitation, if any.</summary>
+    public string? SentContribution { get; private set; }
+
     public AnswerFields FormFields => new(Answer, WrittenContribution, DeclineReason, DeclineReasonText, Errors, DeclineReasons, null);
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
@@ -42,9 +45,11 @@ public sealed class AnswerInvitationPage(MeetingsApiClient meetings, LondonTime 
             return refused;
         }
 
-        // Changing an answer starts from the one given (the contribution itself is not shown back: the list API has no free text).
+        // Changing an answer starts from the one given, the written contribution included (read on its own: the
+        // invitation API carries no free text).
         Answer = Invitation.Answer;
         DeclineReason = Invitation.DeclineReason;
+        WrittenContribution = SentContribution;
         return Page();
     }
 
@@ -108,7 +113,17 @@ public sealed class AnswerInvitationPage(MeetingsApiClient meetings, LondonTime 
         }
 
         Invitation = invitation.Value!;
+        if (Invitation.HasWrittenContribution)
+        {
+            var sent = await meetings.WrittenContributionAsync(id, cancellationToken);
+            if (sent.Problem is { } refused)
+            {
+                return refused.PageResult("meetings API");
+            }
+
+            SentContribution = sent.Value!.WrittenContribution;
+        }
+
         return null;
     }
-
 }

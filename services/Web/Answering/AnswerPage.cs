@@ -7,7 +7,8 @@ namespace Jtai.Strategy.Web.Answering;
 
 /// <summary>
 /// The page an invitation e-mail's answer link opens (the meetings service sends a browser here, with the same
-/// signed token): the meeting's reference, time, dial-in and PIN, and the answer form. No sign-in: the token is the
+/// signed token): the meeting's reference, time, dial-in and PIN, whether the agency already sent a written contribution
+/// (the text only signed in: it is case data, and a link is no sign-in), and the answer form. No sign-in: the token is the
 /// credential, and the meetings service checks it on every read and on the answer. Errors come back from its
 /// validation and show as GOV.UK error messages on the fields they name.
 /// </summary>

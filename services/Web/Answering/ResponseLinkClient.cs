@@ -43,7 +43,8 @@ public sealed record ResponsePage(
     DateTimeOffset RespondBy,
     IReadOnlyList<string> Answers,
     IReadOnlyList<string> DeclineReasons,
-    int MaxWrittenContributionLength);
+    int MaxWrittenContributionLength,
+    bool HasWrittenContribution = false);
 
 /// <summary>The meetings API's answer request (its field names are the keys of its validation errors).</summary>
 public sealed record AnswerForm(string? Answer, string? DeclineReason, string? DeclineReasonText, string? WrittenContribution);

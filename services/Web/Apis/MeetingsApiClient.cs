@@ -4,12 +4,12 @@ namespace Jtai.Strategy.Web.Apis;
 public sealed class MeetingsApiClient(HttpClient http)
 {
     /// <summary>
-    /// One page of the team's meetings from <paramref name="from"/> for 30 days, soonest first (the API's order:
-    /// scheduled start, then id); <paramref name="page"/> carries the page size and cursor.
+    /// One page of the team's meetings: upcoming (from yesterday on, soonest first) or past (started before yesterday,
+    /// latest first), in the API's order (scheduled start, then id); <paramref name="page"/> carries the page size and cursor.
     /// </summary>
-    public async Task<ApiResult<ApiPage<MeetingListItem>>> TeamMeetingsAsync(DateTimeOffset from, PageTrail page, CancellationToken cancellationToken)
+    public async Task<ApiResult<ApiPage<MeetingListItem>>> TeamMeetingsAsync(bool past, PageTrail page, CancellationToken cancellationToken)
     {
-        using var response = await http.GetAsync(page.ApiQuery($"api/meetings?from={Uri.EscapeDataString(from.ToString("O", System.Globalization.CultureInfo.InvariantCulture))}"), cancellationToken);
+        using var response = await http.GetAsync(page.ApiQuery(past ? "api/meetings?when=past" : "api/meetings?when=upcoming"), cancellationToken);
         return await ApiPage<MeetingListItem>.ReadAsync(response, cancellationToken);
     }
 
@@ -45,7 +45,12 @@ public sealed class MeetingsApiClient(HttpClient http)
     public Task<ApiResult<AgencyInvitation>> InvitationAsync(Guid invitationId, CancellationToken cancellationToken) =>
         GetAsync<AgencyInvitation>($"api/invitations/{invitationId}", cancellationToken);
 
+    /// <summary>The written contribution sent for one invitation (its agency's SPOC or the convening team's manager only).</summary>
+    public Task<ApiResult<SentContribution>> WrittenContributionAsync(Guid invitationId, CancellationToken cancellationToken) =>
+        GetAsync<SentContribution>($"api/invitations/{invitationId}/written-contribution", cancellationToken);
+
     /// <summary>The signed-in SPOC answers for the agency (and may change the answer until the meeting ends).</summary>
+
     public Task<ApiResult<Answering.AnswerGiven>> AnswerInvitationAsync(Guid invitationId, Answering.AnswerForm answer, CancellationToken cancellationToken) =>
         SendAsync<Answering.AnswerGiven>(HttpMethod.Post, $"api/invitations/{invitationId}/answer", answer, cancellationToken);
 
@@ -74,8 +79,11 @@ public sealed class MeetingsApiClient(HttpClient http)
         SendAsync<DecisionNotToConvene>(HttpMethod.Post, "api/decisions-not-to-convene", form, cancellationToken);
 
     /// <summary>The manager's team's decisions not to convene, latest decision first (the API's order; its latest 500, unpaged).</summary>
-    public Task<ApiResult<List<DecisionNotToConvene>>> DecisionsNotToConveneAsync(CancellationToken cancellationToken) =>
-        GetAsync<List<DecisionNotToConvene>>("api/decisions-not-to-convene", cancellationToken);
+    public async Task<ApiResult<ApiPage<DecisionNotToConvene>>> DecisionsNotToConveneAsync(PageTrail page, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(page.ApiQuery("api/decisions-not-to-convene"), cancellationToken);
+        return await ApiPage<DecisionNotToConvene>.ReadAsync(response, cancellationToken);
+    }
 
     /// <summary>The record of the held meeting, its agreed actions and circulations (a 404 problem until recorded).</summary>
     public Task<ApiResult<MeetingRecord>> RecordAsync(Guid meetingId, CancellationToken cancellationToken) =>
@@ -134,6 +142,7 @@ public sealed record BoardRow(
     string? DeliveryState,
     string? DeliveryFailure,
     DateTimeOffset? RespondBy,
+    DateTimeOffset? RemindedAt,
     bool EscalationExhausted,
     string? Answer,
     string? DeclineReason,
@@ -141,7 +150,20 @@ public sealed record BoardRow(
     string? WrittenContribution,
     DateTimeOffset? AnsweredAt,
     bool? AnsweredWithinLimit,
-    bool AnsweredByLink);
+    bool AnsweredByLink,
+    IReadOnlyList<PreviousRecipient>? Previously = null,
+    DateTimeOffset? IssuedAt = null,
+    DateTimeOffset? DeliveryUpdatedAt = null);
+
+/// <summary>Who had the agency's invitation before the current recipient: passed to a deputy (no answer, not delivered) or replaced.</summary>
+public sealed record PreviousRecipient(
+    string RecipientName,
+    string RecipientRole,
+    string? SupersededReason,
+    string DeliveryState,
+    DateTimeOffset? IssuedAt,
+    DateTimeOffset? DeliveryUpdatedAt,
+    DateTimeOffset? RemindedAt);
 
 public sealed record AgencyInvitation(
     Guid InvitationId,
@@ -161,6 +183,9 @@ public sealed record AgencyInvitation(
     bool HasWrittenContribution,
     string? ConferenceCode = null,
     string? DeclineReason = null);
+
+/// <summary>What an agency sent in writing for one invitation (null until it sent something).</summary>
+public sealed record SentContribution(Guid InvitationId, string MeetingReference, string AgencyCode, string? Answer, string? WrittenContribution, DateTimeOffset? AnsweredAt);
 
 public sealed record CaseFactsForm(string? AgeBand, bool UnbornChild, bool AdultKnownToProbation, bool KnownToYos, string? ReferrerAgencyCode, string? ConcernCategory);
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Jtai.Strategy.Web.Convening;
 
 /// <summary>
-/// The team's decisions not to convene a strategy meeting (latest first), and the form to record one: the case
+/// The team's decisions not to convene a strategy meeting (latest first, paged through the API), and the form to record one: the case
 /// reference, the category of concern, the coded reason (with words for "another reason") and when it was decided, in
 /// UK time. The meetings service checks and keeps it (coded, so the MASDG can compare thresholds across teams).
 /// </summary>
@@ -21,6 +21,9 @@ public sealed class DecisionsNotToConvenePage(MeetingsApiClient meetings, London
     public LondonTime Time { get; } = time;
 
     public IReadOnlyList<DecisionNotToConvene> Decisions { get; private set; } = [];
+
+    /// <summary>Previous and next, as the API pages the list (latest decision first).</summary>
+    public Pagination Pages { get; private set; } = new(null, null, 1, "");
 
     public string Team => User.TeamCode() ?? "";
 
@@ -65,13 +68,16 @@ public sealed class DecisionsNotToConvenePage(MeetingsApiClient meetings, London
 
     private async Task<IActionResult> ShowAsync(CancellationToken cancellationToken)
     {
-        var decisions = await meetings.DecisionsNotToConveneAsync(cancellationToken);
+        var page = PageTrail.From(Request);
+        var decisions = await meetings.DecisionsNotToConveneAsync(page, cancellationToken);
         if (decisions.Problem is { } problem)
         {
             return problem.PageResult("meetings API");
         }
 
-        Decisions = decisions.Value!;
+        Decisions = decisions.Value!.Items;
+        const string path = "/team/decisions-not-to-convene";
+        Pages = new Pagination(page.PreviousHref(path), page.NextHref(path, decisions.Value.NextCursor), page.Number, "Pages of the team's decisions not to convene");
         return Page();
     }
 

@@ -5,7 +5,8 @@ using MassTransit;
 namespace Jtai.Strategy.Web.LiveBoard;
 
 /// <summary>
-/// Hears what changes a meeting's board (an invitation issued, delivered or not, answered, passed to a deputy) and
+/// Hears what changes a meeting's board (an invitation issued, delivered or not, reminded, answered, passed to a
+/// deputy, or no deputy left to pass it to) and
 /// tells the open board pages of that meeting. It changes no state, so it needs no inbox: a message delivered twice
 /// only makes an open page read the board twice.
 /// </summary>
@@ -14,7 +15,9 @@ public sealed class BoardChangeConsumer(MeetingChanges changes) :
     IConsumer<InvitationDelivered>,
     IConsumer<InvitationDeliveryFailed>,
     IConsumer<InvitationAnswered>,
-    IConsumer<InvitationSuperseded>
+    IConsumer<InvitationSuperseded>,
+    IConsumer<InvitationReminderDue>,
+    IConsumer<InvitationNotIssued>
 {
     public Task Consume(ConsumeContext<InvitationIssued> context) => Tell(context.Message.MeetingId, "issued");
 
@@ -25,6 +28,10 @@ public sealed class BoardChangeConsumer(MeetingChanges changes) :
     public Task Consume(ConsumeContext<InvitationAnswered> context) => Tell(context.Message.MeetingId, "answered");
 
     public Task Consume(ConsumeContext<InvitationSuperseded> context) => Tell(context.Message.MeetingId, "passed-on");
+
+    public Task Consume(ConsumeContext<InvitationReminderDue> context) => Tell(context.Message.MeetingId, "reminded");
+
+    public Task Consume(ConsumeContext<InvitationNotIssued> context) => Tell(context.Message.MeetingId, "no-one-left");
 
     private Task Tell(Guid meetingId, string what)
     {

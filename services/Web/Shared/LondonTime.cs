@@ -17,6 +17,9 @@ public sealed class LondonTime(string timeZone)
         return local.ToString("dddd d MMMM yyyy", English) + ", " + Time(instant);
     }
 
+    /// <summary>E.g. "Thu 3 Dec, 2:30pm": for a detail beside other text, where the full date would crowd it.</summary>
+    public string ShortDateAndTime(DateTimeOffset instant) => Local(instant).ToString("ddd d MMM", English) + ", " + Time(instant);
+
     /// <summary>E.g. "2:30pm" (GOV.UK style: 12-hour clock, no leading zero; midday and midnight named).</summary>
     public string Time(DateTimeOffset instant)
     {

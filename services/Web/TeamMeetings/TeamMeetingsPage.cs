@@ -4,7 +4,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Jtai.Strategy.Web.TeamMeetings;
 
-/// <summary>A team manager's meetings (from yesterday, 30 days), from the meetings API with the manager's token.</summary>
+/// <summary>
+/// A team manager's meetings, from the meetings API with the manager's token, in two views each paged by cursor:
+/// upcoming (from yesterday on, soonest first) and past (latest first), so a meeting held long ago and still not
+/// circulated is in the list with its overdue countdown, not only on the notices.
+/// </summary>
 public sealed class TeamMeetingsPage(MeetingsApiClient meetings, LondonTime time, TimeProvider clock) : PageModel
 {
     private readonly DateTimeOffset now = clock.GetUtcNow();
@@ -20,13 +24,20 @@ public sealed class TeamMeetingsPage(MeetingsApiClient meetings, LondonTime time
 
     public string Team => User.TeamCode() ?? "";
 
+    /// <summary>"past" for the meetings that started before yesterday; anything else, the upcoming ones.</summary>
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)] public string? Show { get; set; }
+
+    public bool Past => Show == "past";
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         var page = PageTrail.From(Request);
-        var result = await meetings.TeamMeetingsAsync(clock.GetUtcNow().AddDays(-1), page, cancellationToken);
+        var result = await meetings.TeamMeetingsAsync(Past, page, cancellationToken);
         Meetings = result.Value?.Items ?? [];
         Problem = result.Problem;
-        Pages = new Pagination(page.PreviousHref("/team/meetings"), page.NextHref("/team/meetings", result.Value?.NextCursor), page.Number, "Pages of the team's meetings");
+        var path = Past ? "/team/meetings?show=past" : "/team/meetings";
+        Pages = new Pagination(page.PreviousHref(path), page.NextHref(path, result.Value?.NextCursor), page.Number,
+            Past ? "Pages of the team's past meetings" : "Pages of the team's upcoming meetings");
     }
 
     /// <summary>
