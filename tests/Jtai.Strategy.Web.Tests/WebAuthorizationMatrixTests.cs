@@ -142,7 +142,7 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
     }
 
     /// <summary>The scene: a meeting of the own team (manager.easington's) inviting the own agency and not the other.</summary>
-    private sealed record Scene(Guid Meeting, string Reference, string CaseReference, Guid Invitation, Guid Spoc)
+    private sealed record Scene(Guid Meeting, string Reference, string CaseReference, Guid Invitation, Guid Spoc, Guid Bridge)
     {
         public string[] Markers => [Meeting.ToString(), Reference, CaseReference, Invitation.ToString()];
 
@@ -152,6 +152,7 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
             .Replace("{team}", WebSystem.ManagerTeam, StringComparison.Ordinal)
             .Replace("{agency}", OwnAgency, StringComparison.Ordinal)
             .Replace("{spoc}", Spoc.ToString(), StringComparison.Ordinal)
+            .Replace("{bridge}", Bridge.ToString(), StringComparison.Ordinal)
             .Replace("{random}", "00000000-0000-4000-8000-000000000001", StringComparison.Ordinal);
 
         /// <summary>What a forged post could have changed: the meeting, the team's configuration, the agency's SPOCs.</summary>
@@ -175,7 +176,9 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
         Assert.DoesNotContain(meeting["invitations"]!.AsArray(), i => (string)i!["agencyCode"]! == OtherAgency);
         using var directory = await system.ApiAsAsync("admin", system.Directory.Address);
         var spoc = JsonNode.Parse(await directory.GetStringAsync($"api/agencies/{OwnAgency}/spocs"))!.AsArray()[0]!;
-        return new Scene(Guid.Parse((string)meeting["id"]!), (string)meeting["reference"]!, caseReference, Guid.Parse((string)invitation["invitationId"]!), Guid.Parse((string)spoc["spocId"]!));
+        using var meetings = await system.ApiAsAsync("admin", system.MeetingsAddress);
+        var bridge = JsonNode.Parse(await meetings.GetStringAsync($"api/teams/{WebSystem.ManagerTeam}"))!["bridges"]!.AsArray().First(b => (bool)b!["active"]!)!;
+        return new Scene(Guid.Parse((string)meeting["id"]!), (string)meeting["reference"]!, caseReference, Guid.Parse((string)invitation["invitationId"]!), Guid.Parse((string)spoc["spocId"]!), Guid.Parse((string)bridge["id"]!));
     }
 
     private sealed record WebEndpoint(string Method, string Route)

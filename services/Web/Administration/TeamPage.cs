@@ -7,7 +7,7 @@ namespace Jtai.Strategy.Web.Administration;
 
 /// <summary>
 /// One team's managers (who receive its notices) and dial-in bridges (its meetings book one each), from the meetings
-/// service; the forms add a bridge or a manager, retire a bridge or remove a manager. The meetings service checks them (a bridge's number and code, a
+/// service; the forms add a bridge or a manager or remove a manager; retiring a bridge links to RetireBridgePage, which confirms first. The meetings service checks them (a bridge's number and code, a
 /// manager's secure address, no duplicate).
 /// </summary>
 public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
@@ -24,9 +24,7 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
     [BindProperty] public bool GpPilot { get; set; }
     [BindProperty] public bool Active { get; set; }
 
-    /// <summary>The bridge to retire or the manager to remove (their row's button).</summary>
-    [BindProperty] public Guid BridgeId { get; set; }
-
+    /// <summary>The manager to remove (their row's button).</summary>
     [BindProperty] public string? RemoveEmail { get; set; }
 
     /// <summary>What was just added, retired or removed (after the redirect), for the confirmation banner.</summary>
@@ -109,14 +107,6 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
         return added.Problem is { } problem
             ? await ShowAsync(code, problem, "manager", cancellationToken)
             : Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?added={Uri.EscapeDataString(ManagerName is { Length: > 0 } name ? name : ManagerEmail ?? "")}");
-    }
-
-    public async Task<IActionResult> OnPostRetireBridgeAsync(string code, CancellationToken cancellationToken)
-    {
-        var retired = await teams.RetireBridgeAsync(code, BridgeId, cancellationToken);
-        return retired.Problem is { } problem
-            ? await ShowAsync(code, problem, "bridges", cancellationToken)
-            : Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?retired={Uri.EscapeDataString(retired.Value!.Label)}");
     }
 
     public async Task<IActionResult> OnPostRemoveManagerAsync(string code, CancellationToken cancellationToken)
