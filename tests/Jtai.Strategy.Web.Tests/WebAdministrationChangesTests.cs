@@ -110,7 +110,13 @@ public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLife
         await admin.GetByRole(AriaRole.Button, new() { Name = $"Yes, retire {label}" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".govuk-notification-banner--success")).ToContainTextAsync($"{label} was retired");
         await Assertions.Expect(admin.Locator($"tr[data-bridge='{label}']")).ToContainTextAsync("Retired");
+        // Removing the manager is confirmed on a page of its own (what will happen; nothing changed yet).
         await admin.GetByRole(AriaRole.Button, new() { Name = $"Remove {managerEmail}" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Remove Lee Leaving?");
+        await Assertions.Expect(admin.Locator("#what-happens")).ToContainTextAsync("Lee Leaving will no longer be e-mailed");
+        Assert.Contains(JsonNode.Parse(await meetings.GetStringAsync($"api/teams/{WebSystem.ManagerTeam}"))!["managers"]!.AsArray(), m => (string)m!["email"]! == managerEmail);
+        await PageChecks.AssertAccessibleAsync(admin, "admin-manager-remove");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Yes, remove Lee Leaving" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".govuk-notification-banner--success")).ToContainTextAsync($"{managerEmail} was removed");
         await Assertions.Expect(admin.Locator($"li[data-manager='{managerEmail}']")).ToHaveCountAsync(0);
         await PageChecks.AssertAccessibleAsync(admin, "admin-team-changed");
