@@ -1,4 +1,3 @@
-using System.Net;
 using Jtai.Strategy.Web.Apis;
 using Microsoft.AspNetCore.Mvc;
 
@@ -25,17 +24,7 @@ public sealed class DeactivateAgencyPage(DirectoryApiClient directory) : Adminis
         var set = await directory.SetAgencyActiveAsync(code, false, cancellationToken);
         if (set.Problem is { } problem)
         {
-            if (problem.Status == HttpStatusCode.NotFound)
-            {
-                return NotFound();
-            }
-
-            if (!Show(problem, "deactivate"))
-            {
-                return ApiProblemPages.Forbidden;
-            }
-
-            return await LoadAsync(code, cancellationToken) ?? Page();
+            return await ShowRefusalAsync(problem, "deactivate", () => LoadAsync(code, cancellationToken));
         }
 
         return Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?agencyChange=deactivated");

@@ -1,4 +1,3 @@
-using System.Net;
 using Jtai.Strategy.Web.Apis;
 using Microsoft.AspNetCore.Mvc;
 
@@ -29,17 +28,7 @@ public sealed class RemoveManagerPage(TeamsApiClient teams) : AdministrationForm
         var removed = await teams.RemoveManagerAsync(code, email, cancellationToken);
         if (removed.Problem is { } problem)
         {
-            if (problem.Status == HttpStatusCode.NotFound)
-            {
-                return NotFound();
-            }
-
-            if (!Show(problem, "remove"))
-            {
-                return ApiProblemPages.Forbidden;
-            }
-
-            return await LoadAsync(code, email, cancellationToken) ?? Page();
+            return await ShowRefusalAsync(problem, "remove", () => LoadAsync(code, email, cancellationToken));
         }
 
         return Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?removed={Uri.EscapeDataString(email)}");

@@ -1,4 +1,3 @@
-using System.Net;
 using Jtai.Strategy.Web.Apis;
 using Microsoft.AspNetCore.Mvc;
 
@@ -27,17 +26,7 @@ public sealed class RetireBridgePage(TeamsApiClient teams) : AdministrationForm
         var retired = await teams.RetireBridgeAsync(code, id, cancellationToken);
         if (retired.Problem is { } problem)
         {
-            if (problem.Status == HttpStatusCode.NotFound)
-            {
-                return NotFound();
-            }
-
-            if (!Show(problem, "retire"))
-            {
-                return ApiProblemPages.Forbidden;
-            }
-
-            return await LoadAsync(code, id, cancellationToken) ?? Page();
+            return await ShowRefusalAsync(problem, "retire", () => LoadAsync(code, id, cancellationToken));
         }
 
         return Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?retired={Uri.EscapeDataString(retired.Value!.Label)}");
