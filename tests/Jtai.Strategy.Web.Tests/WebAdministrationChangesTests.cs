@@ -101,15 +101,27 @@ public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLife
         (await meetings.PostAsJsonAsync($"api/teams/{WebSystem.ManagerTeam}/bridges", new { label, dialInNumber = "0191 555 0123", conferenceCode = "4455" })).EnsureSuccessStatusCode();
         (await meetings.PostAsJsonAsync($"api/teams/{WebSystem.ManagerTeam}/managers", new { email = managerEmail, fullName = "Lee Leaving" })).EnsureSuccessStatusCode();
         await admin.GotoAsync(new Uri(system.WebAddress, $"admin/teams/{WebSystem.ManagerTeam}").ToString());
+        // Retiring the bridge is confirmed on a page of its own (what will happen; nothing changed yet).
         await admin.GetByRole(AriaRole.Button, new() { Name = $"Retire {label}" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync($"Retire {label}?");
+        await Assertions.Expect(admin.Locator("#what-happens")).ToContainTextAsync($"Meetings convened from now on will not book {label}");
+        Assert.True(BridgeActive(JsonNode.Parse(await meetings.GetStringAsync($"api/teams/{WebSystem.ManagerTeam}"))!, label));
+        await PageChecks.AssertAccessibleAsync(admin, "admin-bridge-retire");
+        await admin.GetByRole(AriaRole.Button, new() { Name = $"Yes, retire {label}" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".govuk-notification-banner--success")).ToContainTextAsync($"{label} was retired");
         await Assertions.Expect(admin.Locator($"tr[data-bridge='{label}']")).ToContainTextAsync("Retired");
+        // Removing the manager is confirmed on a page of its own (what will happen; nothing changed yet).
         await admin.GetByRole(AriaRole.Button, new() { Name = $"Remove {managerEmail}" }).ClickAsync();
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Remove Lee Leaving?");
+        await Assertions.Expect(admin.Locator("#what-happens")).ToContainTextAsync("Lee Leaving will no longer be e-mailed");
+        Assert.Contains(JsonNode.Parse(await meetings.GetStringAsync($"api/teams/{WebSystem.ManagerTeam}"))!["managers"]!.AsArray(), m => (string)m!["email"]! == managerEmail);
+        await PageChecks.AssertAccessibleAsync(admin, "admin-manager-remove");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Yes, remove Lee Leaving" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".govuk-notification-banner--success")).ToContainTextAsync($"{managerEmail} was removed");
         await Assertions.Expect(admin.Locator($"li[data-manager='{managerEmail}']")).ToHaveCountAsync(0);
         await PageChecks.AssertAccessibleAsync(admin, "admin-team-changed");
         var team = JsonNode.Parse(await meetings.GetStringAsync($"api/teams/{WebSystem.ManagerTeam}"))!;
-        Assert.False((bool)team["bridges"]!.AsArray().Single(b => (string)b!["label"]! == label)!["active"]!);
+        Assert.False(BridgeActive(team, label));
         Assert.DoesNotContain(team["managers"]!.AsArray(), m => (string)m!["email"]! == managerEmail);
 
         // A manager cannot open a SPOC's page.
@@ -118,4 +130,7 @@ public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLife
         var refused = await manager.GotoAsync(new Uri(system.WebAddress, $"admin/spocs/{deputyId}").ToString());
         Assert.Equal(403, refused!.Status);
     }
+
+    private static bool BridgeActive(JsonNode team, string label) =>
+        (bool)team["bridges"]!.AsArray().Single(b => (string)b!["label"]! == label)!["active"]!;
 }

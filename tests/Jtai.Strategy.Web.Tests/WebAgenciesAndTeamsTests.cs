@@ -81,9 +81,16 @@ public sealed class WebAgenciesAndTeamsTests(WebSystem system) : IAsyncLifetime
         Assert.Equal("Durham Independent Advocacy", (string)agency["name"]!);
         Assert.Equal("DomesticAbuse", (string)agency["kind"]!);
 
-        // Deactivated, after the warning of what it means; then reactivated.
+        // Deactivated, after the warning of what it means on a confirmation page of its own (nothing changed yet);
+        // then reactivated.
         await Assertions.Expect(admin.Locator(".govuk-warning-text")).ToContainTextAsync("no longer suggested for new meetings and cannot be invited to them");
-        await KeyboardSteps.KeyboardToAsync(admin, "button:has-text('Deactivate Durham Independent Advocacy')");
+        await KeyboardSteps.KeyboardToAsync(admin, "a:has-text('Deactivate Durham Independent Advocacy')");
+        await admin.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Deactivate Durham Independent Advocacy?");
+        await Assertions.Expect(admin.Locator("#what-happens")).ToContainTextAsync("Durham Independent Advocacy will no longer be suggested for new meetings");
+        Assert.True((bool)JsonNode.Parse(await directory.GetStringAsync($"api/agencies/{code}"))!["active"]!);
+        await PageChecks.AssertAccessibleAsync(admin, "admin-agency-deactivate");
+        await KeyboardSteps.KeyboardToAsync(admin, "button:has-text('Yes, deactivate Durham Independent Advocacy')");
         await admin.Keyboard.PressAsync("Enter");
         await Assertions.Expect(admin.Locator(".govuk-notification-banner--success")).ToContainTextAsync("Durham Independent Advocacy was deactivated");
         await Assertions.Expect(admin.Locator("#agency-state")).ToContainTextAsync("Deactivated");

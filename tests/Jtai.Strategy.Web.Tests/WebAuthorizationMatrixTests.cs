@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Jtai.Strategy.Testing.Authorization;
 using Jtai.Strategy.Web;
@@ -108,6 +109,11 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
         }
 
         var after = await scene.SnapshotAsync(system);
+        using (var meetings = await system.ApiAsAsync("admin", system.MeetingsAddress))
+        {
+            (await meetings.DeleteAsync($"api/teams/{WebSystem.ManagerTeam}/managers/{Uri.EscapeDataString(scene.Manager)}")).EnsureSuccessStatusCode();
+        }
+
         var known = endpoints.Select(e => (e.Method, e.Route)).ToHashSet();
         failures.AddRange(matrix.Rows.Where(r => !known.Contains((r.Method, r.Route))).Select(r => $"{r}: a row for a page or endpoint the web service does not map (remove it)"));
 
@@ -142,7 +148,7 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
     }
 
     /// <summary>The scene: a meeting of the own team (manager.easington's) inviting the own agency and not the other.</summary>
-    private sealed record Scene(Guid Meeting, string Reference, string CaseReference, Guid Invitation, Guid Spoc)
+    private sealed record Scene(Guid Meeting, string Reference, string CaseReference, Guid Invitation, Guid Spoc, Guid Bridge, string Manager)
     {
         public string[] Markers => [Meeting.ToString(), Reference, CaseReference, Invitation.ToString()];
 
@@ -152,6 +158,8 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
             .Replace("{team}", WebSystem.ManagerTeam, StringComparison.Ordinal)
             .Replace("{agency}", OwnAgency, StringComparison.Ordinal)
             .Replace("{spoc}", Spoc.ToString(), StringComparison.Ordinal)
+            .Replace("{bridge}", Bridge.ToString(), StringComparison.Ordinal)
+            .Replace("{manager}", Uri.EscapeDataString(Manager), StringComparison.Ordinal)
             .Replace("{random}", "00000000-0000-4000-8000-000000000001", StringComparison.Ordinal);
 
         /// <summary>What a forged post could have changed: the meeting, the team's configuration, the agency's SPOCs.</summary>
@@ -175,7 +183,12 @@ public sealed class WebAuthorizationMatrixTests(WebSystem system)
         Assert.DoesNotContain(meeting["invitations"]!.AsArray(), i => (string)i!["agencyCode"]! == OtherAgency);
         using var directory = await system.ApiAsAsync("admin", system.Directory.Address);
         var spoc = JsonNode.Parse(await directory.GetStringAsync($"api/agencies/{OwnAgency}/spocs"))!.AsArray()[0]!;
-        return new Scene(Guid.Parse((string)meeting["id"]!), (string)meeting["reference"]!, caseReference, Guid.Parse((string)invitation["invitationId"]!), Guid.Parse((string)spoc["spocId"]!));
+        using var meetings = await system.ApiAsAsync("admin", system.MeetingsAddress);
+        var bridge = JsonNode.Parse(await meetings.GetStringAsync($"api/teams/{WebSystem.ManagerTeam}"))!["bridges"]!.AsArray().First(b => (bool)b!["active"]!)!;
+        // A manager contact of the scene's own, for the page that removes one; taken away again after the run.
+        var manager = $"matrix-{system.Run}@durham.gov.example";
+        (await meetings.PostAsJsonAsync($"api/teams/{WebSystem.ManagerTeam}/managers", new { email = manager, fullName = "Morgan Matrix" })).EnsureSuccessStatusCode();
+        return new Scene(Guid.Parse((string)meeting["id"]!), (string)meeting["reference"]!, caseReference, Guid.Parse((string)invitation["invitationId"]!), Guid.Parse((string)spoc["spocId"]!), Guid.Parse((string)bridge["id"]!), manager);
     }
 
     private sealed record WebEndpoint(string Method, string Route)

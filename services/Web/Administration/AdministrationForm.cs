@@ -1,5 +1,6 @@
 using System.Net;
 using Jtai.Strategy.Web.Apis;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Jtai.Strategy.Web.Administration;
@@ -61,5 +62,25 @@ public abstract class AdministrationForm : PageModel
 
         Response.StatusCode = Errors.Count > 0 ? StatusCodes.Status400BadRequest : (int)problem.Status;
         return true;
+    }
+
+    /// <summary>
+    /// A confirmation page's answer to the API's problem with the change: 404 for what is no longer there, the
+    /// forbidden page for a refusal of the user, else the page again (read anew by <paramref name="reload"/>) with the
+    /// problem shown.
+    /// </summary>
+    protected async Task<IActionResult> ShowRefusalAsync(ApiProblem problem, string form, Func<Task<IActionResult?>> reload)
+    {
+        if (problem.Status == HttpStatusCode.NotFound)
+        {
+            return NotFound();
+        }
+
+        if (!Show(problem, form))
+        {
+            return ApiProblemPages.Forbidden;
+        }
+
+        return await reload() ?? Page();
     }
 }

@@ -87,16 +87,13 @@ public sealed class AgencyPage(DirectoryApiClient directory, LondonTime time) : 
             : Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?agencyChange=changed");
     }
 
-    public Task<IActionResult> OnPostDeactivateAsync(string code, CancellationToken cancellationToken) => SetActiveAsync(code, false, cancellationToken);
-
-    public Task<IActionResult> OnPostReactivateAsync(string code, CancellationToken cancellationToken) => SetActiveAsync(code, true, cancellationToken);
-
-    private async Task<IActionResult> SetActiveAsync(string code, bool active, CancellationToken cancellationToken)
+    /// <summary>Reactivating takes nothing away, so it is one press; deactivating is confirmed on DeactivateAgencyPage.</summary>
+    public async Task<IActionResult> OnPostReactivateAsync(string code, CancellationToken cancellationToken)
     {
-        var set = await directory.SetAgencyActiveAsync(code, active, cancellationToken);
+        var set = await directory.SetAgencyActiveAsync(code, true, cancellationToken);
         return set.Problem is { } problem
             ? await ShowAsync(code, problem, "active", cancellationToken)
-            : Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?agencyChange={(active ? "reactivated" : "deactivated")}");
+            : Redirect($"/admin/agencies/{Uri.EscapeDataString(code)}?agencyChange=reactivated");
     }
 
     private async Task<IActionResult> ShowAsync(string code, ApiProblem problem, string form, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace Jtai.Strategy.Web.Administration;
 
 /// <summary>
 /// One team's managers (who receive its notices) and dial-in bridges (its meetings book one each), from the meetings
-/// service; the forms add a bridge or a manager, retire a bridge or remove a manager. The meetings service checks them (a bridge's number and code, a
+/// service; the forms add a bridge or a manager; retiring a bridge and removing a manager link to RetireBridgePage and RemoveManagerPage, which confirm first. The meetings service checks them (a bridge's number and code, a
 /// manager's secure address, no duplicate).
 /// </summary>
 public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
@@ -23,11 +23,6 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
     [BindProperty] public string? TeamArea { get; set; }
     [BindProperty] public bool GpPilot { get; set; }
     [BindProperty] public bool Active { get; set; }
-
-    /// <summary>The bridge to retire or the manager to remove (their row's button).</summary>
-    [BindProperty] public Guid BridgeId { get; set; }
-
-    [BindProperty] public string? RemoveEmail { get; set; }
 
     /// <summary>What was just added, retired or removed (after the redirect), for the confirmation banner.</summary>
     [BindProperty(SupportsGet = true)] public string? Added { get; set; }
@@ -109,22 +104,6 @@ public sealed class TeamPage(TeamsApiClient teams) : AdministrationForm
         return added.Problem is { } problem
             ? await ShowAsync(code, problem, "manager", cancellationToken)
             : Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?added={Uri.EscapeDataString(ManagerName is { Length: > 0 } name ? name : ManagerEmail ?? "")}");
-    }
-
-    public async Task<IActionResult> OnPostRetireBridgeAsync(string code, CancellationToken cancellationToken)
-    {
-        var retired = await teams.RetireBridgeAsync(code, BridgeId, cancellationToken);
-        return retired.Problem is { } problem
-            ? await ShowAsync(code, problem, "bridges", cancellationToken)
-            : Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?retired={Uri.EscapeDataString(retired.Value!.Label)}");
-    }
-
-    public async Task<IActionResult> OnPostRemoveManagerAsync(string code, CancellationToken cancellationToken)
-    {
-        var removed = await teams.RemoveManagerAsync(code, RemoveEmail ?? "", cancellationToken);
-        return removed.Problem is { } problem
-            ? await ShowAsync(code, problem, "managers", cancellationToken)
-            : Redirect($"/admin/teams/{Uri.EscapeDataString(code)}?removed={Uri.EscapeDataString(RemoveEmail ?? "")}");
     }
 
     private async Task<IActionResult> ShowAsync(string code, ApiProblem problem, string form, CancellationToken cancellationToken)

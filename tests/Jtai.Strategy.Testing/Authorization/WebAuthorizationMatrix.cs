@@ -60,8 +60,9 @@ public sealed class WebAuthorizationMatrix(IReadOnlyList<WebAuthorizationMatrix.
         text.AppendLine("web service (its endpoint data source: a page, page handler or endpoint without a row fails the test, naming the row");
         text.AppendLine("to add). `request` is what is sent: the route with the scene's values (`{meeting}` the own team's meeting,");
         text.AppendLine("`{invitation}` its invitation to the own agency, `{team}` the own team, `{agency}` the own agency, `{spoc}` the own");
-        text.AppendLine("agency's SPOC, `{random}` an id nothing has). POSTs are sent as an empty form without the antiforgery token: none may");
-        text.AppendLine("change anything. An answer is the status, and for a redirect where it goes (`sign-in`: the identity provider).");
+        text.AppendLine("agency's SPOC, `{bridge}` a bridge in use of the own team, `{manager}` a manager contact of the own team (added for the");
+        text.AppendLine("run), `{random}` an id nothing has). POSTs are sent as an empty form without the antiforgery token: none may change");
+        text.AppendLine("anything. An answer is the status, and for a redirect where it goes (`sign-in`: the identity provider).");
         text.AppendLine("`docs/authorization.md` is generated from this table and the APIs' one.");
         text.AppendLine();
         text.AppendLine(AuthorizationMatrix.Line([.. Fixed, .. Callers]));
