@@ -27,12 +27,7 @@ public sealed class RetireSpocPage(DirectoryApiClient directory) : Administratio
         var retired = await directory.RetireSpocAsync(id, RetireReason, cancellationToken);
         if (retired.Problem is { } problem)
         {
-            if (!Show(problem, "retire"))
-            {
-                return ApiProblemPages.Forbidden;
-            }
-
-            return await LoadAsync(id, cancellationToken) ?? Page();
+            return await ShowRefusalAsync(problem, "retire", () => LoadAsync(id, cancellationToken));
         }
 
         return Redirect($"/admin/agencies/{Uri.EscapeDataString(retired.Value!.AgencyCode)}?retired={Uri.EscapeDataString(retired.Value.FullName)}");
