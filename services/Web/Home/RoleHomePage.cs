@@ -6,7 +6,7 @@ namespace Jtai.Strategy.Web.Home;
 
 /// <summary>
 /// Where sign-in lands: a user with one role that has a page goes straight there; otherwise each of their roles
-/// with what it may use. Roles whose pages are not built yet say so, rather than link to nothing.
+/// with what it may use.
 /// </summary>
 public sealed class RoleHomePage : PageModel
 {
