@@ -161,6 +161,15 @@ for trx in "$RESULTS"/**/*.trx; do
   fi
 done
 
+# Each failed test's name and the first line of its message, kept for .ci/run to print last (CI shows the output's tail).
+FAILURES="$ROOT/.local/test-failures.txt"
+: >"$FAILURES"
+for trx in "$RESULTS"/**/*.trx; do
+  awk '/<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); want = 1; next }
+       want && /<Message>/ { sub(/.*<Message>/, ""); sub(/<\/Message>.*/, ""); print name " :: " substr($0, 1, 300); want = 0 }
+       want && /<\/UnitTestResult>/ { print name; want = 0 }' "$trx" >>"$FAILURES" || true
+done
+
 rc=0
 if ((dotnet_rc != 0)); then
   log "dotnet test exited with $dotnet_rc"; rc=1

@@ -75,6 +75,9 @@ public static class PageChecks
     public static async Task AssertAccessibleAsync(IPage page, string name, bool ofTheWebService = true)
     {
         System.IO.Directory.CreateDirectory(ScreenshotFolder);
+        // The page's scripts are deferred modules: a test may hold the page before they arrive (an error summary is
+        // visible first), and a script not yet fetched has no resource entry. The load event comes after them.
+        await page.WaitForLoadStateAsync(LoadState.Load);
         // Bytes as sent (compressed, if the server compressed them) of every script the page loaded, module imports included.
         var script = await page.EvaluateAsync<long>(
             "() => performance.getEntriesByType('resource').filter(r => /\\.m?js(\\?|$)/.test(r.name)).reduce((n, r) => n + (r.encodedBodySize || r.transferSize || 0), 0)");
