@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Threading.Channels;
 using Jtai.Strategy.BuildingBlocks.Outbox;
 using Jtai.Strategy.BuildingBlocks.Resilience;
 using Jtai.Strategy.BuildingBlocks.Telemetry;
@@ -54,9 +55,13 @@ public sealed partial class DeliveryDispatcher(
         "AND e.status IN ('pending', 'sending') AND (e.created_at, e.id) < (d.created_at, d.id)) " +
         "ORDER BY d.next_attempt_at LIMIT {1} FOR UPDATE OF d SKIP LOCKED";
 
-    private const string LockOneSql = "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE id = {0} FOR UPDATE";
+    private const string LockSql = "SELECT * FROM " + NotificationsDbContext.SchemaName + ".delivery WHERE id = ANY({0}) ORDER BY id FOR UPDATE";
 
     private readonly DeliveryOptions settings = Validated(options.Value);
+
+    // Outcomes waiting to be recorded: one writer commits all that are waiting in one transaction (group commit). Each
+    // send slot has at most one outcome here, so a commit holds at most MaxConcurrentSends of them.
+    private readonly Channel<PendingRecord> pendingRecords = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions { SingleReader = true });
 
     // Claimed here and not yet finished (sent and recorded, or abandoned on stop). The claim loop runs on while a slot
     // retries its record through an outage, so without this it could take over its own row once the lease ran out and
@@ -75,6 +80,7 @@ public sealed partial class DeliveryDispatcher(
         using var slots = new SemaphoreSlim(settings.MaxConcurrentSends, settings.MaxConcurrentSends);
         var inFlight = new List<Task>();
         var failures = 0;
+        var recorder = Task.Run(RecordWaitingOutcomesAsync, CancellationToken.None);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -141,8 +147,11 @@ public sealed partial class DeliveryDispatcher(
         }
         finally
         {
-            // Sends under way finish (or are abandoned to their lease after their grace) before the service stops.
+            // Sends under way finish (or are abandoned to their lease after their grace) before the service stops; the
+            // recorder stops once their outcomes are recorded.
             await Task.WhenAll(inFlight);
+            pendingRecords.Writer.TryComplete();
+            await recorder;
         }
     }
 
@@ -291,7 +300,7 @@ public sealed partial class DeliveryDispatcher(
             try
             {
                 // Cancellation ignored for the attempt itself: recording what was sent is worth finishing during shutdown.
-                await RecordOnceAsync(claim, result, CancellationToken.None);
+                await RecordOnceAsync(claim, result);
                 if (attempt > 1)
                 {
                     LogRecordedAfterRetries(logger, claim.DeliveryId, attempt);
@@ -321,21 +330,96 @@ public sealed partial class DeliveryDispatcher(
         }
     }
 
-    private async Task RecordOnceAsync(Claim claim, DeliveryResult result, CancellationToken cancellationToken)
+    /// <summary>Queues the outcome for the recorder and waits until it is committed (or failed, for the caller's retry).</summary>
+    private Task RecordOnceAsync(Claim claim, DeliveryResult result)
+    {
+        var pending = new PendingRecord(claim, result, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!pendingRecords.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("The dispatcher has stopped recording outcomes.");
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>
+    /// Group commit: every outcome waiting when the previous commit ends goes into the next transaction, so under load one
+    /// round of locks, updates, outbox rows and one commit (one WAL flush) serve many e-mails, and at low load an outcome
+    /// waits for nothing. If a group fails other than by an outage, each of its outcomes is tried alone, so one outcome's
+    /// fault never holds back another's (each caller retries its own as before).
+    /// </summary>
+    private async Task RecordWaitingOutcomesAsync()
+    {
+        var reader = pendingRecords.Reader;
+        var group = new List<PendingRecord>(settings.MaxConcurrentSends);
+        while (await reader.WaitToReadAsync())
+        {
+            while (reader.TryRead(out var next))
+            {
+                group.Add(next);
+            }
+
+            try
+            {
+                await RecordGroupAsync(group);
+                group.ForEach(p => p.Done.TrySetResult());
+            }
+            catch (Exception ex) when (group.Count > 1 && !TransientFailures.IsTransient(ex))
+            {
+                foreach (var pending in group)
+                {
+                    try
+                    {
+                        await RecordGroupAsync([pending]);
+                        pending.Done.TrySetResult();
+                    }
+                    catch (Exception alone)
+                    {
+                        pending.Done.TrySetException(alone);
+                    }
+                }
+            }
+            catch (Exception ex)
+            {
+                group.ForEach(p => p.Done.TrySetException(ex));
+            }
+
+            group.Clear();
+        }
+    }
+
+    private async Task RecordGroupAsync(IReadOnlyList<PendingRecord> group)
     {
         await using var scope = scopeFactory.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<NotificationsDbContext>();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var delivery = await db.Deliveries
-            .FromSqlRaw(LockOneSql, claim.DeliveryId)
-            .SingleAsync(cancellationToken);
-        if (delivery.Status != DeliveryStatus.Sending || delivery.Attempts != claim.Attempts)
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var ids = group.Select(p => p.Claim.DeliveryId).ToArray();
+        var rows = await db.Deliveries.FromSqlRaw(LockSql, ids).ToDictionaryAsync(d => d.Id, CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var outcomes = new List<TagList>(group.Count);
+        foreach (var (claim, result, _) in group)
         {
-            LogTakenOver(logger, claim.DeliveryId, delivery.Status.ToString());
-            return;
+            var delivery = rows.GetValueOrDefault(claim.DeliveryId) ?? throw new InvalidOperationException($"Delivery {claim.DeliveryId} is no longer in the table.");
+            if (delivery.Status != DeliveryStatus.Sending || delivery.Attempts != claim.Attempts)
+            {
+                LogTakenOver(logger, claim.DeliveryId, delivery.Status.ToString());
+                continue;
+            }
+
+            outcomes.Add(Apply(db, delivery, claim, result, now));
         }
 
-        var now = clock.GetUtcNow();
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        foreach (var tags in outcomes)
+        {
+            Outcomes.Add(1, tags);
+        }
+    }
+
+    /// <summary>The outcome on the delivery row and its event in the outbox; returns the outcome's metric tags.</summary>
+    private TagList Apply(NotificationsDbContext db, DeliveryRecord delivery, Claim claim, DeliveryResult result, DateTimeOffset now)
+    {
         var tags = new TagList { { "kind", delivery.Kind }, { "channel", delivery.Channel } };
         switch (result.Outcome)
         {
@@ -365,9 +449,7 @@ public sealed partial class DeliveryDispatcher(
                 break;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        Outcomes.Add(1, tags);
+        return tags;
     }
 
     private static DeliveryOptions Validated(DeliveryOptions value)
@@ -375,6 +457,9 @@ public sealed partial class DeliveryDispatcher(
         value.Validate();
         return value;
     }
+
+    /// <summary>An outcome waiting for the recorder, and the caller waiting for its commit.</summary>
+    private sealed record PendingRecord(Claim Claim, DeliveryResult Result, TaskCompletionSource Done);
 
     /// <summary>What a dispatch needs, copied out of the claiming transaction.</summary>
     private sealed record Claim(
