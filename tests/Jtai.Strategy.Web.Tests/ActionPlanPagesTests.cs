@@ -10,15 +10,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// table), and the plan's quarterly exception report (a quarter typed, one the API cannot read shown at the field).
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class ActionPlanPagesTests(WebSystem system) : IAsyncLifetime
+public sealed class ActionPlanPagesTests(WebSystem system) : BrowserTests
 {
     private const string Plan = "api/plans/durham-jtai-2018";
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_masdg_changes_an_actions_status_through_the_form_and_its_errors()
     {
@@ -30,7 +24,7 @@ public sealed class ActionPlanPagesTests(WebSystem system) : IAsyncLifetime
         var to = (string)action["status"]! == "Amber" ? "Green" : "Amber";
         var toWords = to == "Green" ? "Green: complete" : "Amber: commenced";
 
-        var masdg = await browser.NewPageAsync();
+        var masdg = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(masdg, system, "masdg");
         await masdg.GotoAsync(new Uri(system.WebAddress, "masdg/action-plan").ToString());
         await masdg.Locator($"tr[data-action='{key}']").GetByRole(AriaRole.Link, new() { NameRegex = new("^Change status") }).ClickAsync();
@@ -98,7 +92,7 @@ public sealed class ActionPlanPagesTests(WebSystem system) : IAsyncLifetime
         var overdue = report["overdue"]!.AsArray();
         Assert.NotEmpty(overdue);
 
-        var masdg = await browser.NewPageAsync();
+        var masdg = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(masdg, system, "masdg");
         await masdg.GotoAsync(new Uri(system.WebAddress, "masdg/action-plan").ToString());
         await masdg.GetByRole(AriaRole.Link, new() { Name = "Action plan exception report" }).ClickAsync();

@@ -12,14 +12,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// database, and the meetings service's real poller fires them (the reminder, then the escalation to the deputy).
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class BoardEscalationTests(WebSystem system) : IAsyncLifetime
+public sealed class BoardEscalationTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_open_board_shows_delivery_the_reminder_and_the_deputy_escalation_as_they_happen()
     {
@@ -41,7 +35,7 @@ public sealed class BoardEscalationTests(WebSystem system) : IAsyncLifetime
         var meetingId = (string)meeting["id"]!;
         var primaryInvitation = (string)meeting["invitations"]!.AsArray().Single(i => (string)i!["agencyCode"]! == agency)!["invitationId"]!;
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{meetingId}").ToString());
         await Assertions.Expect(manager.Locator("#live-board[data-live='true']")).ToHaveCountAsync(1, new() { Timeout = 15_000 });

@@ -61,6 +61,17 @@ public sealed class Browser : IAsyncDisposable
     }
 }
 
+/// <summary>A class of browser tests: Debian's Chromium launched before its tests and closed after them.</summary>
+public abstract class BrowserTests : IAsyncLifetime
+{
+    /// <summary>The class's browser: each test opens its own contexts (users) in it.</summary>
+    protected Browser Chromium { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Chromium = await Browser.LaunchAsync();
+
+    public async Task DisposeAsync() => await Chromium.DisposeAsync();
+}
+
 /// <summary>
 /// What every page must pass: axe finds no serious or critical violation, at desktop width and at 320 px (where nothing
 /// scrolls sideways); it ships at most 300 KB of script as transferred; and a screenshot of each for docs/web.md.

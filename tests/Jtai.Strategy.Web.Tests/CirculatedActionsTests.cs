@@ -14,14 +14,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// SPOC then reads version 2, why it changed and what changed, and version 1 as it was.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
+public sealed class CirculatedActionsTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     private static string Day(DateTimeOffset at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
     [Fact]
@@ -35,7 +29,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         await RecordAndCirculateAsync(meeting, [("Check the household's call-out history", "DURHAM-POLICE", due), ("Social worker visits the school", "DCC-CSC", due.AddDays(1))]);
 
         // The police SPOC goes from the navigation to the circulated actions, and on to the record.
-        var police = await browser.NewPageAsync();
+        var police = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(police, system, "spoc.police");
         // Linked from the agency's invitations, where the SPOC lands, and from the navigation.
         await Assertions.Expect(police.Locator("main").GetByRole(AriaRole.Link, new() { Name = "circulated actions" })).ToHaveAttributeAsync("href", "/agency/circulated-actions");
@@ -62,7 +56,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         await PageChecks.AssertAccessibleAsync(police, "spoc-circulated-record");
 
         // The health SPOC's agency was not invited: the list leaves the record out, and its address answers as the API does (403).
-        var health = await browser.NewPageAsync();
+        var health = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(health, system, "spoc.health");
         await health.GotoAsync(new Uri(system.WebAddress, "agency/circulated-actions").ToString());
         await Assertions.Expect(health.GetByRole(AriaRole.Heading, new() { Name = "Circulated actions" })).ToBeVisibleAsync();
@@ -81,7 +75,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(police.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Page not found");
 
         // The pages are the SPOCs': a team manager is refused, and has no link to them.
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await Assertions.Expect(manager.GetByRole(AriaRole.Link, new() { Name = "Circulated actions" })).ToHaveCountAsync(0);
         var managerRefused = await manager.GotoAsync(new Uri(system.WebAddress, "agency/circulated-actions").ToString());
@@ -98,7 +92,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         await RecordAndCirculateAsync(meeting, [("Check the household's call-out history", "DURHAM-POLICE", due)], circulate: false);
 
         // Before circulating, the manager corrects the saved record: the form holds it as saved; the chair is changed by keyboard.
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{meetingId}/record").ToString());
         await manager.Locator("#correct-link").ClickAsync();
@@ -179,7 +173,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         Assert.Equal("CDDFT", (string)circulations[1]!["actions"]![1]!["ownerAgencyCode"]!);
 
         // The police SPOC reads version 2 as current, why it changed and what changed; version 1 stays readable.
-        var police = await browser.NewPageAsync();
+        var police = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(police, system, "spoc.police");
         await police.GotoAsync(new Uri(system.WebAddress, "agency/circulated-actions").ToString());
         await Assertions.Expect(police.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("Version 2 (amended)");
@@ -230,7 +224,7 @@ public sealed class CirculatedActionsTests(WebSystem system) : IAsyncLifetime
         Assert.DoesNotContain("api/circulated-records", email.TextBody + email.HtmlBody, StringComparison.Ordinal);
 
         // Opened in a browser not signed in: the provider's sign-in first, then the record itself.
-        var page = await browser.NewPageAsync();
+        var page = await Chromium.NewPageAsync();
         await page.GotoAsync(link.ToString());
         Assert.StartsWith(system.Authority.GetLeftPart(UriPartial.Authority), page.Url, StringComparison.Ordinal);
         await page.Locator("input[name='user'][value='spoc.police']").CheckAsync();

@@ -11,15 +11,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// the records saved through the meetings API (one held just now, one held days ago).
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class CirculationCountdownTests(WebSystem system) : IAsyncLifetime
+public sealed class CirculationCountdownTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_teams_meetings_show_the_circulation_countdown_and_an_overdue_circulation_in_words()
     {
@@ -34,7 +28,7 @@ public sealed class CirculationCountdownTests(WebSystem system) : IAsyncLifetime
         var overdue = await ConveneDecidedDaysAgoAsync(api, "CD-2026-O" + system.Run, now, TimeSpan.FromHours(52));
         var overdueRecord = await RecordAsync(api, overdue, now.AddDays(-6).AddHours(1));
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, "team/meetings?pageSize=200").ToString());
 

@@ -13,14 +13,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// Debian's Chromium against the running services.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class DecisionsNotToConvenePagingTests(WebSystem system) : IAsyncLifetime
+public sealed class DecisionsNotToConvenePagingTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_decisions_not_to_convene_page_through_the_api_each_once_latest_first()
     {
@@ -85,7 +79,7 @@ public sealed class DecisionsNotToConvenePagingTests(WebSystem system) : IAsyncL
         }
 
         // The page, two at a time: Next until there is none, then Previous back to the first; the rows as the API gave them.
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, "team/decisions-not-to-convene?pageSize=2").ToString());
         var shown = new List<string>();

@@ -11,20 +11,14 @@ namespace Jtai.Strategy.Web.Tests;
 /// does not see it.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class DecisionsNotToConveneTests(WebSystem system) : IAsyncLifetime
+public sealed class DecisionsNotToConveneTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task A_manager_records_a_decision_not_to_convene_by_keyboard_and_the_team_lists_it()
     {
         var caseReference = "NC-2026-" + system.Run;
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, "team/meetings").ToString());
         await KeyboardSteps.KeyboardToAsync(manager, "#decisions-link");
@@ -68,7 +62,7 @@ public sealed class DecisionsNotToConveneTests(WebSystem system) : IAsyncLifetim
         Assert.Equal(decided.UtcDateTime, DateTimeOffset.Parse((string)held["decidedAt"]!, CultureInfo.InvariantCulture).UtcDateTime);
 
         // The list is the team's own: another team's manager does not see it.
-        var other = await browser.NewPageAsync();
+        var other = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(other, system, "manager.derwentside");
         await other.GotoAsync(new Uri(system.WebAddress, "team/decisions-not-to-convene").ToString());
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Decisions not to convene");

@@ -13,15 +13,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// instance only, and the other's page would never hear it.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class LiveBoardInstancesTests(WebSystem system) : IAsyncLifetime
+public sealed class LiveBoardInstancesTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeSpan Heard = TimeSpan.FromSeconds(60);
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task A_change_reaches_the_open_board_on_either_web_instance()
     {
@@ -33,7 +27,7 @@ public sealed class LiveBoardInstancesTests(WebSystem system) : IAsyncLifetime
 
         // One sign-in serves both: the cookie is for the host (not the port) and both instances read it with the
         // shared DataProtection keys, as a load balancer in front of them would have it.
-        var first = await browser.NewPageAsync();
+        var first = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(first, system, "manager.easington");
         var other = await first.Context.NewPageAsync();
         var pages = new[] { (Page: first, Instance: system.WebAddress), (Page: other, Instance: second.Address) };

@@ -14,7 +14,7 @@ namespace Jtai.Strategy.Web.Tests;
 /// axe at desktop width and 320 px, loads at most 300 KB of script, and leaves a screenshot.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
+public sealed class MasdgPagesTests(WebSystem system) : BrowserTests
 {
     // A team of its own, so that its figures are this test's meeting alone (the other tests convene for Easington).
     private const string Team = "FF-DERWENTSIDE";
@@ -23,12 +23,6 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
     // The trends page's columns when no single metric is chosen, in order.
     private static readonly string[] TrendsColumns =
         ["invitations.answered-within-limit", "attendance.attended", "attendance.written-only", "attendance.below-national-minimum", "circulation.on-time"];
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_masdg_sees_a_recorded_and_circulated_meeting_in_the_dashboard_trends_and_exception_report()
     {
@@ -88,7 +82,7 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
         // The MASDG signs in and lands on the dashboard; the team's month, filtered by the GET form.
         var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
         var month = TimeZoneInfo.ConvertTime(heldAt, london).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        var masdg = await browser.NewPageAsync();
+        var masdg = await Chromium.NewPageAsync();
         await SignInAsync(masdg, "masdg");
         await Assertions.Expect(masdg).ToHaveURLAsync(new Uri(system.WebAddress, "masdg").ToString());
         await Assertions.Expect(masdg.GetByRole(AriaRole.Heading, new() { Name = "Strategy meetings dashboard" })).ToBeVisibleAsync();
@@ -218,7 +212,7 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
 
         // Without JavaScript the table is the page: no chart, the same figures.
         // The same session (its cookie), in a browser with JavaScript off.
-        var plain = await browser.Instance.NewContextAsync(new() { JavaScriptEnabled = false, ViewportSize = new() { Width = 1280, Height = 900 }, StorageState = await masdg.Context.StorageStateAsync() });
+        var plain = await Chromium.Instance.NewContextAsync(new() { JavaScriptEnabled = false, ViewportSize = new() { Width = 1280, Height = 900 }, StorageState = await masdg.Context.StorageStateAsync() });
         var noScript = await plain.NewPageAsync();
         await noScript.GotoAsync(new Uri(system.WebAddress, "masdg/trends?team=" + Team).ToString());
         await Assertions.Expect(noScript.Locator($"#trends tr[data-period='{month}']")).ToContainTextAsync("1 of 1 (100%)");
@@ -258,7 +252,7 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
             items => items.Any(i => (string)i!["action"]!["key"]! == "1.1a" && (string?)i["latestEvidencePeriodEnd"] == monthEnd),
             TimeSpan.FromSeconds(60), "this month's published figures are the action plan's evidence for 1.1a");
 
-        var masdg = await browser.NewPageAsync();
+        var masdg = await Chromium.NewPageAsync();
         await SignInAsync(masdg, "masdg");
         await masdg.GetByRole(AriaRole.Link, new() { Name = "Action plan progress" }).ClickAsync();
         await Assertions.Expect(masdg.GetByRole(AriaRole.Heading, new() { Name = "Action plan progress", Level = 1 })).ToBeVisibleAsync();
@@ -305,7 +299,7 @@ public sealed class MasdgPagesTests(WebSystem system) : IAsyncLifetime
         Assert.Contains((string)themeOne["theme"]!, await csv.TextAsync(), StringComparison.Ordinal);
 
         // The MASDG's pages and downloads are the MASDG's alone: a team manager is refused them.
-        var other = await browser.NewPageAsync();
+        var other = await Chromium.NewPageAsync();
         await SignInAsync(other, "manager.easington");
         await Assertions.Expect(other.GetByRole(AriaRole.Link, new() { Name = "Dashboard" })).ToHaveCountAsync(0);
         foreach (var path in new[] { "masdg", "masdg/trends", "masdg/exception-report", "masdg/action-plan" })

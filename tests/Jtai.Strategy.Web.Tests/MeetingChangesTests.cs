@@ -11,15 +11,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// SPOC receives the e-mail for it at the SMTP sink. Another team's manager is refused both forms.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class MeetingChangesTests(WebSystem system) : IAsyncLifetime
+public sealed class MeetingChangesTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task A_manager_reschedules_then_cancels_a_meeting_and_every_spoc_is_emailed()
     {
@@ -29,7 +23,7 @@ public sealed class MeetingChangesTests(WebSystem system) : IAsyncLifetime
         var invited = meeting["invitations"]!.AsArray().Select(i => (string)i!["agencyCode"]!).Where(system.SpocEmails.ContainsKey).ToList();
         Assert.NotEmpty(invited);
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{meetingId}").ToString());
         await KeyboardSteps.KeyboardToAsync(manager, "#reschedule-link");
@@ -100,7 +94,7 @@ public sealed class MeetingChangesTests(WebSystem system) : IAsyncLifetime
         await Assertions.Expect(manager.Locator("#refusal")).ToContainTextAsync("cannot be rescheduled");
 
         // Another team's manager is refused the forms (the meetings API's 403, as the status page).
-        var other = await browser.NewPageAsync();
+        var other = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(other, system, "manager.derwentside");
         var refused = await other.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{meetingId}/cancel").ToString());
         Assert.Equal(403, refused!.Status);

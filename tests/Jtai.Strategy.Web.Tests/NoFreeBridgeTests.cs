@@ -10,15 +10,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// running services. The team's three bridges are taken by three meetings convened through the meetings API first.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class NoFreeBridgeTests(WebSystem system) : IAsyncLifetime
+public sealed class NoFreeBridgeTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task Convening_when_every_bridge_is_booked_shows_the_services_explanation()
     {
@@ -35,7 +29,7 @@ public sealed class NoFreeBridgeTests(WebSystem system) : IAsyncLifetime
         string Time(DateTimeOffset at) => at.ToString("HH:mm", CultureInfo.InvariantCulture);
         var caseReference = "NB-2026-X" + system.Run;
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, "team/meetings/convene").ToString());
         await manager.Locator("#caseReference").FillAsync(caseReference);

@@ -11,16 +11,10 @@ namespace Jtai.Strategy.Web.Tests;
 /// deadline poller raises the overdue event and the metrics service lists the meeting.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class OverdueCirculationsPagingTests(WebSystem system) : IAsyncLifetime
+public sealed class OverdueCirculationsPagingTests(WebSystem system) : BrowserTests
 {
     private const int PageSize = 2;
     private static readonly TimeSpan ListedWithin = TimeSpan.FromSeconds(60);
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_masdg_pages_through_the_teams_overdue_circulations_forward_and_back()
     {
@@ -44,7 +38,7 @@ public sealed class OverdueCirculationsPagingTests(WebSystem system) : IAsyncLif
         var expected = listed["items"]!.AsArray().Select(item => (string)item!["meetingReference"]!).ToList();
         var pages = (expected.Count + PageSize - 1) / PageSize;
 
-        var masdg = await browser.NewPageAsync();
+        var masdg = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(masdg, system, "masdg");
         await masdg.GotoAsync(new Uri(system.WebAddress, $"masdg?team={WebSystem.ManagerTeam}&pageSize={PageSize}").ToString());
         await Assertions.Expect(masdg.Locator("#overdue-heading")).ToContainTextAsync(WebSystem.ManagerTeam);

@@ -11,15 +11,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// meetings API holds all five actions and the apologies, then the amended seven.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class RecordActionsTests(WebSystem system) : IAsyncLifetime
+public sealed class RecordActionsTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     private static string Date(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, London).ToString("d/M/yyyy", CultureInfo.InvariantCulture);
 
     private static string Time(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, London).ToString("HH:mm", CultureInfo.InvariantCulture);
@@ -33,7 +27,7 @@ public sealed class RecordActionsTests(WebSystem system) : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var due = now.AddDays(4);
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{meetingId}/record").ToString());
         await Assertions.Expect(manager.Locator("input[id$='-description']")).ToHaveCountAsync(3);

@@ -12,14 +12,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// another agency's SPOC and another team's manager are refused it (403), through the API and through the web.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class SentContributionTests(WebSystem system) : IAsyncLifetime
+public sealed class SentContributionTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_agencys_spoc_sees_the_contribution_it_sent_and_no_other_agency_can_read_it()
     {
@@ -41,7 +35,7 @@ public sealed class SentContributionTests(WebSystem system) : IAsyncLifetime
         }
 
         // Signed in: the agency's answer page shows it, and the field holds it to change from.
-        var spoc = await browser.NewPageAsync();
+        var spoc = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(spoc, system, "spoc.police");
         await spoc.GotoAsync(new Uri(system.WebAddress, $"agency/invitations/{invitationId}/answer").ToString());
         await Assertions.Expect(spoc.Locator("[data-sent-contribution]")).ToHaveTextAsync(contribution);
@@ -63,7 +57,7 @@ public sealed class SentContributionTests(WebSystem system) : IAsyncLifetime
         var rescheduled = (await Eventually.GetAsync(
             () => Task.FromResult(SmtpMailbox.Invitations(system.MailDir, policeEmail, reference).Where(m => (m.Subject ?? "").EndsWith("rescheduled", StringComparison.Ordinal)).ToList()),
             m => m.Count > 0, TimeSpan.FromSeconds(60), "the police SPOC's rescheduled invitation arrives"))[0];
-        var byLink = await browser.NewPageAsync();
+        var byLink = await Chromium.NewPageAsync();
         await byLink.GotoAsync(SmtpMailbox.AnswerLink(rescheduled).ToString());
         Assert.Contains("/answer/", byLink.Url, StringComparison.Ordinal);
         await Assertions.Expect(byLink.Locator("#sent-contribution h2")).ToHaveTextAsync("Your agency already sent a written contribution");
@@ -84,7 +78,7 @@ public sealed class SentContributionTests(WebSystem system) : IAsyncLifetime
         }
 
         // Through the web too: the health SPOC gets the status page for the police's answer page, without the text.
-        var health = await browser.NewPageAsync();
+        var health = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(health, system, "spoc.health");
         var page = await health.GotoAsync(new Uri(system.WebAddress, $"agency/invitations/{invitationId}/answer").ToString());
         Assert.Equal(403, page!.Status);

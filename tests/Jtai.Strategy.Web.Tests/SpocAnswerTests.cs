@@ -11,14 +11,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// Another agency's SPOC is refused the invitation's answer page (the API's 403).
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class SpocAnswerTests(WebSystem system) : IAsyncLifetime
+public sealed class SpocAnswerTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task A_signed_in_spoc_answers_in_writing_by_keyboard_from_the_agencys_invitations()
     {
@@ -26,7 +20,7 @@ public sealed class SpocAnswerTests(WebSystem system) : IAsyncLifetime
         var reference = (string)meeting["reference"]!;
         var meetingId = (string)meeting["id"]!;
 
-        var police = await browser.NewPageAsync();
+        var police = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(police, system, "spoc.police");
         var row = police.Locator($"tr[data-meeting='{reference}']");
         await Assertions.Expect(row).ToContainTextAsync("No answer yet");
@@ -71,7 +65,7 @@ public sealed class SpocAnswerTests(WebSystem system) : IAsyncLifetime
 
         // The health SPOC cannot open the police's invitation: the meetings API's 403, as the status page.
         var answerPage = await row.Locator($"a[data-answer='{reference}']").GetAttributeAsync("href");
-        var health = await browser.NewPageAsync();
+        var health = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(health, system, "spoc.health");
         var refused = await health.GotoAsync(new Uri(system.WebAddress, answerPage!.TrimStart('/')).ToString());
         Assert.Equal(403, refused!.Status);

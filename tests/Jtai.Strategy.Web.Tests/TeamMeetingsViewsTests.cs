@@ -12,14 +12,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// was held in the meetings database (as if it had been convened for then).
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class TeamMeetingsViewsTests(WebSystem system) : IAsyncLifetime
+public sealed class TeamMeetingsViewsTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task A_meeting_held_days_ago_and_not_circulated_shows_under_past_overdue_in_red()
     {
@@ -35,7 +29,7 @@ public sealed class TeamMeetingsViewsTests(WebSystem system) : IAsyncLifetime
         var upcomingReference = (string)upcoming["reference"]!;
 
         // Upcoming (the default): the meeting to come, not the one held six days ago.
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GotoAsync(new Uri(system.WebAddress, "team/meetings?pageSize=200").ToString());
         await Assertions.Expect(manager.Locator("#upcoming-link")).ToHaveAttributeAsync("aria-current", "page");

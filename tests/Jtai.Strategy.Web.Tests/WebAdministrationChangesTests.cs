@@ -12,14 +12,8 @@ namespace Jtai.Strategy.Web.Tests;
 /// width and 320 px and leaves a screenshot.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLifetime
+public sealed class WebAdministrationChangesTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_administrator_covers_changes_and_retires_a_deputy_and_retires_a_bridge_and_removes_a_manager()
     {
@@ -30,7 +24,7 @@ public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLife
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
         var deputyId = (string)JsonNode.Parse(await created.Content.ReadAsStringAsync())!["spocId"]!;
 
-        var admin = await browser.NewPageAsync();
+        var admin = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(admin, system, "admin");
         await admin.GotoAsync(new Uri(system.WebAddress, "admin/agencies/DCC-EDUCATION").ToString());
         await admin.GetByRole(AriaRole.Link, new() { Name = "Change Corey Cover" }).ClickAsync();
@@ -125,7 +119,7 @@ public sealed class WebAdministrationChangesTests(WebSystem system) : IAsyncLife
         Assert.DoesNotContain(team["managers"]!.AsArray(), m => (string)m!["email"]! == managerEmail);
 
         // A manager cannot open a SPOC's page.
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         var refused = await manager.GotoAsync(new Uri(system.WebAddress, $"admin/spocs/{deputyId}").ToString());
         Assert.Equal(403, refused!.Status);

@@ -12,18 +12,12 @@ namespace Jtai.Strategy.Web.Tests;
 /// and 320 px and leaves a screenshot.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class WebAdministrationTests(WebSystem system) : IAsyncLifetime
+public sealed class WebAdministrationTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_administrator_adds_a_deputy_and_a_bridge_and_sees_them_and_other_roles_cannot()
     {
-        var admin = await browser.NewPageAsync();
+        var admin = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(admin, system, "admin");
         await Assertions.Expect(admin).ToHaveURLAsync(new Uri(system.WebAddress, "admin/agencies").ToString());
         await Assertions.Expect(admin.GetByRole(AriaRole.Heading, new() { Name = "Agencies and their SPOCs" })).ToBeVisibleAsync();
@@ -94,7 +88,7 @@ public sealed class WebAdministrationTests(WebSystem system) : IAsyncLifetime
         // A manager and a SPOC are refused the administrator's pages.
         foreach (var user in new[] { "manager.easington", "spoc.police" })
         {
-            var page = await browser.NewPageAsync();
+            var page = await Chromium.NewPageAsync();
             await WebSignInSteps.SignInAsync(page, system, user);
             foreach (var path in new[] { "admin/agencies", "admin/agencies/CDDFT", $"admin/teams/{WebSystem.ManagerTeam}" })
             {
@@ -116,11 +110,11 @@ public sealed class WebAdministrationTests(WebSystem system) : IAsyncLifetime
             convened.Add((string)(await system.ConveneAsync(TimeSpan.FromHours(20 + i), $"LL-2026-P{i}{system.Run}"))["reference"]!);
         }
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await ManagerPagesAsync(manager, convened);
 
-        var spoc = await browser.NewPageAsync();
+        var spoc = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(spoc, system, "spoc.csc");
         await SpocPagesAsync(spoc, convened);
     }
@@ -149,7 +143,7 @@ public sealed class WebAdministrationTests(WebSystem system) : IAsyncLifetime
         Assert.True(convened.IsSuccessStatusCode, body);
         var reference = (string)JsonNode.Parse(body)!["reference"]!;
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(manager, system, "manager.easington");
         await manager.GetByRole(AriaRole.Link, new() { Name = "My team's notices" }).ClickAsync();
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "My team's notices" })).ToBeVisibleAsync();
@@ -163,7 +157,7 @@ public sealed class WebAdministrationTests(WebSystem system) : IAsyncLifetime
         await PageChecks.AssertAccessibleAsync(manager, "team-notices");
 
         // Another team's manager does not see it.
-        var other = await browser.NewPageAsync();
+        var other = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(other, system, "manager.derwentside");
         await other.GotoAsync(new Uri(system.WebAddress, "team/notices").ToString());
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Name = "My team's notices" })).ToBeVisibleAsync();

@@ -11,20 +11,14 @@ namespace Jtai.Strategy.Web.Tests;
 /// holds the change. Each page passes axe at desktop width and 320 px and leaves a screenshot.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class WebAgenciesAndTeamsTests(WebSystem system) : IAsyncLifetime
+public sealed class WebAgenciesAndTeamsTests(WebSystem system) : BrowserTests
 {
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task The_administrator_registers_renames_deactivates_and_reactivates_an_agency()
     {
         using var directory = await system.ApiAsAsync("admin", system.DirectoryAddress);
         var code = $"ADVOCACY-{system.Run.ToUpperInvariant()}";
-        var admin = await browser.NewPageAsync();
+        var admin = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(admin, system, "admin");
         await admin.GotoAsync(new Uri(system.WebAddress, "admin/agencies").ToString());
 
@@ -111,7 +105,7 @@ public sealed class WebAgenciesAndTeamsTests(WebSystem system) : IAsyncLifetime
     {
         using var meetings = await system.ApiAsAsync("admin", system.MeetingsAddress);
         var code = $"FF-NEW-{system.Run.ToUpperInvariant()}";
-        var admin = await browser.NewPageAsync();
+        var admin = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(admin, system, "admin");
         await admin.GotoAsync(new Uri(system.WebAddress, "admin/teams").ToString());
 
@@ -179,7 +173,7 @@ public sealed class WebAgenciesAndTeamsTests(WebSystem system) : IAsyncLifetime
         }
 
         var allAgencies = JsonNode.Parse(await directory.GetStringAsync("api/agencies?pageSize=200"))!.AsArray().Select(a => (string)a!["code"]!).ToList();
-        var admin = await browser.NewPageAsync();
+        var admin = await Chromium.NewPageAsync();
         await WebSignInSteps.SignInAsync(admin, system, "admin");
 
         // The agencies, five a page: "Next" to the end, every agency once in the directory's order, then "Previous".

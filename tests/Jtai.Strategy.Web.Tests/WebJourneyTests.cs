@@ -13,15 +13,9 @@ namespace Jtai.Strategy.Web.Tests;
 /// desktop width and at 320 px, and leaves a screenshot under .local/screenshots/.
 /// </summary>
 [Collection(WebSystemCollection.Name)]
-public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
+public sealed class WebJourneyTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeSpan MailWithin = TimeSpan.FromSeconds(60);
-    private Browser browser = null!;
-
-    public async Task InitializeAsync() => browser = await Browser.LaunchAsync();
-
-    public async Task DisposeAsync() => await browser.DisposeAsync();
-
     [Fact]
     public async Task A_manager_sees_the_meeting_and_the_spoc_answers_in_writing_by_keyboard_from_the_emailed_link()
     {
@@ -31,7 +25,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         var meetingId = (string)meeting["id"]!;
 
         // The manager signs in through the provider's sign-in form and lands on the team's meetings.
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await SignInAsync(manager, "manager.easington");
         await Assertions.Expect(manager).ToHaveURLAsync(new Uri(system.WebAddress, "team/meetings").ToString());
         await Assertions.Expect(manager.GetByRole(AriaRole.Heading, new() { Name = "My team's meetings" })).ToBeVisibleAsync();
@@ -58,7 +52,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         Assert.Equal(system.MeetingsAddress.Authority, link.Authority);
 
         // No sign-in: the browser is sent on to the web service's answer page, which shows the meeting's details.
-        var spoc = await browser.NewPageAsync();
+        var spoc = await Chromium.NewPageAsync();
         var opened = await spoc.GotoAsync(link.ToString());
         Assert.Equal(200, opened!.Status);
         Assert.StartsWith(new Uri(system.WebAddress, "answer/").ToString(), spoc.Url, StringComparison.Ordinal);
@@ -110,10 +104,10 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
 
         // Signed in, the police SPOC sees the answer on the agency's invitations; the health SPOC, invited to the same
         // meeting, sees its own invitation unanswered and nothing of the police's answer.
-        var policeSpoc = await browser.NewPageAsync();
+        var policeSpoc = await Chromium.NewPageAsync();
         await SignInAsync(policeSpoc, "spoc.police");
         await Assertions.Expect(policeSpoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("In writing");
-        var healthSpoc = await browser.NewPageAsync();
+        var healthSpoc = await Chromium.NewPageAsync();
         await SignInAsync(healthSpoc, "spoc.health");
         await Assertions.Expect(healthSpoc.GetByRole(AriaRole.Heading, new() { Name = "My agency's invitations" })).ToBeVisibleAsync();
         await Assertions.Expect(healthSpoc.Locator($"tr[data-meeting='{reference}']")).ToContainTextAsync("No answer yet");
@@ -141,7 +135,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         var at = link.LastIndexOf('/') + 3;
         var tampered = link[..at] + (link[at] == 'A' ? 'B' : 'A') + link[(at + 1)..];
 
-        var page = await browser.NewPageAsync();
+        var page = await Chromium.NewPageAsync();
         var response = await page.GotoAsync(tampered);
         Assert.Equal(400, response!.Status);
         Assert.StartsWith("text/html", await response.HeaderValueAsync("content-type") ?? "", StringComparison.Ordinal);
@@ -161,7 +155,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
     [Fact]
     public async Task Each_role_lands_on_its_page_and_another_teams_or_roles_pages_are_forbidden()
     {
-        var start = await browser.NewPageAsync();
+        var start = await Chromium.NewPageAsync();
         await start.GotoAsync(system.WebAddress.ToString());
         await Assertions.Expect(start.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Strategy meetings");
         await PageChecks.AssertAccessibleAsync(start, "start");
@@ -172,7 +166,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         // A SPOC lands on the agency's invitations (the meeting just convened is there); the team manager's pages are forbidden (403).
         var meeting = await system.ConveneAsync(TimeSpan.FromHours(13), "LL-2026-F" + system.Run);
         var reference = (string)meeting["reference"]!;
-        var spoc = await browser.NewPageAsync();
+        var spoc = await Chromium.NewPageAsync();
         await SignInAsync(spoc, "spoc.police");
         await Assertions.Expect(spoc).ToHaveURLAsync(new Uri(system.WebAddress, "agency/invitations").ToString());
         await Assertions.Expect(spoc.GetByRole(AriaRole.Heading, new() { Name = "My agency's invitations" })).ToBeVisibleAsync();
@@ -185,7 +179,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         await PageChecks.AssertAccessibleAsync(spoc, "forbidden");
 
         // Another team's manager cannot open this team's meeting: the meetings API refuses, the page says so.
-        var other = await browser.NewPageAsync();
+        var other = await Chromium.NewPageAsync();
         await SignInAsync(other, "manager.derwentside");
         await Assertions.Expect(other.GetByRole(AriaRole.Row).Filter(new() { HasText = reference })).ToHaveCountAsync(0);
         await other.GotoAsync(new Uri(system.WebAddress, $"team/meetings/{(string)meeting["id"]!}").ToString());
@@ -220,7 +214,7 @@ public sealed class WebJourneyTests(WebSystem system) : IAsyncLifetime
         // Five hours ahead: clear of the other tests' meetings, so a bridge is free.
         var start = now.AddHours(5);
 
-        var manager = await browser.NewPageAsync();
+        var manager = await Chromium.NewPageAsync();
         await SignInAsync(manager, "manager.easington");
         await KeyboardToAsync(manager, "a[href='/team/meetings/convene']");
         await manager.Keyboard.PressAsync("Enter");
