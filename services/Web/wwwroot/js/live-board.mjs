@@ -8,8 +8,14 @@ if (board && status && 'EventSource' in window) {
   let reading = false;
   let again = false;
   let connected = false;
+  // A delivery (or its failure) is heard from the notifications service at the moment the meetings service, which the
+  // board is read from, records it from the same message: a read can come first. While the board has not changed yet,
+  // it is read again a second later, a few times.
+  const recordedElsewhere = new Set(['delivered', 'not-delivered']);
+  let retries = 0;
 
-  const refresh = async () => {
+  const refresh = async (event) => {
+    if (event && recordedElsewhere.has(event.data)) { retries = 5; }
     if (reading) { again = true; return; }
     reading = true;
     try {
@@ -19,9 +25,14 @@ if (board && status && 'EventSource' in window) {
         if (!response.ok) { return; }
         const page = new DOMParser().parseFromString(await response.text(), 'text/html');
         const fresh = page.getElementById('live-board');
-        if (fresh) {
+        if (fresh && fresh.innerHTML !== board.innerHTML) {
           board.innerHTML = fresh.innerHTML;
           status.textContent = 'Updated at ' + new Date().toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }) + '. Answers show here as they arrive.';
+          retries = 0;
+        } else if (fresh && retries > 0) {
+          retries--;
+          await new Promise((resolve) => { setTimeout(resolve, 1000); });
+          again = true;
         }
       } while (again);
     } finally {
