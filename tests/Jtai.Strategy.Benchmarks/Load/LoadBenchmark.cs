@@ -15,7 +15,7 @@ namespace Jtai.Strategy.Benchmarks.Load;
 /// The load command's switches: <c>--rate</c> meetings/s, <c>--duration</c> s, <c>--instances</c> per service,
 /// <c>--chaos</c>, <c>--warmup</c> s of the same arrivals first (not measured).
 /// </summary>
-public sealed record LoadSettings(double Rate, int DurationSeconds, int Instances, bool Chaos, int WarmupSeconds = 0)
+public sealed record LoadSettings(double Rate, int DurationSeconds, int Instances, bool Chaos, int WarmupSeconds = 0, bool Reminders = true)
 {
     public static LoadSettings Parse(IReadOnlyList<string> args)
     {
@@ -30,6 +30,7 @@ public sealed record LoadSettings(double Rate, int DurationSeconds, int Instance
                 "--instances" => settings with { Instances = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--chaos" => settings with { Chaos = true },
                 "--warmup" => settings with { WarmupSeconds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--no-reminders" => settings with { Reminders = false },
                 _ => throw new ArgumentException($"unknown load switch {args[i]}"),
             };
         }
@@ -57,6 +58,12 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
 
     /// <summary>The chase configured so that reminders fall due during the run (escalation stays beyond it).</summary>
     private static readonly TimeSpan ReminderAfter = TimeSpan.FromSeconds(30);
+
+    /// <summary>With <c>--no-reminders</c>: no reminder falls due during the run (the issue's scenario: invitations only).</summary>
+    private static readonly TimeSpan ReminderBeyondRun = TimeSpan.FromHours(2);
+
+    /// <summary>The e-mails each issued invitation expects during the run: itself, and its reminder unless turned off.</summary>
+    private int EmailsPerInvitation => settings.Reminders ? 2 : 1;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -88,10 +95,19 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         broker = await RabbitMqVirtualHost.CreateAsync();
         smtp = await LoadSmtpSink.StartAsync();
         var sampler = new ResourceSampler(() => services.SelectMany(s => s.Value.Where(p => p.ExitCode is null).Select(p => (s.Key, p.ProcessId))).ToList());
+        // What the servers and the load itself spend on the same work: the rest of the machine's two cores.
+        var servers = new ResourceSampler(() =>
+        [
+            .. ResourceSampler.ProcessesNamed("postgres").Select(pid => ("PostgreSQL", pid)),
+            .. ResourceSampler.ProcessesNamed("beam.smp").Select(pid => ("RabbitMQ", pid)),
+            ("SMTP sink", smtp.ProcessId),
+            ("benchmark (load and checks)", Environment.ProcessId),
+        ]);
         try
         {
             await StartServicesAsync();
             sampler.Start();
+            servers.Start();
             var agencies = await ProvisionAsync();
             if (settings.WarmupSeconds > 0)
             {
@@ -99,12 +115,14 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             }
 
             sampler.Mark();
+            servers.Mark();
             measuredFrom = DateTimeOffset.UtcNow;
             var arrivalsEnd = await ArriveAsync(TotalMeetings, TeamCode, warmup: false);
-            return await SummariseAsync(agencies, arrivalsEnd, sampler);
+            return await SummariseAsync(agencies, arrivalsEnd, sampler, servers);
         }
         finally
         {
+            await servers.DisposeAsync();
             await sampler.DisposeAsync();
             await StopServicesAsync();
             await smtp.DisposeAsync();
@@ -170,8 +188,8 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             case "meetings":
                 // Absolute chase times (the options there are today): reminders 30 s after issue fall due during the
                 // run; escalation (2 h) never does, so each unanswered invitation expects exactly one reminder.
-                values["Meetings:ReminderAfter"] = ReminderAfter.ToString("c", CultureInfo.InvariantCulture);
-                values["Meetings:EscalateAfter"] = "02:00:00";
+                values["Meetings:ReminderAfter"] = (settings.Reminders ? ReminderAfter : ReminderBeyondRun).ToString("c", CultureInfo.InvariantCulture);
+                values["Meetings:EscalateAfter"] = settings.Reminders ? "02:00:00" : "04:00:00";
                 // The floor (15 min by default) may not exceed the reminder time it guards.
                 values["Meetings:ChaseFloor"] = "00:00:10";
                 break;
@@ -317,7 +335,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         var stopwatch = Stopwatch.StartNew();
         await ArriveAsync(WarmUpMeetings, WarmUpTeamCode, warmup: true);
         var references = convenes.Where(c => c.Warmup && c.Reference is not null).Select(c => c.Reference!).ToHashSet();
-        var expected = convenes.Where(c => c.Warmup && c.Reference is not null).Sum(c => c.Invited.Count) * 2;
+        var expected = convenes.Where(c => c.Warmup && c.Reference is not null).Sum(c => c.Invited.Count) * EmailsPerInvitation;
         var done = await Eventually.GetAsync(
             () => Task.FromResult(smtp.Emails().Count(e => Classify(e) is { } c && references.Contains(c.Reference) && c.Kind is "invitation" or "reminder")),
             sent => sent >= expected, TimeSpan.FromMinutes(10), "the warm-up's invitations and reminders are sent");
@@ -570,12 +588,12 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         return (kind, reference.Groups[1].Value);
     }
 
-    private async Task<double> SummariseAsync(IReadOnlyList<string> agencies, DateTimeOffset arrivalsEnd, ResourceSampler sampler)
+    private async Task<double> SummariseAsync(IReadOnlyList<string> agencies, DateTimeOffset arrivalsEnd, ResourceSampler sampler, ResourceSampler servers)
     {
         // Every invitation the meetings service recorded as issued (including those of a convene whose response was lost
         // to a kill) expects one invitation e-mail and, unanswered, one reminder 30 s after issue.
         var issued = await IssuedInvitationsAsync();
-        var lastDue = issued.Count == 0 ? arrivalsEnd : issued.Max(i => i.IssuedAt) + ReminderAfter;
+        var lastDue = issued.Count == 0 ? arrivalsEnd : issued.Max(i => i.IssuedAt) + (settings.Reminders ? ReminderAfter : TimeSpan.Zero);
         int Missing(IReadOnlyList<ReceivedEmail> received, string kind)
         {
             var got = received.Select(e => (Classify(e), e.Recipient.ToLowerInvariant())).Where(x => x.Item1?.Kind == kind)
@@ -601,7 +619,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
                 lastProgress = DateTimeOffset.UtcNow;
             }
 
-            if (DateTimeOffset.UtcNow > lastDue && Missing(emails, "invitation") == 0 && Missing(emails, "reminder") == 0)
+            if (DateTimeOffset.UtcNow > lastDue && Missing(emails, "invitation") == 0 && (!settings.Reminders || Missing(emails, "reminder") == 0))
             {
                 break;
             }
@@ -626,6 +644,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         issued = await IssuedInvitationsAsync();
         emails = smtp.Emails();
         sampler.SampleOnce();
+        servers.SampleOnce();
         var waitedUntil = DateTimeOffset.UtcNow;
 
         var byKey = emails.Select(e => (Class: Classify(e), Email: e)).Where(x => x.Class is not null)
@@ -633,10 +652,10 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
             .ToDictionary(g => g.Key, g => g.Select(x => x.Email).OrderBy(e => e.ReceivedAt).ToList());
         var expectedKeys = issued.Select(i => (i.Reference, i.RecipientEmail)).ToHashSet();
 
-        Outcome Count(string kind)
+        Outcome Count(string kind, bool expected = true)
         {
             var outcome = new Outcome();
-            foreach (var invitation in issued)
+            foreach (var invitation in expected ? issued : [])
             {
                 var copies = byKey.GetValueOrDefault((kind, invitation.Reference, invitation.RecipientEmail)) ?? [];
                 outcome.Expected++;
@@ -658,12 +677,12 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
                 }
             }
 
-            outcome.Unexpected = byKey.Where(g => g.Key.Kind == kind && !expectedKeys.Contains((g.Key.Reference, g.Key.Recipient))).Sum(g => g.Value.Count);
+            outcome.Unexpected = byKey.Where(g => g.Key.Kind == kind && (!expected || !expectedKeys.Contains((g.Key.Reference, g.Key.Recipient)))).Sum(g => g.Value.Count);
             return outcome;
         }
 
         var invitations = Count("invitation");
-        var reminders = Count("reminder");
+        var reminders = Count("reminder", expected: settings.Reminders);
         var reminderDeadlines = await database.ScalarAsync<long>("SELECT count(*) FROM meetings.deadline WHERE kind = 'meetings.invitation-reminder' AND fired_at IS NOT NULL");
         var remindersPending = await database.ScalarAsync<long>("SELECT count(*) FROM meetings.deadline WHERE kind = 'meetings.invitation-reminder' AND fired_at IS NULL AND cancelled_at IS NULL");
 
@@ -735,6 +754,16 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
 
         var allRun = sinceArrivals.Values.Sum();
         o.AppendLine($"| all services: CPU from the first measured convene, per e-mail sent since (invitations and reminders, {emailCount}) | {allRun:F1} s: {allRun * 1000 / emailCount:F1} ms |");
+        // The servers' processes are everything of that name on the machine: on the benchmark's own servers with
+        // nothing else running, their CPU is the run's.
+        var serversRun = servers.CpuSinceMark();
+        foreach (var (name, cpu) in serversRun.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            o.AppendLine($"| {name}: CPU from the first measured convene, per e-mail | {cpu:F1} s: {cpu * 1000 / emailCount:F1} ms |");
+        }
+
+        var machine = allRun + serversRun.Values.Sum();
+        o.AppendLine($"| machine (services, servers, sink, benchmark): CPU per e-mail | {machine:F1} s: {machine * 1000 / emailCount:F1} ms |");
 
         if (invitations.Lost.Count + reminders.Lost.Count > 0)
         {

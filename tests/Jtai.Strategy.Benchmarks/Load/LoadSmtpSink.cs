@@ -34,6 +34,9 @@ public sealed class LoadSmtpSink : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The sink's process, for its CPU seconds in the report.</summary>
+    public int ProcessId => process.Id;
+
     private string NewMail => Path.Combine(root, "mailbox", "new");
 
     public static async Task<LoadSmtpSink> StartAsync()

@@ -110,6 +110,36 @@ public sealed class ResourceSampler(Func<IEnumerable<(string Service, int Proces
         stop.Dispose();
     }
 
+    /// <summary>
+    /// The processes whose command name (<c>/proc/PID/comm</c>) is one of <paramref name="names"/>: the servers the
+    /// benchmark's services use (PostgreSQL's backends, RabbitMQ's Erlang VM), whose CPU is part of what an e-mail costs.
+    /// </summary>
+    public static IEnumerable<int> ProcessesNamed(params string[] names)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            string comm;
+            try
+            {
+                comm = File.ReadAllText(Path.Combine(directory, "comm")).TrimEnd('\n');
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue; // exited while listed
+            }
+
+            if (names.Contains(comm, StringComparer.Ordinal))
+            {
+                yield return pid;
+            }
+        }
+    }
+
     private static (long RssKb, long CpuTicks)? Read(int pid)
     {
         try
