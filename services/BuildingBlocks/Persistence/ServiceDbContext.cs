@@ -10,8 +10,16 @@ namespace Jtai.Strategy.BuildingBlocks.Persistence;
 /// Base of every service's DbContext: its own schema, the outbox and inbox tables, and snake_case
 /// names so the hand-written SQL migrations and the EF model agree.
 /// </summary>
-public abstract class ServiceDbContext(DbContextOptions options) : DbContext(options)
+public abstract class ServiceDbContext : DbContext
 {
+    protected ServiceDbContext(DbContextOptions options)
+        : base(options)
+    {
+        // No savepoint around each SaveChanges inside a unit of work's transaction (two statements each): no caller goes
+        // on in a transaction after a failed save, it rolls the whole unit of work back (ConflictRetry starts anew).
+        Database.AutoSavepointsEnabled = false;
+    }
+
     /// <summary>The PostgreSQL schema this bounded context owns.</summary>
     public abstract string Schema { get; }
 
