@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 // Usage: dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- deadlines [count] [instances]
 //        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- outbox [count]
-//        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load [--rate 5] [--duration 60] [--instances 1|2] [--chaos] [--warmup S]
+//        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- load [--rate 5] [--duration 60] [--instances 1|2] [--chaos] [--warmup S] [--no-reminders]
 //        dotnet run -c Release --project tests/Jtai.Strategy.Benchmarks -- fuzz [--count 5000] [--seed 1]
 // Needs the real servers (scripts/infra.sh up). Each run uses a fresh database and virtual host; the load
 // command uses one for the services and another for the raw reference it runs at the end.
@@ -46,7 +46,7 @@ switch (what)
         var (count, seed) = FuzzRun.Parse(args.Skip(1).ToList());
         return await new FuzzRun(database, broker, Console.Out).RunAsync(count, seed);
     default:
-        Console.Error.WriteLine("deadlines [count] [instances] | outbox [count] | load [--rate R] [--duration S] [--instances N] [--chaos] [--warmup S] | fuzz [--count N] [--seed S]");
+        Console.Error.WriteLine("deadlines [count] [instances] | outbox [count] | load [--rate R] [--duration S] [--instances N] [--chaos] [--warmup S] [--no-reminders] | fuzz [--count N] [--seed S]");
         return 2;
 }
 
