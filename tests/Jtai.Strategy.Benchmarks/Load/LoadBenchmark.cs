@@ -100,8 +100,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         [
             .. ResourceSampler.ProcessesNamed("postgres").Select(pid => ("PostgreSQL", pid)),
             .. ResourceSampler.ProcessesNamed("beam.smp").Select(pid => ("RabbitMQ", pid)),
-            ("SMTP sink", smtp.ProcessId),
-            ("benchmark (load and checks)", Environment.ProcessId),
+            ("benchmark (load, checks and the SMTP sink)", Environment.ProcessId),
         ]);
         try
         {
