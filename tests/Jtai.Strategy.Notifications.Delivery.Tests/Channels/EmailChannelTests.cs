@@ -79,6 +79,38 @@ public sealed class EmailChannelTests
         Assert.Throws<ArgumentException>(() => new EmailChannel(new RecordingRelay(), new SmtpOptions { FromAddress = "" }));
     }
 
+    [Fact]
+    public async Task A_sent_message_is_not_kept_alive_by_the_channel()
+    {
+        // The relay lets go of the message once sent, as the SMTP relay does: nothing but the channel could hold it.
+        var relay = new ForgettingRelay();
+        var channel = new EmailChannel(relay, Options, new EmailComposer(new FixedTimeProvider(TestData.Now)));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.True((await channel.SendAsync(Notification(id: $"n-{i}"))).IsDelivered);
+        }
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.Equal(3, relay.Sent.Count);
+        Assert.All(relay.Sent, sent => Assert.False(sent.IsAlive, "a sent message is still reachable"));
+        GC.KeepAlive(channel);
+    }
+
+    /// <summary>Remembers only weak references to what it was handed, so that whatever still holds a message shows.</summary>
+    private sealed class ForgettingRelay : IMailRelay
+    {
+        public List<WeakReference> Sent { get; } = [];
+
+        public Task<string> SendAsync(MimeMessage message, CancellationToken cancellationToken = default)
+        {
+            Sent.Add(new WeakReference(message));
+            return Task.FromResult("OK");
+        }
+    }
+
     /// <summary>Keeps what the channel hands over instead of sending it (the relay itself is tested against aiosmtpd).</summary>
     private sealed class RecordingRelay : IMailRelay
     {

@@ -21,7 +21,8 @@ public sealed class EmailChannel : IDeliveryChannel
 
     private readonly IMailRelay _relay;
     private readonly EmailComposer _composer;
-    private readonly MailboxAddress _from;
+    private readonly string? _fromName;
+    private readonly string _fromAddress;
 
     /// <param name="relay">The SMTP transport.</param>
     /// <param name="options">Supplies the sender (<see cref="SmtpOptions.FromAddress"/>, <see cref="SmtpOptions.FromDisplayName"/>).</param>
@@ -33,7 +34,8 @@ public sealed class EmailChannel : IDeliveryChannel
         EmailComposer.ValidateAddress(options.FromAddress);
         _relay = relay;
         _composer = composer ?? new EmailComposer();
-        _from = new MailboxAddress(options.FromDisplayName, options.FromAddress.Trim());
+        _fromName = options.FromDisplayName;
+        _fromAddress = options.FromAddress.Trim();
     }
 
     public string ChannelName => Name;
@@ -71,7 +73,13 @@ public sealed class EmailChannel : IDeliveryChannel
         try
         {
             message = _composer.Compose(
-                notification.NotificationId, _from, new MailboxAddress(notification.Recipient!.DisplayName, address), notification.Content);
+                notification.NotificationId,
+                // A new sender address for each message: a message's address list subscribes to its addresses' Changed
+                // event, so one shared MailboxAddress kept every message ever composed alive (issue 18: the service's
+                // heap grew by ~25 KB an e-mail, without bound).
+                new MailboxAddress(_fromName, _fromAddress),
+                new MailboxAddress(notification.Recipient!.DisplayName, address),
+                notification.Content);
         }
         catch (Exception ex) when (ex is ArgumentException or ParseException)
         {
