@@ -13,7 +13,7 @@ namespace Jtai.Strategy.Benchmarks.Load;
 
 /// <summary>
 /// The load command's switches: <c>--rate</c> meetings/s, <c>--duration</c> s, <c>--instances</c> per service,
-/// <c>--chaos</c>, <c>--warmup</c> s of the same arrivals first (not measured).
+/// <c>--chaos</c>, <c>--warmup</c> s of the same arrivals first (not measured), <c>--no-reminders</c> (invitations only).
 /// </summary>
 public sealed record LoadSettings(double Rate, int DurationSeconds, int Instances, bool Chaos, int WarmupSeconds = 0, bool Reminders = true)
 {
@@ -98,8 +98,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
         // What the servers and the load itself spend on the same work: the rest of the machine's two cores.
         var servers = new ResourceSampler(() =>
         [
-            .. ResourceSampler.ProcessesNamed("postgres").Select(pid => ("PostgreSQL", pid)),
-            .. ResourceSampler.ProcessesNamed("beam.smp").Select(pid => ("RabbitMQ", pid)),
+            .. ResourceSampler.ProcessesNamed("postgres", "beam.smp").Select(p => (p.Name == "postgres" ? "PostgreSQL" : "RabbitMQ", p.ProcessId)),
             ("benchmark (load, checks and the SMTP sink)", Environment.ProcessId),
         ]);
         try
@@ -590,7 +589,7 @@ public sealed partial class LoadBenchmark(LoadSettings settings, TextWriter repo
     private async Task<double> SummariseAsync(IReadOnlyList<string> agencies, DateTimeOffset arrivalsEnd, ResourceSampler sampler, ResourceSampler servers)
     {
         // Every invitation the meetings service recorded as issued (including those of a convene whose response was lost
-        // to a kill) expects one invitation e-mail and, unanswered, one reminder 30 s after issue.
+        // to a kill) expects one invitation e-mail and, unanswered, one reminder 30 s after issue (none with --no-reminders).
         var issued = await IssuedInvitationsAsync();
         var lastDue = issued.Count == 0 ? arrivalsEnd : issued.Max(i => i.IssuedAt) + (settings.Reminders ? ReminderAfter : TimeSpan.Zero);
         int Missing(IReadOnlyList<ReceivedEmail> received, string kind)

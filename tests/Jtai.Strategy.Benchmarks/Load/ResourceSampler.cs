@@ -114,7 +114,7 @@ public sealed class ResourceSampler(Func<IEnumerable<(string Service, int Proces
     /// The processes whose command name (<c>/proc/PID/comm</c>) is one of <paramref name="names"/>: the servers the
     /// benchmark's services use (PostgreSQL's backends, RabbitMQ's Erlang VM), whose CPU is part of what an e-mail costs.
     /// </summary>
-    public static IEnumerable<int> ProcessesNamed(params string[] names)
+    public static IEnumerable<(string Name, int ProcessId)> ProcessesNamed(params string[] names)
     {
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
@@ -135,7 +135,7 @@ public sealed class ResourceSampler(Func<IEnumerable<(string Service, int Proces
 
             if (names.Contains(comm, StringComparer.Ordinal))
             {
-                yield return pid;
+                yield return (comm, pid);
             }
         }
     }
