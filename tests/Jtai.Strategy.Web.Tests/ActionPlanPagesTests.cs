@@ -13,6 +13,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class ActionPlanPagesTests(WebSystem system) : BrowserTests
 {
     private const string Plan = "api/plans/durham-jtai-2018";
+
     [Fact]
     public async Task The_masdg_changes_an_actions_status_through_the_form_and_its_errors()
     {

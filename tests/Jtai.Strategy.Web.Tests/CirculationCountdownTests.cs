@@ -14,6 +14,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class CirculationCountdownTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
     [Fact]
     public async Task The_teams_meetings_show_the_circulation_countdown_and_an_overdue_circulation_in_words()
     {

@@ -14,6 +14,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class DecisionsNotToConveneTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
     [Fact]
     public async Task A_manager_records_a_decision_not_to_convene_by_keyboard_and_the_team_lists_it()
     {

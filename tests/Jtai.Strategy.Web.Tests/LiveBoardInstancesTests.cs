@@ -16,6 +16,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class LiveBoardInstancesTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeSpan Heard = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_change_reaches_the_open_board_on_either_web_instance()
     {

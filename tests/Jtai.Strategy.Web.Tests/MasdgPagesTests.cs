@@ -23,6 +23,7 @@ public sealed class MasdgPagesTests(WebSystem system) : BrowserTests
     // The trends page's columns when no single metric is chosen, in order.
     private static readonly string[] TrendsColumns =
         ["invitations.answered-within-limit", "attendance.attended", "attendance.written-only", "attendance.below-national-minimum", "circulation.on-time"];
+
     [Fact]
     public async Task The_masdg_sees_a_recorded_and_circulated_meeting_in_the_dashboard_trends_and_exception_report()
     {

@@ -14,6 +14,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class MeetingChangesTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
     [Fact]
     public async Task A_manager_reschedules_then_cancels_a_meeting_and_every_spoc_is_emailed()
     {

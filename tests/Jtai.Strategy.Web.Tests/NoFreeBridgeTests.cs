@@ -13,6 +13,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class NoFreeBridgeTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+
     [Fact]
     public async Task Convening_when_every_bridge_is_booked_shows_the_services_explanation()
     {

@@ -15,6 +15,7 @@ public sealed class OverdueCirculationsPagingTests(WebSystem system) : BrowserTe
 {
     private const int PageSize = 2;
     private static readonly TimeSpan ListedWithin = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task The_masdg_pages_through_the_teams_overdue_circulations_forward_and_back()
     {

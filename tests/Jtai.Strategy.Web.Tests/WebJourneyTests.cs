@@ -16,6 +16,7 @@ namespace Jtai.Strategy.Web.Tests;
 public sealed class WebJourneyTests(WebSystem system) : BrowserTests
 {
     private static readonly TimeSpan MailWithin = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task A_manager_sees_the_meeting_and_the_spoc_answers_in_writing_by_keyboard_from_the_emailed_link()
     {
